@@ -1,0 +1,48 @@
+# untact front door. Every target installs what it needs first and skips work already done.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.untact-installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := libgl1 libegl1 libgl1-mesa-dri libmtdev1 fonts-nanum espeak-ng
+CONFIG ?= examples/cafe.toml
+# Kivy renders offscreen (EGL) when DISPLAY is unset; tests never need a screen.
+TEST_ENV := env -u DISPLAY -u WAYLAND_DISPLAY KIVY_NO_ARGS=1 KIVY_NO_CONSOLELOG=1 \
+	UNTACT_TEST_OUTPUT=$(CURDIR)/test-output
+
+.PHONY: setup system-deps run test lint bench check-config clean
+
+setup: $(STAMP)
+
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:" $$missing; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory system-deps
+	@[ -x $(PY) ] || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+run: setup
+	$(VENV)/bin/untact-sim $(CONFIG)
+
+test: setup
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check accessibility hardware ui simulator tests
+
+bench: setup
+	$(TEST_ENV) $(PY) -m untact.simulator.bench
+
+check-config: setup
+	$(VENV)/bin/untact-kiosk --check-config $(CONFIG)
+
+clean:
+	rm -rf test-output .pytest_cache

@@ -1,0 +1,18 @@
+"""The only place the frame touches Kivy: hand the bus to Kivy's main loop.
+
+``Clock.create_trigger`` is thread-safe to call and coalesces many posts into one drain
+per frame, so device threads can post at any rate without flooding the event loop.
+"""
+
+from __future__ import annotations
+
+from .bus import InputBus
+
+
+def attach_bus_to_kivy(bus: InputBus) -> None:
+    from kivy.clock import Clock
+
+    trigger = Clock.create_trigger(lambda _dt: bus.drain(), 0)
+    bus.set_waker(trigger)
+    if bus.pending():
+        trigger()

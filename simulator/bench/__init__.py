@@ -1,0 +1,30 @@
+"""`make bench`: each module here measures one part and yields JSON-ready metrics.
+
+A module defines ``run() -> Iterable[dict]`` yielding ``{"metric", "value", "unit"}``
+objects, each with its side-by-side reference measured in the same run. The runner
+prints one JSON object per line and keeps going when one module fails, reporting it.
+"""
+
+from __future__ import annotations
+
+import statistics
+from typing import Iterable
+
+
+def metric(name: str, value: float, unit: str, **extra: object) -> dict:
+    out: dict = {"metric": name, "value": round(float(value), 4), "unit": unit}
+    out.update(extra)
+    return out
+
+
+def median(values: Iterable[float]) -> float:
+    return statistics.median(list(values))
+
+
+def percentile(values: Iterable[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100): honest for small samples."""
+    data = sorted(values)
+    if not data:
+        raise ValueError("no samples")
+    rank = max(1, min(len(data), round(q / 100 * len(data) + 0.5)))
+    return data[rank - 1]
