@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS orders (
@@ -55,6 +56,7 @@ class OrderStore:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.path = self.folder / self.DB_NAME
         self._now = now
+        self._lock = threading.RLock()  # one connection, shared by the UI and its writer thread
         self._db = sqlite3.connect(self.path, isolation_level=None, timeout=10,
                                    check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -72,6 +74,10 @@ class OrderStore:
             raise ValueError("an order needs at least one line")
         now = self._now()
         day = now.date().isoformat()
+        with self._lock:
+            return self._place(day, now, lines, total, language, payment, paid)
+
+    def _place(self, day, now, lines, total, language, payment, paid) -> Order:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -90,7 +96,8 @@ class OrderStore:
         return self.get(cur.lastrowid)
 
     def get(self, order_id: int) -> Order:
-        row = self._db.execute("SELECT * FROM orders WHERE id = ?", (order_id,)).fetchone()
+        with self._lock:
+            row = self._db.execute("SELECT * FROM orders WHERE id = ?", (order_id,)).fetchone()
         if row is None:
             raise KeyError(order_id)
         return _order(row)
@@ -98,7 +105,8 @@ class OrderStore:
     def for_day(self, day: str | dt.date | None = None) -> list[Order]:
         day = (day or self._now().date())
         day = day.isoformat() if isinstance(day, dt.date) else day
-        rows = self._db.execute("SELECT * FROM orders WHERE day = ? ORDER BY number", (day,))
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM orders WHERE day = ? ORDER BY number", (day,)).fetchall()
         return [_order(r) for r in rows]
 
 
