@@ -1,7 +1,11 @@
-"""``untact-sim``: the kiosk in a desktop window, driven by the keyboard (and, as they
-arrive, virtual boards, a synthetic camera and microphone).
+"""``untact-sim``: the kiosk in a desktop window, by hand or by script.
 
-Keys: arrows move, Enter selects, Backspace goes back, Home starts over, F1 help, R repeat.
+    untact-sim examples/cafe.toml [--record session.toml]     by hand
+    untact-sim run SCENARIO.toml... [--headless] [--out DIR]   by script
+
+By hand, the keyboard is the kiosk's keypad: arrows move, Enter selects, Backspace goes
+back, Home starts over, F1 help, R repeat. Exit status: 0 all passed, 1 a scenario failed,
+2 bad usage or a bad file.
 """
 
 from __future__ import annotations
@@ -18,11 +22,20 @@ from .driver import DEFAULT_SCALE
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="untact-sim", description="Run the untact kiosk simulator.")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["run"]:
+        return run_scenarios(argv[1:])
+    return run_by_hand(argv)
+
+
+def run_by_hand(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="untact-sim", description="Run the untact kiosk simulator.",
+                                epilog="Scripted: untact-sim run SCENARIO.toml... --headless")
     p.add_argument("config", help="the kiosk file (TOML), e.g. examples/cafe.toml")
     p.add_argument("--data", metavar="DIR", help="orders folder (default: the file's data_folder)")
     p.add_argument("--scale", type=float, default=DEFAULT_SCALE,
                    help=f"window size relative to the kiosk screen (default {DEFAULT_SCALE})")
+    p.add_argument("--record", metavar="FILE", help="save this session as a scenario file")
     p.add_argument("--exit-after-first-frame", action="store_true",
                    help="print the time of the attract screen's first frame and exit (benchmarks)")
     args = p.parse_args(argv)
@@ -40,9 +53,46 @@ def main(argv: list[str] | None = None) -> int:
     def configure(app) -> None:
         if args.exit_after_first_frame:
             _exit_after_attract(app)
+        if args.record:
+            from .recorder import Recorder
+
+            rec = Recorder(args.record, Path(args.config), now=app.now)
+            app.bus.subscribe(rec.on_intent)
+            app.order_listeners.append(rec.on_order)
 
     return run_kiosk(kiosk, Path(args.data) if args.data else None, fullscreen=False,
                      scale=args.scale, configure_app=configure)
+
+
+def run_scenarios(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="untact-sim run", description="Run scenario files.")
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario files (TOML)")
+    p.add_argument("--headless", action="store_true", help="render offscreen, without a display")
+    p.add_argument("--out", metavar="DIR", default="test-output/scenarios",
+                   help="where screenshots of failed steps go (default test-output/scenarios)")
+    args = p.parse_args(argv)
+    if args.headless:
+        os.environ.pop("DISPLAY", None)  # Kivy then renders offscreen (EGL)
+        os.environ.pop("WAYLAND_DISPLAY", None)
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")  # keep stderr ours (see kivy_setup)
+    from .runner import Runner, ScenarioFailed
+    from .scenario import load_scenario
+
+    try:
+        scenarios = [load_scenario(s) for s in args.scenarios]
+    except ConfigError as exc:
+        print(f"untact-sim: {exc}", file=sys.stderr)
+        return 2
+    for sc in scenarios:
+        t0 = time.monotonic()
+        try:
+            result = Runner(sc, out_dir=Path(args.out)).run()
+        except ScenarioFailed as exc:
+            print(f"FAIL {exc}", file=sys.stderr)
+            return 1
+        print(f"ok   {sc.path} ({result.steps_run} steps, {result.simulated_s:.0f} s simulated "
+              f"in {time.monotonic() - t0:.1f} s, {len(result.orders)} orders)", flush=True)
+    return 0
 
 
 def _exit_after_attract(app) -> None:

@@ -18,21 +18,34 @@ from untact.ui import kivy_setup
 DEFAULT_SCALE = 0.5  # the simulator window is half the kiosk's pixels, same millimetres
 
 
+class SimClock:
+    """Simulated monotonic time: a two-minute customer runs in a second."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.t = start
+
+    def __call__(self) -> float:
+        return self.t
+
+
 class KioskDriver:
     def __init__(self, config: str | Path, data_dir: str | Path | None = None,
-                 scale: float = DEFAULT_SCALE) -> None:
+                 scale: float = DEFAULT_SCALE, sim_time: bool = False) -> None:
         from untact.ui.menu import load_kiosk
 
         self.kiosk = load_kiosk(config)
         w, h = self.kiosk.display.resolution
-        kivy_setup.configure(size=(int(w * scale), int(h * scale)))
+        # Driven runs are paced by their steps, not by a display: no 60 fps cap.
+        kivy_setup.configure(size=(int(w * scale), int(h * scale)), maxfps=0)
         from untact.accessibility.bus import InputBus
         from untact.ui.app import KioskApp
         from untact.ui.orders import OrderStore
 
         self.bus = InputBus()
         self.store = OrderStore(data_dir or self.kiosk.data_folder)
-        self.app = KioskApp(self.kiosk, self.store, self.bus)
+        self.clock = SimClock() if sim_time else None
+        extra = {"now": self.clock} if self.clock else {}
+        self.app = KioskApp(self.kiosk, self.store, self.bus, **extra)
 
     # -- running ------------------------------------------------------------------------
     def start(self) -> KioskDriver:
@@ -66,6 +79,19 @@ class KioskDriver:
 
         for _ in range(frames):
             EventLoop.idle()
+
+    def advance(self, seconds: float, step: float = 0.25) -> None:
+        """Let ``seconds`` pass: simulated when the driver has a SimClock, else real."""
+        if self.clock is None:
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                self.pump()
+            return
+        end = self.clock.t + seconds
+        while self.clock.t < end:
+            self.clock.t = min(end, self.clock.t + step)
+            self.app.tick()
+            self.pump()
 
     def wait_until(self, condition: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
         deadline = time.monotonic() + timeout

@@ -8,6 +8,7 @@ widget, go back, start over, ask for help. Screens only describe themselves.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -60,8 +61,11 @@ class KioskApp(App):
     items_per_page = NumericProperty(6)
     status = StringProperty("")  # one line for developers: current screen and focus
 
+    #: how long the order number stays before the kiosk is ready for the next customer
+    DONE_SCREEN_S = 20.0
+
     def __init__(self, kiosk: Kiosk, store: OrderStore, bus: InputBus | None = None,
-                 keyboard: bool = True, **kw) -> None:
+                 keyboard: bool = True, now: Callable[[], float] = time.monotonic, **kw) -> None:
         super().__init__(**kw)
         self.kiosk = kiosk
         self.store = store
@@ -70,11 +74,13 @@ class KioskApp(App):
         self.focus = FocusModel()
         self.lang = kiosk.languages[0]
         self.keyboard = keyboard
+        self.now = now  # injected so the simulator can run a long customer in simulated time
+        self.deadline: float | None = None  # when the current screen gives up waiting
         self.transcript: list[tuple[str, str]] = []  # (lang, text) of everything announced
         self.speaker: Callable[[str, str, bool], None] | None = None
         self.last_order: Order | None = None
         self.help_shown = False
-        self.on_first_frame: list[Callable[[], None]] = []
+        self.order_listeners: list[Callable[[Order], None]] = []  # e.g. staff screen, recorder
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="orders")
         self._pending_rebuild = False
         self.title = f"untact · {kiosk.shop_name[self.lang]}"
@@ -103,8 +109,16 @@ class KioskApp(App):
         attach_bus_to_kivy(self.bus)
         if self.keyboard:
             Window.bind(on_key_down=self._on_key_down)
+        Clock.schedule_interval(lambda _dt: self.tick(), 0.25)
         Clock.schedule_once(lambda _dt: self.go("attract"), 0)
         return root
+
+    def tick(self) -> None:
+        """Time-driven behaviour, checked against the injected clock (real or simulated)."""
+        if self.deadline is not None and self.now() >= self.deadline:
+            self.deadline = None
+            if self.sm.current == "done":
+                self.end_session()
 
     def _update_metrics(self) -> None:
         self.px_per_mm = Window.width / self.kiosk.display.size_mm[0]
@@ -131,6 +145,7 @@ class KioskApp(App):
         if hasattr(screen, "on_params") and (params or name in ("options", "checkout")):
             screen.on_params()
         self.sm.current = name
+        self.deadline = self.now() + self.DONE_SCREEN_S if name == "done" else None
         self.hide_help()
         self.rebuild()
         self.announce(sentences(screen.title(), screen.summary(), t("nav.how", self.lang)), interrupt=True)
@@ -277,6 +292,8 @@ class KioskApp(App):
             self.last_order = order
             self.cart.clear()
             self.go("done", order=order)
+            for listener in list(self.order_listeners):
+                listener(order)
 
         future.add_done_callback(lambda _f: Clock.schedule_once(finished, 0))
 

@@ -38,13 +38,16 @@ def hangul_font() -> tuple[str, str | None]:
 
 
 def configure(size: tuple[int, int] | None = None, fullscreen: bool = False,
-              title: str = "untact") -> None:
+              maxfps: int = 60) -> None:
     """Set Kivy's window and input options and register the Hangul font as default."""
     global _configured
     if _configured:
         return
     os.environ.setdefault("KIVY_NO_ARGS", "1")  # our CLIs parse their own arguments
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    # Kivy's default log mode swallows sys.stderr into its logger; our one-line errors
+    # (and any traceback a developer needs) must reach the terminal.
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     if "KIVY_HOME" not in os.environ:
         # Kivy writes a config.ini and logs under KIVY_HOME: keep them out of $HOME/.kivy
         # on a shared kiosk user and out of the repository.
@@ -57,6 +60,7 @@ def configure(size: tuple[int, int] | None = None, fullscreen: bool = False,
     Config.set("kivy", "log_level", os.environ.get("UNTACT_KIVY_LOG", "warning"))
     Config.set("input", "mouse", "mouse,disable_multitouch")  # no red dots on right click
     Config.set("graphics", "resizable", "1")
+    Config.set("graphics", "maxfps", str(maxfps))  # 0: as fast as possible (driven runs)
     if size:
         Config.set("graphics", "width", str(size[0]))
         Config.set("graphics", "height", str(size[1]))
