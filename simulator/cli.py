@@ -90,8 +90,10 @@ def run_scenarios(argv: list[str]) -> int:
         except ScenarioFailed as exc:
             print(f"FAIL {exc}", file=sys.stderr)
             return 1
+        memory = f", memory {result.memory_growth:+.1%} first to last hour" \
+            if result.memory_growth is not None else ""
         print(f"ok   {sc.path} ({result.steps_run} steps, {result.simulated_s:.0f} s simulated "
-              f"in {time.monotonic() - t0:.1f} s, {len(result.orders)} orders)", flush=True)
+              f"in {time.monotonic() - t0:.1f} s, {len(result.orders)} orders{memory})", flush=True)
     return 0
 
 

@@ -30,7 +30,9 @@ class SimClock:
 
 class KioskDriver:
     def __init__(self, config: str | Path, data_dir: str | Path | None = None,
-                 scale: float = DEFAULT_SCALE, sim_time: bool = False) -> None:
+                 scale: float = DEFAULT_SCALE, sim_time: bool = False, render: bool = True) -> None:
+        """``render=False`` runs every frame's logic (clock, input, layout, text) but skips
+        rasterising it, for long simulations; screenshots still draw a real frame."""
         from untact.ui.menu import load_kiosk
 
         self.kiosk = load_kiosk(config)
@@ -41,6 +43,7 @@ class KioskDriver:
         from untact.ui.app import KioskApp
         from untact.ui.orders import OrderStore
 
+        self.render = render
         self.bus = InputBus()
         self.store = OrderStore(data_dir or self.kiosk.data_folder)
         self.clock = SimClock() if sim_time else None
@@ -74,11 +77,15 @@ class KioskDriver:
         App._running_app = None
         self.store.close()
 
-    def pump(self, frames: int = 1) -> None:
+    def pump(self, frames: int = 1, draw: bool | None = None) -> None:
         from kivy.base import EventLoop
 
+        draw = self.render if draw is None else draw
         for _ in range(frames):
-            EventLoop.idle()
+            if draw:
+                EventLoop.idle()
+            else:
+                _idle_without_drawing(EventLoop)
 
     def advance(self, seconds: float, step: float = 0.25) -> None:
         """Let ``seconds`` pass: simulated when the driver has a SimClock, else real."""
@@ -153,7 +160,7 @@ class KioskDriver:
 
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.pump(2)
+        self.pump(2, draw=True)
         made = Window.screenshot(name=str(path))
         os.replace(made, path)
         return path
@@ -163,6 +170,18 @@ class KioskDriver:
         from kivy.core.window import Window
         from kivy.graphics.opengl import GL_RGBA, GL_UNSIGNED_BYTE, glReadPixels
 
-        self.pump(2)
+        self.pump(2, draw=True)
         w, h = Window.size
         return w, h, glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE)
+
+
+def _idle_without_drawing(loop) -> None:
+    """One frame of ``EventLoop.idle()`` without the GL draw and flip."""
+    from kivy.clock import Clock
+    from kivy.lang import Builder
+
+    Clock.tick()
+    loop.dispatch_input()
+    Builder.sync()
+    Clock.tick_draw()
+    Builder.sync()

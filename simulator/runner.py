@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import statistics
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +32,16 @@ class Result:
     steps_run: int
     orders: list = field(default_factory=list)
     simulated_s: float = 0.0
+    memory_growth: float | None = None  # RSS growth, first to last simulated hour
+
+
+def rss_bytes() -> int | None:
+    """Resident set size now (Linux); None where /proc is not available."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 class Runner:
@@ -42,23 +54,52 @@ class Runner:
         self._tmp = None if data_dir else tempfile.TemporaryDirectory(prefix="untact-sim-")
         self.data_dir = data_dir or Path(self._tmp.name)
         self.out_dir = out_dir
-        self.driver = driver or KioskDriver(scenario.config, data_dir=self.data_dir, sim_time=True)
+        self.driver = driver or KioskDriver(scenario.config, data_dir=self.data_dir, sim_time=True,
+                                            render=scenario.render)
         self.devices: dict[str, Callable[[Step], None]] = {}
         self._said_mark = 0
+        self._orders_at_start = 0
 
     def run(self) -> Result:
         d = self.driver
         if d.app.root is None:
             d.start()
         start = d.app.now()
+        samples: list[tuple[float, int]] = []  # (simulated seconds, RSS)
         try:
-            for step in self.scenario.steps:
-                self._run_step(step)
-            return Result(self.scenario, len(self.scenario.steps), d.store.for_day(), d.app.now() - start)
+            for _ in range(self.scenario.repeat):
+                self._orders_at_start = len(d.store.for_day())
+                for step in self.scenario.steps:
+                    self._run_step(step)
+                rss = rss_bytes()
+                if rss is not None:
+                    samples.append((d.app.now() - start, rss))
+            growth = self._memory_growth(samples)
+            return Result(self.scenario, len(self.scenario.steps) * self.scenario.repeat,
+                          d.store.for_day(), d.app.now() - start, growth)
         finally:
             d.stop()
             if self._tmp:
                 self._tmp.cleanup()
+
+    def _memory_growth(self, samples: list[tuple[float, int]]) -> float | None:
+        """Median RSS of the last simulated hour against the first; fails the scenario
+        when it grew more than ``max_memory_growth`` (a leak shows over a day)."""
+        limit = self.scenario.max_memory_growth
+        if not samples or samples[-1][0] < 2 * 3600:
+            if limit is not None:
+                raise AssertionError(f"{self.scenario.path}: max_memory_growth needs at least two "
+                                     "simulated hours and /proc/self/statm")
+            return None
+        end = samples[-1][0]
+        first = statistics.median(r for t, r in samples if t <= 3600)
+        last = statistics.median(r for t, r in samples if t >= end - 3600)
+        growth = (last - first) / first
+        if limit is not None and growth > limit:
+            raise AssertionError(f"{self.scenario.path}: resident memory grew {growth:.1%} from the first "
+                                 f"to the last hour ({first / 1e6:.0f} MB to {last / 1e6:.0f} MB), "
+                                 f"more than {limit:.0%}")
+        return growth
 
     def _run_step(self, step: Step) -> None:
         try:
@@ -114,6 +155,8 @@ class Runner:
     # -- expectations ---------------------------------------------------------------------
     def check(self, step: Step) -> None:
         d, e = self.driver, step.expect
+        # Settle: an order being committed shows its number when the commit is done.
+        d.wait_until(lambda: not d.app.saving, what="the order being saved")
         d.pump(2)
         said = d.spoken[self._said_mark:]
         self._said_mark = len(d.spoken)
@@ -135,9 +178,10 @@ class Runner:
             want("profile", getattr(d.app, "profile_name", "standard"))
         want("cart_count", d.app.cart.count())
         want("cart_total", d.app.cart.total())
-        wants_orders = {"orders", "last_order_total", "last_order_items"} & set(e)
+        wants_orders = {"orders", "new_orders", "last_order_total", "last_order_items"} & set(e)
         orders = d.store.for_day() if wants_orders else []
         want("orders", len(orders))
+        want("new_orders", len(orders) - self._orders_at_start)
         if "last_order_total" in e:
             want("last_order_total", orders[-1].total if orders else None)
         if "last_order_items" in e:

@@ -62,6 +62,7 @@ EXPECTATIONS: dict[str, type | tuple[type, ...]] = {
     "cart_count": int,
     "cart_total": int,
     "orders": int,        # orders in the database today
+    "new_orders": int,    # orders placed since this repetition of the steps began
     "last_order_total": int,
     "last_order_items": list,
     "boards_connected": int,
@@ -93,6 +94,9 @@ class Scenario:
     steps: list[Step]
     boards: int = 0
     language: str | None = None
+    repeat: int = 1            # run the steps this many times (a day of customers)
+    render: bool = True        # False: skip rasterising frames (long simulations)
+    max_memory_growth: float | None = None  # e.g. 0.05: RSS, first vs last simulated hour
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -100,7 +104,7 @@ def load_scenario(path: str | Path) -> Scenario:
     root = src.root()
     root.unknown_keys({"scenario", "step"})
     head = root.table("scenario", required=True)
-    head.unknown_keys({"name", "config", "boards", "language"})
+    head.unknown_keys({"name", "config", "boards", "language", "repeat", "render", "max_memory_growth"})
     config = Path(head.get("config", str, max_len=1000))
     if not config.is_absolute():
         config = (src.path.resolve().parent / config).resolve()
@@ -113,7 +117,10 @@ def load_scenario(path: str | Path) -> Scenario:
         raise root.error("step", "a scenario needs at least one step")
     return Scenario(src.path, head.get("name", str, src.path.stem, max_len=200), config, steps,
                     head.get("boards", int, 0, min=0, max=4),
-                    head.get("language", str, None, choices=("ko", "en")))
+                    head.get("language", str, None, choices=("ko", "en")),
+                    head.get("repeat", int, 1, min=1, max=100_000),
+                    head.get("render", bool, True),
+                    head.get("max_memory_growth", float, None, min=0, max=10))
 
 
 def _step(src: Source, st: Table, i: int) -> Step:

@@ -79,6 +79,7 @@ class KioskApp(App):
         self.transcript: list[tuple[str, str]] = []  # (lang, text) of everything announced
         self.speaker: Callable[[str, str, bool], None] | None = None
         self.last_order: Order | None = None
+        self.saving = False  # an order is being committed; its number is not shown yet
         self.help_shown = False
         self.order_listeners: list[Callable[[Order], None]] = []  # e.g. staff screen, recorder
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="orders")
@@ -276,8 +277,10 @@ class KioskApp(App):
         self.rebuild()
         self.announce(t("checkout.saving", lang))
         future = self._writer.submit(self.store.place, lines, total, lang, payment)
+        self.saving = True
 
         def finished(_dt) -> None:
+            self.saving = False
             checkout = self.sm.get_screen("checkout")
             checkout.saving = False
             try:
