@@ -20,6 +20,8 @@ from untact.accessibility.config import ConfigError
 
 from .driver import DEFAULT_SCALE
 
+PANEL_WIDTH = 420  # the control panel beside the kiosk (simulator/panel.py)
+
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
@@ -60,8 +62,14 @@ def run_by_hand(argv: list[str]) -> int:
             app.bus.subscribe(rec.on_intent)
             app.order_listeners.append(rec.on_order)
 
+    from untact.ui import kivy_setup
+
+    w, h = kiosk.display.resolution
+    kivy_setup.configure(size=(int(w * args.scale) + PANEL_WIDTH, int(h * args.scale)))
+    from .panel import SimulatorApp  # imports Kivy's window: only after configure()
+
     return run_kiosk(kiosk, Path(args.data) if args.data else None, fullscreen=False,
-                     scale=args.scale, configure_app=configure)
+                     scale=args.scale, configure_app=configure, app_class=SimulatorApp)
 
 
 def run_scenarios(argv: list[str]) -> int:

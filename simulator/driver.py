@@ -71,7 +71,6 @@ class KioskDriver:
         self.app.dispatch("on_stop")
         for child in list(Window.children):
             Window.remove_widget(child)
-        Window.unbind(on_key_down=self.app._on_key_down)
         from kivy.app import App
 
         App._running_app = None

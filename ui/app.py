@@ -91,10 +91,11 @@ class KioskApp(App):
         for kv in sorted(KV_DIR.glob("*.kv"), key=lambda p: (p.name != "style.kv", p.name)):
             Builder.unload_file(str(kv))  # a second app in one process (tests) must not
             Builder.load_file(str(kv))    # apply every rule twice
-        self._update_metrics()
-        Window.bind(size=lambda *_: self._update_metrics())
         Window.clearcolor = self.theme["bg"]
-        root = FloatLayout()
+        # The kiosk's own area: the whole window on a kiosk, the left part in the simulator.
+        root = self.area = FloatLayout()
+        self._update_metrics()
+        root.bind(size=lambda *_: self._update_metrics())
         self.sm = ScreenManager(transition=NoTransition())
         for name, cls in SCREENS.items():
             self.sm.add_widget(cls(name=name))
@@ -105,13 +106,15 @@ class KioskApp(App):
         self.cursor = HoverCursor()
         root.add_widget(self.ring)
         root.add_widget(self.cursor)
-        Clock.schedule_interval(self.ring.follow, 0)  # the ring follows layout and resizes
-        self.bus.subscribe(self.handle)
+        self._clock_events = [
+            Clock.schedule_interval(self.ring.follow, 0),  # the ring follows layout and resizes
+            Clock.schedule_interval(lambda _dt: self.tick(), 0.25),
+            Clock.schedule_once(lambda _dt: self.go("attract"), 0),
+        ]
+        self._unsubscribe = self.bus.subscribe(self.handle)
         attach_bus_to_kivy(self.bus)
         if self.keyboard:
             Window.bind(on_key_down=self._on_key_down)
-        Clock.schedule_interval(lambda _dt: self.tick(), 0.25)
-        Clock.schedule_once(lambda _dt: self.go("attract"), 0)
         return root
 
     def tick(self) -> None:
@@ -122,7 +125,8 @@ class KioskApp(App):
                 self.end_session()
 
     def _update_metrics(self) -> None:
-        self.px_per_mm = Window.width / self.kiosk.display.size_mm[0]
+        width = self.area.width if self.area.get_parent_window() else Window.width
+        self.px_per_mm = width / self.kiosk.display.size_mm[0]
         if getattr(self, "sm", None):
             self.rebuild(keep_focus=True)
 
@@ -216,7 +220,8 @@ class KioskApp(App):
             self._voice(intent)
 
     def _pointer(self, intent: Intent) -> None:
-        x, y = intent.x * Window.width, (1.0 - intent.y) * Window.height
+        a = self.area
+        x, y = a.x + intent.x * a.width, a.y + (1.0 - intent.y) * a.height
         self.cursor.point = (x, y)
         self.cursor.progress = float(intent.value or 0.0) if intent.kind is Kind.POINT else 0.0
         under = next((w for w in self.targets() if w.enabled and _inside(w.focus_box, x, y)), None)
@@ -312,7 +317,7 @@ class KioskApp(App):
         self.help_label.text = f"{t('help.title', self.lang)}\n\n{t('help.text', self.lang)}"
         self.help_label.color = self.theme["fg"]
         self.help_label.font_size = self.px_per_mm * 8 * self.text_scale
-        self.help_label.text_size = (Window.width * 0.85, None)
+        self.help_label.text_size = (self.area.width * 0.85, None)
         self.help_label.halign = "center"
         self.help_label.opacity = 1
         self.sm.opacity = 0.08
@@ -346,6 +351,11 @@ class KioskApp(App):
 
     def on_stop(self) -> None:
         self._writer.shutdown(wait=True)  # an order being committed is finished, not dropped
+        for event in getattr(self, "_clock_events", []):
+            event.cancel()
+        if getattr(self, "_unsubscribe", None):
+            self._unsubscribe()
+        Window.unbind(on_key_down=self._on_key_down)
 
 
 def sentences(*parts: str) -> str:

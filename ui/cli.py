@@ -40,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_kiosk(kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0,
-              configure_app=None) -> int:
+              configure_app=None, app_class=None) -> int:
+    """Open the orders store and run the app (``app_class``: the simulator's, with its
+    control panel)."""
     from untact.ui import kivy_setup
 
     w, h = kiosk.display.resolution
@@ -48,13 +50,15 @@ def run_kiosk(kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0
     from untact.ui.app import KioskApp
     from untact.ui.orders import OrderStore
 
+    app_class = app_class or KioskApp
+
     try:
         store = OrderStore(data_dir or kiosk.data_folder)
     except OSError as exc:
         print(f"untact-kiosk: cannot open the orders folder {data_dir or kiosk.data_folder}: {exc}",
               file=sys.stderr)
         return 2
-    app = KioskApp(kiosk, store)
+    app = app_class(kiosk, store)
     if configure_app:
         configure_app(app)
     app.run()

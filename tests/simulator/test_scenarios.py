@@ -17,8 +17,11 @@ CAFE = REPO / "examples" / "cafe.toml"
 
 @pytest.mark.parametrize("path", LIBRARY, ids=lambda p: p.stem)
 def test_library_scenario_passes(path, tmp_path):
-    result = Runner(load_scenario(path), out_dir=tmp_path).run()
-    assert result.steps_run == len(load_scenario(path).steps)
+    scenario = load_scenario(path)
+    result = Runner(scenario, out_dir=tmp_path).run()
+    assert result.steps_run == len(scenario.steps) * scenario.repeat
+    if scenario.max_memory_growth is not None:  # the full day: measured, and flat
+        assert result.memory_growth is not None and result.memory_growth <= scenario.max_memory_growth
 
 
 def write(tmp_path, body: str) -> Path:
