@@ -64,6 +64,7 @@ class Utterance:
     t_first_audio: float | None = None
     t_cancel: float | None = None  # when someone asked it to stop
     t_stopped: float | None = None  # when the sink was silenced after that
+    started: threading.Event = field(default_factory=threading.Event)  # first sample played
     done: threading.Event = field(default_factory=threading.Event)
     outcome: str = "queued"  # queued | played | interrupted | dropped | failed
     attempts: int = 0
@@ -498,6 +499,7 @@ class SpeechEngine:
 
     def _started(self, u: Utterance) -> None:
         u.t_first_audio = time.perf_counter()
+        u.started.set()
         spoken = Spoken(self.clock(), u.text, u.lang)
         self.transcript.append(spoken)
         self._last = (u.text, u.lang)

@@ -1,0 +1,98 @@
+"""Each audit check catches its deliberately broken fixture, for the right reason, and
+passes the good screens."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from untact.accessibility.audit import cli
+from untact.accessibility.audit.checks import CHECKS, load_rules, run_checks
+from untact.accessibility.audit.fixtures import FIXTURES, render_all
+from untact.accessibility.audit.model import ScreenInfo, WidgetInfo, load_screens
+from untact.accessibility.display import Display
+from untact.accessibility.profiles import style_for
+
+BAD = sorted(FIXTURES.glob("bad_*.json"))
+
+
+def test_every_check_has_a_broken_fixture():
+    assert {p.stem.removeprefix("bad_") for p in BAD} == set(CHECKS)
+
+
+def test_good_screens_pass_every_check(tmp_path):
+    screens = render_all(None, tmp_path)
+    assert len(screens) >= 3 and {s.profile for s in screens} >= {"standard", "low_position"}
+    assert run_checks(screens) == []
+    assert all(Path(s.screenshot).read_bytes()[:4] == b"\x89PNG" for s in screens)
+
+
+@pytest.mark.parametrize("path", BAD, ids=lambda p: p.stem)
+def test_broken_fixture_fails_for_its_reason(path):
+    expect = json.loads(path.read_text())["expect"]
+    findings = run_checks(load_screens(path))
+    assert findings, "the broken fixture passed"
+    assert {f.rule for f in findings} == {expect["rule"]}, [f.message for f in findings]
+    assert expect["widget"] in {f.widget for f in findings}
+    assert all(f.clauses for f in findings)  # every failure says which clause
+
+
+def test_rules_carry_their_clauses():
+    rules = load_rules()
+    for name in CHECKS:
+        assert rules[name]["clauses"], name
+    assert rules["text_contrast"]["min_ratio"] == 4.5
+    assert rules["reach"]["max_height_mm"] == 1200
+    assert rules["text_size"]["min_cap_height_mm"] == 4.8
+
+
+def _screen(**widget) -> ScreenInfo:
+    w = WidgetInfo(id="w", screen="s", labels={"ko": "가", "en": "A"}, actionable=True,
+                   in_focus_order=True, focus_ring=(0, 0, 0, 1), focus_ring_width_px=4,
+                   bbox=(100, 1000, 200, 200))
+    for k, v in widget.items():
+        setattr(w, k, v)
+    return ScreenInfo("s", profile="low_position", window_px=(1080, 1920), widgets=[w],
+                      title={"ko": "가", "en": "A"})
+
+
+def test_physical_thresholds_are_measured_from_geometry():
+    rules = load_rules()
+    d = Display()
+    # 15 mm is 60.4 px on the cafe screen: 61 passes, 60 fails.
+    px = 15 * d.px_per_mm[1]
+    assert not CHECKS["target_size"](_screen(bbox=(100, 1000, 200, int(px) + 1)), rules)
+    assert CHECKS["target_size"](_screen(bbox=(100, 1000, 200, int(px))), rules)
+    # The reach band the low-position profile uses is exactly what the audit accepts.
+    top = style_for("low_position", d).reach_band_px[0]
+    assert not CHECKS["reach"](_screen(bbox=(100, top, 200, 200)), rules)
+    assert CHECKS["reach"](_screen(bbox=(100, top - 2, 200, 200)), rules)
+    # The style's smallest text passes the text-size check, one pixel less fails.
+    small = style_for("standard", d).small_px
+    text = {"text": "H", "fg": (0, 0, 0, 1), "bg": (1, 1, 1, 1), "actionable": False}
+    assert not CHECKS["text_size"](_screen(font_size_px=small, **text), rules)
+    assert CHECKS["text_size"](_screen(font_size_px=small - 1, **text), rules)
+
+
+def test_cli_reports_and_exits_1_on_failure(tmp_path, capsys):
+    out = tmp_path / "audit"
+    code = cli.main(["--screens", str(FIXTURES / "bad_reach.json"), str(FIXTURES / "good.json"),
+                     "--out", str(out), "--json", str(tmp_path / "r.json")])
+    assert code == 1
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert not report["passed"] and report["failures"] == 1
+    bad = next(s for s in report["screens"] if s["findings"])
+    assert bad["findings"][0]["rule"] == "reach" and bad["findings"][0]["measured"] > 1200
+    html = (out / "report.html").read_text()
+    assert "class='box'" in html and "americano: reach" in html and "<img src=" in html
+    assert "[reach]" in capsys.readouterr().err
+
+
+def test_cli_passes_on_the_renderer_and_refuses_a_bad_one(tmp_path, capsys, output_dir):
+    assert cli.main(["--out", str(output_dir / "audit-fixtures")]) == 0
+    assert cli.main(["--renderer", "no.such.module:render_all", "--out", str(tmp_path)]) == 2
+    assert "cannot load renderer" in capsys.readouterr().err
+    broken = tmp_path / "x.json"
+    broken.write_text("{not json")
+    assert cli.main(["--screens", str(broken), "--out", str(tmp_path)]) == 2
