@@ -23,6 +23,7 @@ import enum
 import itertools
 import logging
 import os
+import queue
 import socket
 import subprocess
 import sys
@@ -179,6 +180,7 @@ class SpeechEngine:
         self._thread: threading.Thread | None = None
         self._proc = None
         self._conn = None
+        self._inbox: queue.Queue | None = None
         self._jobs = itertools.count(1)
         self.sample_rate = speech_worker.SAMPLE_RATE
 
@@ -373,7 +375,12 @@ class SpeechEngine:
             raise RuntimeError("speech worker did not start (are pyttsx3 and espeak-ng "
                                "installed?)")
         self.sample_rate = msg[2]
-        self._proc, self._conn = proc, conn
+        # A reader thread owns recv(): a worker stopped halfway through sending a message
+        # would block recv() forever, so the speaker waits on this queue with a timeout.
+        inbox: queue.Queue = queue.Queue()
+        threading.Thread(target=_read_worker, args=(conn, inbox), daemon=True,
+                         name=f"untact-speech-reader-{proc.pid}").start()
+        self._proc, self._conn, self._inbox = proc, conn, inbox
 
     def _stop_worker(self) -> None:
         proc, conn = self._proc, self._conn
@@ -453,7 +460,7 @@ class SpeechEngine:
 
     def _play_once(self, u: Utterance, voice: str) -> str:
         job = next(self._jobs)
-        conn = self._conn
+        conn, inbox = self._conn, self._inbox
         try:
             conn.send(("say", job, u.text, voice, self._rate_wpm))
         except (OSError, ValueError):
@@ -468,16 +475,12 @@ class SpeechEngine:
                     pass
                 return self._silenced(u)
             try:
-                ready = conn.poll(0.005)
-            except (OSError, EOFError):
-                return "hung"
-            if not ready:
+                msg = inbox.get(timeout=0.005)
+            except queue.Empty:
                 if time.monotonic() > deadline:
                     return "hung"
                 continue
-            try:
-                msg = conn.recv()
-            except (OSError, EOFError):
+            if msg is None:  # the worker died
                 return "hung"
             if msg[1] != job:
                 continue  # stale audio of a cancelled job
@@ -508,6 +511,15 @@ class SpeechEngine:
                 fn(spoken)
             except Exception:
                 log.exception("speech listener failed")
+
+
+def _read_worker(conn: Connection, inbox: queue.Queue) -> None:
+    """Move the worker's messages to ``inbox``; None when the worker is gone."""
+    try:
+        while True:
+            inbox.put(conn.recv())
+    except (EOFError, OSError, ValueError):
+        inbox.put(None)
 
 
 def null_engine(config: SpeechConfig | None = None, capture: bool = False) -> SpeechEngine:

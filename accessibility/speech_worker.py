@@ -18,6 +18,7 @@ Messages (tuples over a ``multiprocessing`` connection):
 from __future__ import annotations
 
 import array
+import contextlib
 import io
 import os
 import re
@@ -73,8 +74,9 @@ class Synthesizer:
             self.engine.setProperty("rate", int(rate_wpm))
             self._rate = rate_wpm
         buf = io.BytesIO()
-        self.engine.save_to_file(text, buf)
-        self.engine.runAndWait()
+        with contextlib.redirect_stdout(io.StringIO()):  # it prints "Audio saved to ..."
+            self.engine.save_to_file(text, buf)
+            self.engine.runAndWait()
         buf.seek(0)
         if not buf.getbuffer().nbytes:
             return b""
@@ -84,8 +86,14 @@ class Synthesizer:
 
 def serve(conn) -> None:
     """Worker main loop; returns on "quit" or when the parent goes away."""
-    sys.stdout = open(os.devnull, "w")  # pyttsx3 prints "Audio saved to ..." per file
     synth = Synthesizer()
+    try:
+        _serve(conn, synth)
+    except (BrokenPipeError, ConnectionResetError, EOFError):
+        return  # the engine went away (closed or restarted us): nothing to report
+
+
+def _serve(conn, synth: Synthesizer) -> None:
     conn.send(("ready", os.getpid(), SAMPLE_RATE))
     pending = None
     while True:

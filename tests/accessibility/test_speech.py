@@ -195,3 +195,22 @@ def test_portaudio_sink_through_a_real_stream(tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
     outcome, frames = out.stdout.split()
     assert outcome == "played" and int(frames) > 22050 // 2
+
+
+def test_worker_hung_mid_utterance_does_not_hang_the_queue(engine):
+    """Stopped while it streams a long announcement (possibly halfway through a message):
+    the next request still gets a voice, from a restarted worker."""
+    long_ = engine.speak(LONG_KO * 3, "ko")
+    assert long_.started.wait(5)
+    old = engine.worker_pid
+    os.kill(old, signal.SIGSTOP)
+    try:
+        u = engine.speak("취소, 버튼", "ko", Priority.FOCUS, interrupt=True)
+        assert u.done.wait(engine.config.synth_timeout_s + engine.config.startup_timeout_s)
+    finally:
+        try:
+            os.kill(old, signal.SIGCONT)
+        except ProcessLookupError:
+            pass
+    assert long_.outcome == "interrupted" and u.outcome == "played"
+    assert engine.worker_pid != old
