@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from .config import Table
 from .contrast import contrast_ratio
 from .display import Display
+from .session_timer import TimerConfig
 
 # Physical floors (the audit's rules.toml carries the same numbers with their clauses).
 MIN_CAP_ANGLE_DEG = 0.7  # EN 301 549 5.1.4: capital letter H at the viewing distance
@@ -85,8 +86,7 @@ class Profile:
     speech_on: bool = False
     linear_order: bool = False  # one column, one focus path: no 2-D grid to explore
     speech_rate_wpm: int = 175
-    session_timeout_s: float = 120.0
-    warning_s: float = 30.0
+    timeout_scale: float = 1.0  # times the kiosk's session timeout and warning
     reach_max_mm: float | None = None  # low position: every actionable widget below this
     captions: bool = False  # every sound also shown as text
     dwell_s: float = 1.2
@@ -97,12 +97,12 @@ PROFILES: dict[str, Profile] = {p.name: p for p in (
     Profile("low_vision", {"ko": "저시력", "en": "Low vision"}, text_scale=2.0,
             theme=HIGH_CONTRAST_THEME, target_scale=1.5, items_per_page=4),
     Profile("blind", {"ko": "음성 안내", "en": "Blind (speech)"}, speech_on=True,
-            linear_order=True, items_per_page=8, session_timeout_s=180.0, warning_s=40.0),
+            linear_order=True, items_per_page=8, timeout_scale=1.5),
     Profile("low_position", {"ko": "휠체어", "en": "Wheelchair / low position"},
             reach_max_mm=REACH_MAX_MM, items_per_page=6),
     Profile("elderly", {"ko": "쉬운 화면", "en": "Simple (elderly)"}, text_scale=1.5,
             target_scale=1.5, items_per_page=4, speech_rate_wpm=140,
-            session_timeout_s=240.0, warning_s=45.0, dwell_s=2.0),
+            timeout_scale=2.0, dwell_s=2.0),
     Profile("hearing", {"ko": "청각 지원", "en": "Hearing"}, captions=True),
 )}
 DEFAULT_PROFILE = "standard"
@@ -154,10 +154,12 @@ class Style:
 
 
 def style_for(profile: Profile | str, display: Display, base_font_px: int = 0,
-              cap_ratio: float = CAP_HEIGHT_RATIO) -> Style:
+              cap_ratio: float = CAP_HEIGHT_RATIO, timer: TimerConfig | None = None) -> Style:
     """Apply ``profile`` on ``display``: physical minimums first, then the profile's scale.
 
-    ``base_font_px`` is the design's body size; it is raised to the physical minimum."""
+    ``base_font_px`` is the design's body size; it is raised to the physical minimum.
+    ``timer`` is the kiosk's session timing, which the profile scales (never below it)."""
+    timer = timer or TimerConfig()
     p = get_profile(profile) if isinstance(profile, str) else profile
     small = min_font_px(display, cap_ratio)
     body = max(base_font_px, small)
@@ -174,7 +176,8 @@ def style_for(profile: Profile | str, display: Display, base_font_px: int = 0,
         small_px=math.ceil(small * p.text_scale), target_px=target, spacing_px=spacing,
         focus_ring_width_px=p.theme.focus_ring_width_px, items_per_page=p.items_per_page,
         linear_order=p.linear_order, speech_on=p.speech_on, speech_rate_wpm=p.speech_rate_wpm,
-        captions=p.captions, session_timeout_s=p.session_timeout_s, warning_s=p.warning_s,
+        captions=p.captions, session_timeout_s=timer.timeout_s * max(1.0, p.timeout_scale),
+        warning_s=timer.warning_s * max(1.0, p.timeout_scale),
         dwell_s=p.dwell_s, reach_band_px=band,
         reach_band_kivy=(height - band[1], height - band[0]),
     )

@@ -20,7 +20,8 @@ class Action(enum.Enum):
     MOVE = "move"  # NEXT / PREVIOUS: move focus (and speak it in speech mode)
     REPEAT = "repeat"  # say the last thing again
     SILENCE = "silence"  # stop speaking
-    VOLUME = "volume"  # volume up/down (value +1/-1)
+    VOLUME = "volume"  # volume up/down
+    RATE = "rate"  # speech rate up/down
     MODE_ON = "mode_on"  # speech mode just switched on: announce it and the screen
     MODE_OFF = "mode_off"
     PASS = "pass"  # not a frame matter: the screen handles it (BACK, HOME, VOICE...)
@@ -71,4 +72,6 @@ class SpeechMode:
             return Action.SILENCE
         if k in (Kind.VOLUME_UP, Kind.VOLUME_DOWN):
             return Action.VOLUME
+        if k in (Kind.RATE_UP, Kind.RATE_DOWN):
+            return Action.RATE
         return Action.PASS

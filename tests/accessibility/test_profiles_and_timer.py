@@ -63,6 +63,8 @@ def test_style_meets_physical_minimums_in_every_profile():
     assert style_for("elderly", CAFE).speech_rate_wpm < style_for("standard", CAFE).speech_rate_wpm
     assert style_for("blind", CAFE).speech_on and style_for("blind", CAFE).linear_order
     assert style_for("hearing", CAFE).captions
+    slow = style_for("elderly", CAFE, timer=TimerConfig(timeout_s=60, warning_s=20))
+    assert (slow.session_timeout_s, slow.warning_s) == (120, 40)  # longer timeouts
 
 
 def test_low_position_band_is_below_1200_mm_on_a_high_screen():
