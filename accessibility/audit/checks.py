@@ -7,6 +7,7 @@ Physical sizes are computed from the display's size and resolution (never pixels
 
 from __future__ import annotations
 
+import functools
 import math
 import tomllib
 from collections.abc import Callable
@@ -15,8 +16,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..contrast import contrast_ratio
+from ..contrast import contrast_ratio, to_hex
 from .model import ScreenInfo, WidgetInfo
+from .pixels import Pixels, load_png, measure_text_colours
 
 PT_MM = 25.4 / 72
 
@@ -65,8 +67,32 @@ def _has_text(w: WidgetInfo) -> bool:
     return bool(w.text.strip())
 
 
+@functools.lru_cache(maxsize=8)
+def _decoded(path: str, mtime_ns: int, size: int) -> Pixels | None:
+    try:
+        return load_png(path)
+    except (OSError, ValueError):
+        return None
+
+
+def screenshot_pixels(s: ScreenInfo) -> Pixels | None:
+    """The decoded screenshot, or None when there is none or it does not match the
+    window size (boxes would not line up)."""
+    if not s.screenshot:
+        return None
+    try:
+        st = Path(s.screenshot).stat()
+    except OSError:
+        return None
+    px = _decoded(str(s.screenshot), st.st_mtime_ns, st.st_size)
+    return px if px is not None and (px.width, px.height) == tuple(s.window_px) else None
+
+
 def check_text_contrast(s: ScreenInfo, rules: Rules) -> list[Finding]:
+    """Declared colours, and (``measure_screenshot``) the colours the screenshot shows in
+    the widget's box: the lower of the two ratios must pass."""
     r = rules["text_contrast"]
+    px = screenshot_pixels(s) if r.get("measure_screenshot", True) else None
     out = []
     for w in s.widgets:
         if not _has_text(w):
@@ -80,10 +106,20 @@ def check_text_contrast(s: ScreenInfo, rules: Rules) -> list[Finding]:
         size_mm = (w.font_size_px or 0) * s.mm_per_px()[1]
         large = size_mm >= (r["large_bold_text_pt"] if w.bold else r["large_text_pt"]) * PT_MM
         need = r["large_min_ratio"] if large else r["min_ratio"]
+        kind = "large" if large else "normal"
         if ratio < need:
             out.append(_f("text_contrast", s, w,
-                          f"text contrast {ratio:.2f}:1 < {need}:1"
-                          f" ({'large' if large else 'normal'} text)", rules, ratio, need, ":1"))
+                          f"text contrast {ratio:.2f}:1 < {need}:1 ({kind} text)", rules,
+                          ratio, need, ":1"))
+            continue
+        seen = measure_text_colours(px, w.bbox) if px is not None else None
+        if seen is not None:
+            measured = contrast_ratio(*seen)
+            if measured < need:
+                out.append(_f("text_contrast", s, w,
+                              f"text contrast measured on the screenshot {measured:.2f}:1 "
+                              f"< {need}:1 ({to_hex(seen[0])} on {to_hex(seen[1])}; "
+                              f"declared {ratio:.2f}:1)", rules, measured, need, ":1"))
     return out
 
 

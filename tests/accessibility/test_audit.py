@@ -96,3 +96,59 @@ def test_cli_passes_on_the_renderer_and_refuses_a_bad_one(tmp_path, capsys, outp
     broken = tmp_path / "x.json"
     broken.write_text("{not json")
     assert cli.main(["--screens", str(broken), "--out", str(tmp_path)]) == 2
+
+
+def test_text_contrast_is_measured_on_the_screenshot(tmp_path):
+    """The renderer declares good colours, but the pixels show grey text: caught."""
+    from untact.accessibility.audit.fixtures import draw
+
+    (screen,) = [s for s in load_screens(FIXTURES / "good.json") if s.profile == "standard"]
+    total = next(w for w in screen.widgets if w.id == "total")
+    declared = total.fg
+    total.fg = (0.6, 0.6, 0.6, 1.0)  # what is really drawn
+    screen.screenshot = draw(screen, tmp_path / "grey.png")
+    total.fg = declared  # what the renderer claims
+    findings = run_checks([screen])
+    assert [(f.rule, f.widget) for f in findings] == [("text_contrast", "total")]
+    assert "measured on the screenshot 2.85:1" in findings[0].message
+
+
+def _encode_png(width, height, rows):
+    """A PNG using every filter type (0-4 by row), to test the decoder."""
+    import struct
+    import zlib
+
+    def paeth(a, b, c):
+        p = a + b - c
+        pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+        return a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+
+    out, prev, bpp = b"", bytes(width * 3), 3
+    for y, row in enumerate(rows):
+        f = y % 5
+        enc = bytearray()
+        for i, v in enumerate(row):
+            a = row[i - bpp] if i >= bpp else 0
+            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+            pred = [0, a, b, (a + b) >> 1, paeth(a, b, c)][f]
+            enc.append((v - pred) & 0xFF)
+        out += bytes([f]) + bytes(enc)
+        prev = row
+
+    def chunk(k, d):
+        return struct.pack(">I", len(d)) + k + d + struct.pack(">I", zlib.crc32(k + d))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2,
+                                                             0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(out)) + chunk(b"IEND", b""))
+
+
+def test_png_decoder_handles_every_filter():
+    from untact.accessibility.audit.pixels import decode_png
+
+    w, h = 7, 11
+    rows = [bytes((x * 37 + y * 91 + c * 13) % 256 for x in range(w) for c in range(3))
+            for y in range(h)]
+    px = decode_png(_encode_png(w, h, rows))
+    assert (px.width, px.height) == (w, h)
+    assert px.data == b"".join(rows)
