@@ -81,6 +81,7 @@ class SpeechConfig:
     synth_timeout_s: float = 2.0  # no answer from the worker for this long: restart it
     startup_timeout_s: float = 15.0
     block_ms: float = 10.0
+    recycle_after: int = 500  # utterances; then a fresh worker, while idle (leaks, drift)
     sink: str = "auto"  # auto | portaudio | null
     device: str | None = None
 
@@ -98,7 +99,7 @@ class SpeechConfig:
         """``[accessibility.speech]``; every field optional."""
         table.unknown_keys({"voices", "volume_levels_db", "default_volume_index", "rates_wpm",
                             "default_rate_wpm", "synth_timeout_s", "sink", "device",
-                            "block_ms"})
+                            "block_ms", "recycle_after"})
         d = cls()
         voices = table.get("voices", dict, d.voices)
         if not all(isinstance(k, str) and isinstance(v, str) and v for k, v in voices.items()):
@@ -124,6 +125,8 @@ class SpeechConfig:
             sink=table.get("sink", str, d.sink, choices=("auto", "portaudio", "null")),
             device=table.get("device", str, d.device) if table.has("device") else None,
             block_ms=table.get("block_ms", float, d.block_ms, min=2, max=50),
+            recycle_after=table.get("recycle_after", int, d.recycle_after, min=1,
+                                    max=1_000_000),
         )
 
 
@@ -165,7 +168,9 @@ class SpeechEngine:
         self.clock = clock
         self.transcript: list[Spoken] = []
         self.history: list[Utterance] = []  # every utterance, for the bench and tests
-        self.restarts = 0
+        self.restarts = 0  # workers killed because they stopped answering
+        self.recycles = 0  # workers replaced after recycle_after utterances
+        self._served = 0  # utterances the current worker synthesized
         self._listeners: list[Listener] = [on_spoken] if on_spoken else []
         self._ids = itertools.count(1)
         self._lock = threading.Condition()
@@ -381,6 +386,7 @@ class SpeechEngine:
         threading.Thread(target=_read_worker, args=(conn, inbox), daemon=True,
                          name=f"untact-speech-reader-{proc.pid}").start()
         self._proc, self._conn, self._inbox = proc, conn, inbox
+        self._served = 0
 
     def _stop_worker(self) -> None:
         proc, conn = self._proc, self._conn
@@ -414,6 +420,15 @@ class SpeechEngine:
         self.restarts += 1
         self._start_worker()
 
+    def _recycle_worker(self) -> None:
+        """Replace a long-serving worker while nothing is waiting to be said."""
+        self._stop_worker()
+        try:
+            self._start_worker()
+        except RuntimeError as exc:  # the next utterance will try again
+            log.error("speech worker recycle failed: %s", exc)
+        self.recycles += 1
+
     def _next(self) -> Utterance | None:
         with self._lock:
             while self._running and not self._queue:
@@ -434,10 +449,19 @@ class SpeechEngine:
             except Exception as exc:  # never let one utterance kill the voice
                 log.exception("speech failed: %s", exc)
                 outcome = "failed"
+            self._served += 1
             with self._lock:
-                self._current = None
                 self._finish(u, outcome)
-                self._lock.notify_all()
+                recycle = (not self._queue and self._running
+                           and self._served >= self.config.recycle_after)
+                if not recycle:
+                    self._current = None
+                    self._lock.notify_all()
+            if recycle:  # still "busy" meanwhile, so wait_idle() covers it
+                self._recycle_worker()
+                with self._lock:
+                    self._current = None
+                    self._lock.notify_all()
 
     def _play(self, u: Utterance) -> str:
         voice = self.config.voices.get(u.lang) or self.config.voices.get("en", "en")

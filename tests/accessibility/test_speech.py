@@ -214,3 +214,15 @@ def test_worker_hung_mid_utterance_does_not_hang_the_queue(engine):
             pass
     assert long_.outcome == "interrupted" and u.outcome == "played"
     assert engine.worker_pid != old
+
+
+def test_long_serving_worker_is_recycled_while_idle():
+    with SpeechEngine(SpeechConfig(recycle_after=2), sink=NullSink()) as eng:
+        first = eng.worker_pid
+        for text in ("하나", "둘", "셋"):
+            u = eng.speak(text, "ko")
+            assert u.done.wait(10) and u.outcome == "played"
+        assert eng.wait_idle(10)
+        assert eng.recycles == 1 and eng.restarts == 0
+        assert eng.worker_pid != first
+        assert [t.text for t in eng.transcript] == ["하나", "둘", "셋"]
