@@ -57,7 +57,33 @@ class WidgetInfo:
         unknown = set(d) - known
         if unknown:
             raise ValueError(f"widget {d.get('id')!r}: unknown fields {sorted(unknown)}")
-        return cls(**d)
+        w = cls(**d)
+        w.validate()
+        return w
+
+    def validate(self) -> None:
+        """Refuse shapes the checks cannot measure (renderer output is not trusted)."""
+        where = f"widget {self.id!r}"
+        if not isinstance(self.id, str) or not isinstance(self.role, str) \
+                or not isinstance(self.text, str):
+            raise ValueError(f"{where}: id, role and text must be text")
+        if not isinstance(self.labels, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in self.labels.items()):
+            raise ValueError(f"{where}: labels must map languages to text")
+        if len(self.bbox) != 4 or any(_bad_number(v) for v in self.bbox) \
+                or self.bbox[2] < 0 or self.bbox[3] < 0:
+            raise ValueError(f"{where}: bbox must be x, y, w, h with w, h >= 0")
+        for name in ("font_size_px", "cap_height_px"):
+            v = getattr(self, name)
+            if v is not None and (_bad_number(v) or v < 0):
+                raise ValueError(f"{where}: {name} must be a number >= 0")
+        for name in ("focus_ring_width_px", "extensions", "warning_s", "flash_hz"):
+            v = getattr(self, name)
+            if _bad_number(v) or v < 0:
+                raise ValueError(f"{where}: {name} must be a number >= 0")
+        for name in ("actionable", "bold", "in_focus_order", "timed", "extendable"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{where}: {name} must be true or false")
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -112,7 +138,21 @@ class ScreenInfo:
         unknown = set(d) - set(cls.__dataclass_fields__)
         if unknown:
             raise ValueError(f"screen {name!r}: unknown fields {sorted(unknown)}")
-        return cls(display=display, widgets=widgets, **d)
+        screen = cls(display=display, widgets=widgets, **d)
+        if len(screen.window_px) != 2 or min(screen.window_px) <= 0:
+            raise ValueError(f"screen {name!r}: window_px must be two positive numbers")
+        if len(display.size_mm) != 2 or any(_bad_number(v) or v <= 0 for v in display.size_mm):
+            raise ValueError(f"screen {name!r}: display.size_mm must be two positive numbers")
+        if _bad_number(display.viewing_distance_mm) or display.viewing_distance_mm <= 0 \
+                or _bad_number(display.bottom_edge_mm):
+            raise ValueError(f"screen {name!r}: display distances must be numbers")
+        if not isinstance(screen.name, str) or not isinstance(screen.profile, str) \
+                or not isinstance(screen.title, dict):
+            raise ValueError(f"screen {name!r}: name, profile must be text, title a table")
+        if not all(isinstance(v, str) for v in screen.languages) \
+                or not all(isinstance(v, str) for v in screen.title.values()):
+            raise ValueError(f"screen {name!r}: languages and titles must be text")
+        return screen
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -127,6 +167,11 @@ class ScreenInfo:
         }
 
 
+def _bad_number(v: Any) -> bool:
+    return isinstance(v, bool) or not isinstance(v, (int, float)) or v != v \
+        or v in (float("inf"), float("-inf"))
+
+
 def load_screens(path: str | Path) -> list[ScreenInfo]:
     """A JSON file holding ``{"screens": [...]}`` (or one screen object)."""
     path = Path(path)
@@ -134,8 +179,8 @@ def load_screens(path: str | Path) -> list[ScreenInfo]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise ValueError(f"{path}: cannot read screens: {exc}") from None
-    items = data.get("screens", [data]) if isinstance(data, dict) else data
     try:
+        items = data.get("screens", [data]) if isinstance(data, dict) else data
         return [ScreenInfo.from_dict(s) for s in items]
-    except (TypeError, ValueError, KeyError) as exc:
-        raise ValueError(f"{path}: {exc}") from None
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+        raise ValueError(f"{path}: not a screen description: {exc}") from None

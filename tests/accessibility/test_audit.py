@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from untact.accessibility.audit import cli
 from untact.accessibility.audit.checks import CHECKS, load_rules, run_checks
 from untact.accessibility.audit.fixtures import FIXTURES, render_all
@@ -152,3 +154,26 @@ def test_png_decoder_handles_every_filter():
     px = decode_png(_encode_png(w, h, rows))
     assert (px.width, px.height) == (w, h)
     assert px.data == b"".join(rows)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["screens", "name", "widgets", "display", "bbox", "fg", "id",
+                         "window_px", "labels", "size_mm", "background", "x"]), inner,
+        max_size=5),
+    max_leaves=20)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(json_values)
+def test_any_renderer_json_is_loaded_or_refused_in_one_line(tmp_path, data):
+    p = tmp_path / "s.json"
+    p.write_text(json.dumps(data))
+    try:
+        screens = load_screens(p)
+    except ValueError as exc:
+        assert "\n" not in str(exc)
+        return
+    run_checks(screens)  # whatever was accepted can be measured without crashing
