@@ -63,6 +63,10 @@ class AccessibilityFrame:
         engine.add_listener(self._spoken)
         self.set_profile(default_profile)
 
+    def close(self) -> None:
+        """Detach from the engine (the engine itself is closed by its owner)."""
+        self.engine.remove_listener(self._spoken)
+
     # -- profile and language -----------------------------------------------------------
     def set_profile(self, name: str) -> Style:
         self.profile = get_profile(name)

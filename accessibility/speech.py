@@ -231,6 +231,10 @@ class SpeechEngine:
         the UI thread, e.g. with ``Clock.schedule_once``)."""
         self._listeners.append(fn)
 
+    def remove_listener(self, fn: Listener) -> None:
+        if fn in self._listeners:
+            self._listeners.remove(fn)
+
     # -- what the UI calls (non-blocking) ----------------------------------------------
     def speak(self, text: str, lang: str = "ko", priority: Priority = Priority.NORMAL,
               interrupt: bool = False) -> Utterance:

@@ -39,7 +39,8 @@ def kiosk(engine):
         on_session_end=lambda: log.__setitem__("ended", log["ended"] + 1),
         on_warning=log["warned"].append,
         on_caption=lambda text, lang: log["captions"].append(text))
-    return frame, clock, log
+    yield frame, clock, log
+    frame.close()
 
 
 def said(engine, text_part, timeout=10):
