@@ -12,6 +12,7 @@ a small pure-Python decoder (8-bit RGB/RGBA, all filters; slow on big images).
 
 from __future__ import annotations
 
+import os
 import struct
 import zlib
 from collections import Counter
@@ -42,7 +43,10 @@ def load_png(path: str | Path) -> Pixels:
 
 
 def _load_with_kivy(path: str | Path) -> Pixels:
-    from kivy.core.image import ImageLoader  # noqa: PLC0415 - optional fast path
+    # Kivy parses sys.argv and logs to the console on import unless told not to.
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    from kivy.core.image import ImageLoader  # optional fast path
 
     img = ImageLoader.load(str(path), keep_data=True)
     d = img._data[0]

@@ -177,3 +177,20 @@ def test_any_renderer_json_is_loaded_or_refused_in_one_line(tmp_path, data):
         assert "\n" not in str(exc)
         return
     run_checks(screens)  # whatever was accepted can be measured without crashing
+
+
+def test_console_script_runs_as_a_merchant_would(tmp_path):
+    """A real process without the test environment's Kivy settings (Kivy must not eat
+    the audit's own options)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIVY_")}
+    out = subprocess.run([sys.executable, "-m", "untact.accessibility.audit.cli", "--screens",
+                          str(FIXTURES / "bad_flashing.json"), "--out", str(tmp_path),
+                          "--json", "-"], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1, out.stderr[-1500:]
+    report = json.loads(out.stdout)
+    assert [f["rule"] for s in report["screens"] for f in s["findings"]] == ["flashing"]
+    assert "[flashing]" in out.stderr and "Kivy Usage" not in out.stderr
