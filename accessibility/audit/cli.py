@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", metavar="PATH", help="also write the JSON report ('-': stdout)")
     ap.add_argument("--only", nargs="*", choices=sorted(CHECKS), help="run only these checks")
     args = ap.parse_args(argv)
+    err = sys.stderr  # kept: Kivy (screenshot decoding) replaces sys.stderr on import
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
             screens = load_renderer(args.renderer)(args.config, str(out / "screens"))
         findings = run_checks(screens, rules, set(args.only) if args.only else None)
     except (ValueError, OSError) as exc:
-        print(f"untact-audit: {exc}", file=sys.stderr)
+        print(f"untact-audit: {exc}", file=err)
         return 2
     report.write_html(out / "report.html", screens, findings)
     if args.json == "-":
@@ -64,9 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         report.write_json(args.json, screens, findings)
     status = "PASS" if not findings else f"FAIL ({len(findings)} problems)"
     print(f"untact-audit: {len(screens)} screens, {status}; report: {out / 'report.html'}",
-          file=sys.stderr)
+          file=err)
     for f in findings:
-        print(f"  {f.screen} {f.widget or '-'}: [{f.rule}] {f.message}", file=sys.stderr)
+        print(f"  {f.screen} {f.widget or '-'}: [{f.rule}] {f.message}", file=err)
     return 1 if findings else 0
 
 

@@ -46,6 +46,7 @@ def _load_with_kivy(path: str | Path) -> Pixels:
     # Kivy parses sys.argv and logs to the console on import unless told not to.
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    os.environ.setdefault("KIVY_NO_FILELOG", "1")
     from kivy.core.image import ImageLoader  # optional fast path
 
     img = ImageLoader.load(str(path), keep_data=True)
