@@ -32,6 +32,8 @@ class Kind(enum.Enum):
     VOLUME_DOWN = "volume_down"
     SPEECH_MODE = "speech_mode"
     PRESENCE = "presence"  # a person arrived (value True) or left (False)
+    RATE_UP = "rate_up"  # speak faster / slower: every modality must reach these too
+    RATE_DOWN = "rate_down"
 
 
 
