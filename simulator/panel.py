@@ -67,11 +67,11 @@ class ControlPanel(BoxLayout):
             self.sections.add_widget(w)
 
     def _refresh_transcript(self, _dt) -> None:
-        lines = self.app.transcript
+        lines = self.app.engine.history  # everything asked of the voice, played or cut short
         if len(lines) == self._shown:
             return
         self._shown = len(lines)
-        self.transcript.text = "\n".join(f"[{lang}] {text}" for lang, text in lines[-40:])
+        self.transcript.text = "\n".join(f"[{u.lang}] {u.text}" for u in lines[-40:])
         self._scroll.scroll_y = 0
 
 

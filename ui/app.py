@@ -1,13 +1,15 @@
 """The kiosk application: screens, the customer's session, and intents to actions.
 
-Intents arrive from the input bus on Kivy's main thread. The app turns them into the
-same few actions whatever device spoke: move focus, activate the focused (or pointed-at)
-widget, go back, start over, ask for help. Screens only describe themselves.
+Intents arrive from the input bus on Kivy's main thread. The accessibility frame takes
+its part first (speech, volume, speech mode, the session timer) and says what the screen
+should do: move the focus, act on the focused or pointed-at widget, read it, or pass.
+The app does that the same way whatever device spoke. Screens only describe themselves.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -17,19 +19,25 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Keyboard, Window
 from kivy.lang import Builder
-from kivy.properties import NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
-from kivy.uix.label import Label
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 from untact.accessibility.bus import InputBus
 from untact.accessibility.focus import FocusModel
+from untact.accessibility.frame import AccessibilityFrame
 from untact.accessibility.intents import Intent, Kind
-from untact.accessibility.kivy_adapter import attach_bus_to_kivy
+from untact.accessibility.kivy_adapter import attach_bus_to_kivy, on_ui_thread
+from untact.accessibility.phrases import WidgetDescription
+from untact.accessibility.profiles import PROFILES, Style
+from untact.accessibility.speech import SpeechEngine
+from untact.accessibility.speech_mode import Action
 from untact.hardware.keyboard import intent_for_key
 
 from .cart import Cart, won
 from .menu import Kiosk
 from .orders import Order, OrderStore
+from .overlays import Overlay
+from .screens.access import AccessScreen
 from .screens.attract import AttractScreen
 from .screens.cart import CartScreen
 from .screens.categories import CategoriesScreen
@@ -39,7 +47,7 @@ from .screens.items import ItemsScreen
 from .screens.language import LanguageScreen
 from .screens.options import OptionsScreen
 from .strings import t
-from .theme import STANDARD
+from .theme import tokens
 from .widgets import FocusRing, HoverCursor, KioskButton
 
 log = logging.getLogger(__name__)
@@ -47,25 +55,27 @@ KV_DIR = Path(__file__).parent / "kv"
 SCREENS = {
     "attract": AttractScreen, "language": LanguageScreen, "categories": CategoriesScreen,
     "items": ItemsScreen, "options": OptionsScreen, "cart": CartScreen,
-    "checkout": CheckoutScreen, "done": DoneScreen,
+    "checkout": CheckoutScreen, "done": DoneScreen, "access": AccessScreen,
 }
 _KEYNAMES = {code: name for name, code in Keyboard.keycodes.items()}
 
 
 class KioskApp(App):
     lang = StringProperty("ko")
-    theme = ObjectProperty(STANDARD)
+    theme = ObjectProperty(tokens(PROFILES["standard"].theme))
     px_per_mm = NumericProperty(2.0)
     text_scale = NumericProperty(1.0)
     target_scale = NumericProperty(1.0)
-    items_per_page = NumericProperty(6)
-    status = StringProperty("")  # one line for developers: current screen and focus
+    items_per_page = NumericProperty(8)
+    linear_order = BooleanProperty(False)
+    profile_name = StringProperty("standard")
 
     #: how long the order number stays before the kiosk is ready for the next customer
     DONE_SCREEN_S = 20.0
 
     def __init__(self, kiosk: Kiosk, store: OrderStore, bus: InputBus | None = None,
-                 keyboard: bool = True, now: Callable[[], float] = time.monotonic, **kw) -> None:
+                 keyboard: bool = True, now: Callable[[], float] = time.monotonic,
+                 engine: SpeechEngine | None = None, **kw) -> None:
         super().__init__(**kw)
         self.kiosk = kiosk
         self.store = store
@@ -76,36 +86,40 @@ class KioskApp(App):
         self.keyboard = keyboard
         self.now = now  # injected so the simulator can run a long customer in simulated time
         self.deadline: float | None = None  # when the current screen gives up waiting
-        self.transcript: list[tuple[str, str]] = []  # (lang, text) of everything announced
-        self.speaker: Callable[[str, str, bool], None] | None = None
         self.last_order: Order | None = None
         self.saving = False  # an order is being committed; its number is not shown yet
-        self.help_shown = False
         self.order_listeners: list[Callable[[Order], None]] = []  # e.g. staff screen, recorder
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="orders")
-        self._pending_rebuild = False
         self.title = f"untact · {kiosk.shop_name[self.lang]}"
+        acc = kiosk.accessibility
+        self.engine = engine or SpeechEngine(acc.speech)
+        self.frame = AccessibilityFrame(
+            kiosk.display, self.engine, clock=self.now, languages=kiosk.languages,
+            timer_config=acc.session, default_profile=acc.profiles.default,
+            base_font_px=acc.profiles.base_font_px, on_style=self._apply_style,
+            on_session_end=self._session_ended, on_caption=on_ui_thread(self._caption),
+            on_warning=self._warning)
 
     # -- construction -------------------------------------------------------------------
     def build(self):
         for kv in sorted(KV_DIR.glob("*.kv"), key=lambda p: (p.name != "style.kv", p.name)):
             Builder.unload_file(str(kv))  # a second app in one process (tests) must not
             Builder.load_file(str(kv))    # apply every rule twice
-        Window.clearcolor = self.theme["bg"]
         # The kiosk's own area: the whole window on a kiosk, the left part in the simulator.
         root = self.area = FloatLayout()
-        self._update_metrics()
-        root.bind(size=lambda *_: self._update_metrics())
-        self.sm = ScreenManager(transition=NoTransition())
+        self.sm = ScreenManager(transition=NoTransition(), size_hint=(1, 1))
         for name, cls in SCREENS.items():
             self.sm.add_widget(cls(name=name))
         root.add_widget(self.sm)
-        self.help_label = Label(opacity=0, size_hint=(0.9, 0.5), pos_hint={"center_x": 0.5, "center_y": 0.5})
-        root.add_widget(self.help_label)
+        self.overlay = Overlay()
+        root.add_widget(self.overlay)
         self.ring = FocusRing()
         self.cursor = HoverCursor()
         root.add_widget(self.ring)
         root.add_widget(self.cursor)
+        self._apply_style(self.frame.style)
+        self._update_metrics()
+        root.bind(size=lambda *_: self._update_metrics())
         self._clock_events = [
             Clock.schedule_interval(self.ring.follow, 0),  # the ring follows layout and resizes
             Clock.schedule_interval(lambda _dt: self.tick(), 0.25),
@@ -117,8 +131,19 @@ class KioskApp(App):
             Window.bind(on_key_down=self._on_key_down)
         return root
 
+    def on_start(self) -> None:
+        # The synthesis worker takes a few hundred ms to start: not on the first frame's path.
+        threading.Thread(target=self._start_engine, name="speech-start", daemon=True).start()
+
+    def _start_engine(self) -> None:
+        try:
+            self.engine.start()
+        except Exception:  # the kiosk works without speech; say why in the log
+            log.exception("speech output is off")
+
     def tick(self) -> None:
         """Time-driven behaviour, checked against the injected clock (real or simulated)."""
+        self.frame.tick()
         if self.deadline is not None and self.now() >= self.deadline:
             self.deadline = None
             if self.sm.current == "done":
@@ -127,8 +152,31 @@ class KioskApp(App):
     def _update_metrics(self) -> None:
         width = self.area.width if self.area.get_parent_window() else Window.width
         self.px_per_mm = width / self.kiosk.display.size_mm[0]
-        if getattr(self, "sm", None):
+        self._place_screens()
+        if getattr(self, "sm", None) and self.sm.current:
             self.rebuild(keep_focus=True)
+
+    def _place_screens(self) -> None:
+        """Keep every screen inside the profile's reachable band (low position)."""
+        y_min, y_max = self.frame.style.reach_band_kivy
+        height = self.kiosk.display.resolution[1]
+        self.sm.size_hint_y = max(0.1, (y_max - y_min) / height)
+        self.sm.pos_hint = {"x": 0, "y": y_min / height}
+
+    def _apply_style(self, style: Style) -> None:
+        """A profile was chosen: every screen follows, without screen code."""
+        profile = PROFILES[style.profile]
+        self.profile_name = style.profile
+        self.theme = tokens(style.theme)
+        self.text_scale = profile.text_scale
+        self.target_scale = profile.target_scale
+        self.items_per_page = style.items_per_page
+        self.linear_order = style.linear_order
+        Window.clearcolor = self.theme["bg"]
+        if getattr(self, "sm", None) is not None:
+            self._place_screens()
+            if self.sm.current:
+                self.rebuild(keep_focus=True)
 
     def _on_key_down(self, _window, key, _scancode, _codepoint, modifiers):
         name = _KEYNAMES.get(key)
@@ -151,10 +199,10 @@ class KioskApp(App):
             screen.on_params()
         self.sm.current = name
         self.deadline = self.now() + self.DONE_SCREEN_S if name == "done" else None
-        self.hide_help()
+        self.overlay.hide()
         self.rebuild()
-        self.announce(sentences(screen.title(), screen.summary(), t("nav.how", self.lang)), interrupt=True)
-        self._announce_focus()
+        self.frame.screen_entered(screen.title(), screen.summary())
+        self._announce_focus(queue=True)
 
     def rebuild(self, keep_focus: bool = False) -> None:
         """Re-create the current screen's content and focus targets after a change."""
@@ -168,58 +216,61 @@ class KioskApp(App):
             or next((w for w in targets if old_payload is not None and w.payload == old_payload), None)
         self.focus.set_targets(targets, keep=keep, ordered=True)
         self._show_focus()
-        self.status = f"{self.sm.current}"
 
     def targets(self) -> list[KioskButton]:
-        """The screen's actionable widgets in reading order: screens add them top to
-        bottom, left to right, so tree order is reading order even before layout."""
-        return [w for w in self.screen.walk(restrict=True) if isinstance(w, KioskButton)]
+        """The actionable widgets in reading order: the overlay's while it is up, else the
+        screen's (screens add them top to bottom, left to right, so tree order is reading
+        order even before layout)."""
+        root = self.overlay if self.overlay.shown else self.screen
+        return [w for w in root.walk(restrict=True) if isinstance(w, KioskButton)]
 
     def _show_focus(self) -> None:
         for w in self.targets():
             w.focused = w is self.focus.current
         self.ring.color = self.theme["focus"]
-        self.ring.thickness = max(2.0, self.px_per_mm * 1.0 * self.target_scale)
+        scale = self.area.width / self.kiosk.display.resolution[0] if self.area.width > 1 else 1
+        self.ring.thickness = max(2.0, self.frame.style.focus_ring_width_px * scale)
         self.ring.target = self.focus.current
 
     # -- intents --------------------------------------------------------------------------
     def handle(self, intent: Intent) -> None:
         """Every intent from every device lands here, on the main thread."""
+        action = self.frame.handle(intent)
         k = intent.kind
-        if self.help_shown and k not in (Kind.POINT, Kind.PRESENCE, Kind.REPEAT):
-            self.hide_help()
+        if self.overlay.shown and k not in (Kind.POINT, Kind.PRESENCE, Kind.REPEAT, Kind.STOP_SPEECH,
+                                            Kind.VOLUME_UP, Kind.VOLUME_DOWN, Kind.RATE_UP,
+                                            Kind.RATE_DOWN, Kind.DWELL, Kind.SELECT, Kind.NEXT,
+                                            Kind.PREVIOUS):
+            self.close_overlay()
             return
-        if k is Kind.NEXT:
-            self.focus.next()
+        if action is Action.MODE_ON:
+            screen = self.screen  # the customer cannot see: read where they are
+            self.frame.screen_entered(screen.title(), screen.summary())
+            self._announce_focus(queue=True)
+        if action is Action.MOVE:
+            self.focus.next() if k is Kind.NEXT else self.focus.previous()
             self._show_focus()
             self._announce_focus()
-        elif k is Kind.PREVIOUS:
-            self.focus.previous()
-            self._show_focus()
-            self._announce_focus()
-        elif k is Kind.SELECT:
-            if self.sm.current == "attract":
+        elif action is Action.ACT and k is Kind.SELECT:
+            if self.sm.current == "attract" and not self.overlay.shown:
                 self.activate(self.focus.current or self.targets()[0])
             elif self.focus.current is not None:
                 self.activate(self.focus.current)
+        elif k in (Kind.POINT, Kind.DWELL):
+            self._pointer(intent, act=action is Action.ACT)
         elif k is Kind.BACK:
             self.screen.on_back()
         elif k is Kind.HOME:
             self.go("attract" if self.sm.current in ("attract", "done") else "categories")
         elif k is Kind.HELP:
             self.show_help()
-        elif k is Kind.REPEAT:
-            if self.transcript:
-                self.announce(self.transcript[-1][1], interrupt=True)
         elif k is Kind.PRESENCE:
             if intent.value and self.sm.current == "attract":
                 self.go("language" if len(self.kiosk.languages) > 1 else "categories")
-        elif k in (Kind.POINT, Kind.DWELL):
-            self._pointer(intent)
         elif k is Kind.VOICE:
             self._voice(intent)
 
-    def _pointer(self, intent: Intent) -> None:
+    def _pointer(self, intent: Intent, act: bool) -> None:
         a = self.area
         x, y = a.x + intent.x * a.width, a.y + (1.0 - intent.y) * a.height
         self.cursor.point = (x, y)
@@ -229,7 +280,7 @@ class KioskApp(App):
             self.focus.focus(under)
             self._show_focus()
             self._announce_focus()
-        if intent.kind is Kind.DWELL and under is not None:
+        if act and under is not None:
             self.activate(under)
 
     def _voice(self, intent: Intent) -> None:
@@ -239,6 +290,8 @@ class KioskApp(App):
             self.handle(Intent(simple[intent.name], source=intent.source))
         elif intent.name == "checkout" and self.cart.count():
             self.go("checkout")
+        elif intent.name == "bigger":
+            self.frame.set_profile("low_vision")
         elif intent.name == "order" and "item" in intent.slots:
             self.add_to_cart(intent.slots["item"], dict(intent.slots.get("options", {})),
                              int(intent.slots.get("quantity", 1)))
@@ -250,7 +303,10 @@ class KioskApp(App):
         if widget in self.targets():
             self.focus.focus(widget)
             self._show_focus()
-        self.screen.on_activate(widget)
+        if self.overlay.shown:
+            self.overlay.on_activate(widget)
+        else:
+            self.screen.on_activate(widget)
 
     def nav_action(self, kind: str, screen) -> None:
         if kind == "back":
@@ -259,28 +315,34 @@ class KioskApp(App):
             self.go("categories")
         elif kind == "cart":
             self.go("cart")
+        elif kind == "access":
+            self.go("access", return_to=screen.name)
 
     # -- the customer's session ---------------------------------------------------------
     def set_language(self, lang: str) -> None:
         if lang not in self.kiosk.languages:
             raise ValueError(lang)
         self.lang = lang
+        self.frame.set_language(lang)
+
+    def set_profile(self, name: str) -> None:
+        self.frame.set_profile(name)
 
     def add_to_cart(self, item_id: str, choices: dict, quantity: int) -> None:
         item = self.kiosk.item(item_id)
         line = self.cart.add(item, choices, quantity)
-        self.announce(f"{line.describe(self.kiosk, self.lang)} {quantity}. "
-                      f"{t('cart.total', self.lang, total=won(self.cart.total(), self.lang))}")
         self.go("cart")
+        self.frame.announce(t("cart.added", self.lang, name=line.describe(self.kiosk, self.lang),
+                              qty=quantity, total=won(self.cart.total(), self.lang)))
 
     def cart_changed(self) -> None:
-        self.announce(t("cart.total", self.lang, total=won(self.cart.total(), self.lang)))
+        self.frame.announce(t("cart.total", self.lang, total=won(self.cart.total(), self.lang)))
 
     def place_order(self, payment: str) -> None:
         """Commit the order off the main thread; show its number only once committed."""
         lines, total, lang = self.cart.snapshot(), self.cart.total(), self.lang
         self.rebuild()
-        self.announce(t("checkout.saving", lang))
+        self.frame.announce(t("checkout.saving", lang))
         future = self._writer.submit(self.store.place, lines, total, lang, payment)
         self.saving = True
 
@@ -295,7 +357,7 @@ class KioskApp(App):
                 checkout.failed = True
                 if self.sm.current == "checkout":
                     self.rebuild()
-                self.announce(t("checkout.failed", lang), interrupt=True)
+                self.frame.announce(t("checkout.failed", lang), urgent=True)
                 return
             self.last_order = order
             self.cart.clear()
@@ -307,47 +369,55 @@ class KioskApp(App):
 
     def end_session(self) -> None:
         """The customer is done or gone: nothing of theirs stays for the next one."""
+        self.frame.end_session()  # profile, volume, rate, speech mode; calls _session_ended
+
+    def _session_ended(self) -> None:
         self.cart.clear()
         self.lang = self.kiosk.languages[0]
-        self.go("attract")
+        self.overlay.hide()
+        if getattr(self, "sm", None) is not None:
+            self.go("attract")
 
-    # -- help and speech ----------------------------------------------------------------
+    # -- overlays: help, time-out warning, captions ---------------------------------------
     def show_help(self) -> None:
-        self.help_shown = True
-        self.help_label.text = f"{t('help.title', self.lang)}\n\n{t('help.text', self.lang)}"
-        self.help_label.color = self.theme["fg"]
-        self.help_label.font_size = self.px_per_mm * 8 * self.text_scale
-        self.help_label.text_size = (self.area.width * 0.85, None)
-        self.help_label.halign = "center"
-        self.help_label.opacity = 1
-        self.sm.opacity = 0.08
-        self.announce(t("help.text", self.lang), interrupt=True)
+        self.overlay.show_help(self)
+        self.frame.announce(t("help.text", self.lang), urgent=True)
+        self.rebuild_overlay()
 
-    def hide_help(self) -> None:
-        if self.help_shown:
-            self.help_shown = False
-            self.help_label.opacity = 0
-            self.sm.opacity = 1
+    def _warning(self, seconds_left: float) -> None:
+        Clock.schedule_once(lambda _dt: self._show_warning(seconds_left), 0)
 
-    def _announce_focus(self) -> None:
+    def _show_warning(self, seconds_left: float) -> None:
+        if self.sm.current == "attract":
+            return
+        self.overlay.show_warning(self, seconds_left)
+        self.rebuild_overlay()
+
+    def rebuild_overlay(self) -> None:
+        self.focus.set_targets(self.targets(), ordered=True)
+        self._show_focus()
+        self._announce_focus(queue=True)
+
+    def close_overlay(self) -> None:
+        self.overlay.hide()
+        self.rebuild(keep_focus=False)
+
+    def _caption(self, text: str, lang: str) -> None:
+        self.overlay.caption(self, text)
+
+    def _announce_focus(self, queue: bool = False) -> None:
         w = self.focus.current
         if w is None:
             return
-        parts = [w.accessible_name(self.lang)]
-        if w.spoken_value:
-            parts.append(w.spoken_value)
-        if w.selected:
-            parts.append(t("state.selected", self.lang))
-        parts.append(t("role.button", self.lang))
-        self.announce(", ".join(parts), interrupt=True)
-
-    def announce(self, text: str, interrupt: bool = False) -> None:
-        """Say ``text`` (and keep it in the transcript, which REPEAT and tests read)."""
-        self.transcript.append((self.lang, text))
-        if len(self.transcript) > 500:
-            del self.transcript[:100]
-        if self.speaker is not None:
-            self.speaker(text, self.lang, interrupt)
+        targets = self.focus.targets
+        states = ("selected",) if w.selected else ()
+        value = {self.lang: w.spoken_value} if w.spoken_value else None
+        desc = WidgetDescription(dict(w.labels) or {self.lang: w.text}, w.role, value, states,
+                                 targets.index(w) + 1 if w in targets else None, len(targets))
+        if queue:
+            self.frame.announce(_describe(desc, self.lang))
+        else:
+            self.frame.focused(desc)
 
     def on_stop(self) -> None:
         self._writer.shutdown(wait=True)  # an order being committed is finished, not dropped
@@ -356,11 +426,14 @@ class KioskApp(App):
         if getattr(self, "_unsubscribe", None):
             self._unsubscribe()
         Window.unbind(on_key_down=self._on_key_down)
+        self.frame.close()
+        self.engine.close()
 
 
-def sentences(*parts: str) -> str:
-    """Join phrases into one utterance, with exactly one full stop between them."""
-    return " ".join(p.strip().rstrip(".") + "." for p in parts if p and p.strip())
+def _describe(desc: WidgetDescription, lang: str) -> str:
+    from untact.accessibility.phrases import describe
+
+    return describe(desc, lang)
 
 
 def _inside(box, x, y) -> bool:

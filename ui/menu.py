@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from untact.accessibility.config import ConfigError, Source, Table
+from untact.accessibility.display import Display
+from untact.accessibility.settings import AccessibilityConfig
 
 SUPPORTED_LANGUAGES = ("ko", "en")
 MAX_ITEMS = 2000
@@ -55,18 +57,6 @@ class Category:
     name: dict[str, str]
 
 
-@dataclass(frozen=True)
-class Display:
-    resolution: tuple[int, int] = (1080, 1920)
-    size_mm: tuple[float, float] = (268.0, 477.0)
-    bottom_edge_mm: float = 750.0
-    viewing_distance_mm: float = 500.0
-
-    @property
-    def px_per_mm(self) -> float:
-        return self.resolution[0] / self.size_mm[0]
-
-
 @dataclass
 class Kiosk:
     """Everything a merchant configures, as loaded from one file."""
@@ -76,6 +66,7 @@ class Kiosk:
     languages: tuple[str, ...]
     data_folder: Path
     display: Display
+    accessibility: AccessibilityConfig
     options: dict[str, OptionGroup]
     categories: list[Category]
     items: list[Item]
@@ -137,7 +128,7 @@ def load_kiosk(path: str | Path) -> Kiosk:
     if not data_folder.is_absolute():
         data_folder = src.path.resolve().parent / data_folder
 
-    display = _load_display(root.table("display"))
+    accessibility = AccessibilityConfig.from_table(root)  # [display] and [accessibility]
 
     options: dict[str, OptionGroup] = {}
     opt_root = root.table("options")
@@ -208,28 +199,8 @@ def load_kiosk(path: str | Path) -> Kiosk:
         if not any(i.category == c.id for i in items):
             raise src.error(("categories", categories.index(c), "id"), f"category {c.id!r} has no items")
 
-    return Kiosk(src.path, shop_name, languages, data_folder, display, options, categories,
-                 items, src)
-
-
-def _load_display(t: Table) -> Display:
-    t.unknown_keys({"resolution", "size_mm", "bottom_edge_mm", "viewing_distance_mm"})
-    d = Display()
-
-    def pair(key: str, default: tuple, kind: type, lo: float, hi: float) -> tuple:
-        value = t.get(key, list, list(default))
-        if len(value) != 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
-            raise t.error(key, "must be two numbers: [width, height]")
-        if not all(lo <= v <= hi for v in value):
-            raise t.error(key, f"values must be between {lo:g} and {hi:g}")
-        return tuple(kind(v) for v in value)
-
-    return Display(
-        resolution=pair("resolution", d.resolution, int, 240, 8000),
-        size_mm=pair("size_mm", d.size_mm, float, 50, 3000),
-        bottom_edge_mm=t.get("bottom_edge_mm", float, d.bottom_edge_mm, min=0, max=2500),
-        viewing_distance_mm=t.get("viewing_distance_mm", float, d.viewing_distance_mm, min=150, max=3000),
-    )
+    return Kiosk(src.path, shop_name, languages, data_folder, accessibility.display, accessibility,
+                 options, categories, items, src)
 
 
 __all__ = ["Kiosk", "Item", "Category", "OptionGroup", "Choice", "Display", "ConfigError", "load_kiosk"]

@@ -25,6 +25,30 @@ class KioskButton(ButtonBehavior, Label):
     selected = BooleanProperty(False)
     focused = BooleanProperty(False)
     payload = ObjectProperty(None, allownone=True)
+    bg_colour = ObjectProperty((0, 0, 0, 1))
+    fg_colour = ObjectProperty((1, 1, 1, 1))
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        from kivy.app import App
+
+        app = App.get_running_app()
+        self.bind(variant=self.recolour, selected=self.recolour, disabled=self.recolour)
+        if app is not None:
+            app.bind(theme=self.recolour)
+        self.recolour()
+
+    def recolour(self, *_):
+        """Colours from the current theme and state, computed once per change (cheaper
+        than KV expressions, and the same rule the audit reads)."""
+        from kivy.app import App
+
+        from .theme import button_colours
+
+        app = App.get_running_app()
+        if app is not None:
+            self.bg_colour, self.fg_colour = button_colours(self.variant, self.selected,
+                                                            self.disabled, app.theme)
 
     @property
     def focus_box(self) -> tuple[float, float, float, float]:

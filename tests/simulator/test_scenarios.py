@@ -48,13 +48,14 @@ def test_bad_scenarios_name_file_line_and_step(tmp_path, body, message):
 
 
 def test_a_failed_expectation_stops_with_screenshot_and_transcript(tmp_path):
-    path = write(tmp_path, '\n[[step]]\ndo = "intent"\nintent = "select"\n'
+    path = write(tmp_path, '\n[[step]]\ndo = "intent"\nintent = "speech_mode"\n'
+                           '\n[[step]]\ndo = "intent"\nintent = "select"\n'
                            '\n[[step]]\ndo = "intent"\nintent = "next"\nexpect = { screen = "cart" }\n'
                            '\n[[step]]\ndo = "wait"\nseconds = 1\n')
     with pytest.raises(ScenarioFailed) as err:
         Runner(load_scenario(path), out_dir=tmp_path / "out").run()
     exc = err.value
-    assert exc.step.index == 1 and f"{path}:8:" in str(exc)  # the [[step]] line
+    assert exc.step.index == 2 and f"{path}:12:" in str(exc)  # the [[step]] line
     assert "screen: expected 'cart', got 'language'" in str(exc)
     assert exc.screenshot.is_file() and exc.screenshot.stat().st_size > 5000
     assert any("English" in said for said in exc.transcript)  # focus moved to English and said so

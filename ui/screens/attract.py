@@ -12,8 +12,12 @@ class AttractScreen(KioskScreen):
         self.ids.summary.text = self.summary()
         self.ids.actions.clear_widgets()
         labels = {lang: t("attract.start", lang) for lang in self.app.kiosk.languages}
-        self.ids.actions.add_widget(self.button(labels, variant="primary",
+        self.ids.actions.add_widget(self.button(labels, variant="primary", payload=("start", None),
                                                 text=" / ".join(labels.values())))
+        access = {lang: t("access.open", lang) for lang in self.app.kiosk.languages}
+        self.ids.access.clear_widgets()
+        self.ids.access.add_widget(self.button(access, variant="nav", payload=("access", None),
+                                               text=" / ".join(access.values())))
 
     def title(self) -> str:
         return self.t("attract.welcome", shop=self.app.kiosk.shop_name[self.app.lang])
@@ -23,4 +27,7 @@ class AttractScreen(KioskScreen):
         return "\n".join(t("attract.hint", lang) for lang in self.app.kiosk.languages)
 
     def on_activate(self, widget) -> None:
-        self.app.go("language" if len(self.app.kiosk.languages) > 1 else "categories")
+        if widget.payload and widget.payload[0] == "access":
+            self.app.nav_action("access", self)
+        else:
+            self.app.go("language" if len(self.app.kiosk.languages) > 1 else "categories")

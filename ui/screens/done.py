@@ -15,6 +15,7 @@ class DoneScreen(KioskScreen):
         self.ids.summary.text = self.summary()
         self.ids.actions.clear_widgets()
         self.ids.actions.add_widget(self.button("done.finish", variant="primary", payload=("finish", None)))
+        self.ids.actions.add_widget(self.button("nav.access", variant="nav", payload=("access", None)))
 
     def title(self) -> str:
         return self.t("done.title")
@@ -23,7 +24,10 @@ class DoneScreen(KioskScreen):
         return self.t("done.summary", number=self.order.number if self.order else "")
 
     def on_activate(self, widget) -> None:
-        self.app.end_session()
+        if widget.payload[0] == "access":
+            self.app.nav_action("access", self)
+        else:
+            self.app.end_session()
 
     def on_back(self) -> bool:
         self.app.end_session()

@@ -6,6 +6,7 @@ from kivy.app import App
 
 from ..strings import t
 from .base import KioskScreen
+from .navbar import fill_navbar
 
 
 class LanguageScreen(KioskScreen):
@@ -17,11 +18,10 @@ class LanguageScreen(KioskScreen):
         self.ids.summary.text = self.summary()
         self.ids.choices.clear_widgets()
         for lang in app.kiosk.languages:
-            b = self.button(f"lang.{lang}", payload=lang, selected=(lang == app.lang), role="radio",
+            b = self.button(f"lang.{lang}", payload=("lang", lang), selected=(lang == app.lang), role="radio",
                             size_hint_y=None, height=app.px_per_mm * 30 * app.target_scale)
             self.ids.choices.add_widget(b)
-        self.ids.nav.clear_widgets()
-        self.ids.nav.add_widget(self.button("nav.back", variant="nav"))
+        fill_navbar(self, self.ids.nav, back=True)
 
     # Before a language is chosen, say it in every language the shop offers.
     def title(self) -> str:
@@ -31,8 +31,9 @@ class LanguageScreen(KioskScreen):
         return " / ".join(t("language.summary", lang) for lang in self.app.kiosk.languages)
 
     def on_activate(self, widget) -> None:
-        if widget.payload is None:
-            self.on_back()
-            return
-        self.app.set_language(widget.payload)
-        self.app.go("categories")
+        kind, value = widget.payload
+        if kind == "lang":
+            self.app.set_language(value)
+            self.app.go("categories")
+        else:
+            self.app.nav_action(kind, self)

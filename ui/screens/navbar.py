@@ -5,11 +5,16 @@ from __future__ import annotations
 from ..cart import won
 
 
-def fill_navbar(screen, bar, back: bool = True, home: bool = False, cart: bool = False) -> None:
+def fill_navbar(screen, bar, back: bool = True, home: bool = False, cart: bool = False,
+                access: bool = True) -> None:
+    """Back, start over, the cart, and the accessibility settings (on every screen, so a
+    customer can change the profile at any time)."""
     app = screen.app
     bar.clear_widgets()
     if back:
         bar.add_widget(screen.button("nav.back", variant="nav", payload=("back", None)))
+    if access:
+        bar.add_widget(screen.button("nav.access", variant="nav", payload=("access", None)))
     if home:
         bar.add_widget(screen.button("nav.home", variant="nav", payload=("home", None)))
     if cart:
