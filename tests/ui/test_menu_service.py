@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from untact.ui import admin
 from untact.ui.menu import load_kiosk
 from untact.ui.menu_service import MenuEditRefused, MenuService
