@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS orders (
@@ -165,6 +166,27 @@ class OrderStore:
                                     (day,)).fetchall()
         return [_order(r) for r in rows]
 
+    def day_rows(self, day: str | dt.date | None = None) -> list[OrderRow]:
+        """The whole day as list rows (number, time, total, payment, paid, status) without
+        decoding each order's lines: for a scrolling list of a busy day (10,000 orders);
+        open one with :meth:`get` to see its items."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, number, created_at, total, payment, paid, status FROM orders"
+                " WHERE day = ? ORDER BY number", (self._day(day),)).fetchall()
+        return [OrderRow._make(r) for r in rows]
+
+    def page(self, day: str | dt.date | None = None, offset: int = 0, limit: int = 50,
+             newest_first: bool = True) -> list[Order]:
+        """One screenful of a day's orders (the admin list pages through a busy day
+        instead of decoding 10,000 orders at once); ``summary().count`` gives the total."""
+        order = "DESC" if newest_first else "ASC"
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT * FROM orders WHERE day = ? ORDER BY number {order} LIMIT ? OFFSET ?",
+                (self._day(day), max(0, limit), max(0, offset))).fetchall()
+        return [_order(r) for r in rows]
+
     # --- staff: the order queue ---------------------------------------------------------
 
     def queue(self, day: str | dt.date | None = None) -> list[Order]:
@@ -293,6 +315,18 @@ class OrderStore:
                 " WHERE result IS NULL ORDER BY id").fetchall()
         return [{"id": r[0], "started_at": r[1], "method": r[2], "amount": r[3],
                  "lines": json.loads(r[4]), "language": r[5]} for r in rows]
+
+
+class OrderRow(NamedTuple):
+    """One line of the admin's day list (``paid`` is 0/1 as stored)."""
+
+    id: int
+    number: int
+    created_at: str
+    total: int
+    payment: str
+    paid: int
+    status: str
 
 
 @dataclass(frozen=True)

@@ -111,3 +111,44 @@ def test_a_broken_listener_does_not_block_others(menu):
     menu.subscribe(lambda k, c: got.append(c.what))
     menu.set_sold_out("bagel")
     assert got == ["sold_out"]
+
+
+def test_lunchtime_edits_do_not_need_tomlkit(menu, monkeypatch):
+    """Sold-out and price edit one line of text (fast on a 1000-item menu); tomlkit,
+    seconds on big menus, is not touched."""
+    import untact.ui.menu_service as ms
+
+    def no_tomlkit(*a, **kw):
+        raise AssertionError("tomlkit used")
+
+    monkeypatch.setattr(ms.tomlkit, "parse", no_tomlkit)
+    before = menu.path.read_text()
+    menu.set_sold_out("americano")
+    menu.set_price("americano", 4700)
+    menu.set_sold_out("americano", False)
+    menu.set_sold_out("scone", True)  # written as "sold_out = false" in the sample
+    assert menu.kiosk.item("scone").sold_out and not menu.kiosk.item("americano").sold_out
+    assert menu.kiosk.item("americano").price == 4700
+    after = menu.path.read_text()
+    assert after.count("price = 4500") == before.count("price = 4500") - 1
+    assert after.count("price = 4700") == 1 and "# --- tea ---" in after
+    # one line added (americano's "sold_out = false"), every other line kept as it was
+    assert len(after.splitlines()) == len(before.splitlines()) + 1
+    assert load_kiosk(menu.path).item("scone").sold_out
+
+
+def test_unusual_layout_falls_back_to_tomlkit(tmp_path):
+    text = CAFE.read_text(encoding="utf-8")
+    head, _, _ = text.partition("# --- coffee")
+    path = tmp_path / "inline.toml"
+    rows = [f'  {{ id = "{i}", category = "{c}", name = {{ ko = "{i}", en = "{i}" }},'
+            f' price = {p} }},\n'
+            for i, c, p in (("a", "coffee", 1000), ("b", "tea", 2000), ("c", "drinks", 3000),
+                            ("d", "bakery", 4000))]
+    path.write_text("items = [\n" + "".join(rows) + "]\n" + head, encoding="utf-8")
+    svc = MenuService(path)
+    svc.set_sold_out("b")
+    svc.set_price("c", 3500)
+    again = load_kiosk(path)
+    assert again.item("b").sold_out and again.item("c").price == 3500
+    assert again.item("a").price == 1000 and not again.item("a").sold_out

@@ -84,3 +84,23 @@ def test_state_survives_reopening(tmp_path):
     assert s2.get(o.id).status == "preparing"
     assert s2.place(lines(), 4500, "ko").number == 2
     s2.close()
+
+
+def test_page_through_a_day(store):
+    for _ in range(7):
+        store.place(lines(), 4500, "ko")
+    assert [o.number for o in store.page(limit=3)] == [7, 6, 5]
+    assert [o.number for o in store.page(offset=3, limit=3)] == [4, 3, 2]
+    assert [o.number for o in store.page(offset=6, limit=3)] == [1]
+    assert [o.number for o in store.page(limit=2, newest_first=False)] == [1, 2]
+
+
+def test_day_rows_match_the_orders(store):
+    store.place(lines(), 4500, "ko")
+    o2 = store.place(lines(qty=2), 9000, "en", payment="card-sim", paid=True)
+    store.set_status(o2.id, "served")
+    rows = store.day_rows()
+    full = store.for_day()
+    assert [(r.id, r.number, r.created_at, r.total, r.payment, bool(r.paid), r.status)
+            for r in rows] == [(o.id, o.number, o.created_at, o.total, o.payment, o.paid,
+                                o.status) for o in full]
