@@ -3,7 +3,7 @@
 How a merchant gets in (documented in deploy/README.md, "Merchant admin"):
 
 1. Press HELP five times within three seconds (any modality: the keypad's help key, the
-   keyboard's F1/h in the simulator, the sensor gesture mapped to HELP). The sequence and
+   sensor gesture or simulator key mapped to HELP). The sequence and
    window are configurable in ``[admin]`` (``entry_sequence``, ``entry_window_s``).
    The first HELP also calls staff (that is what HELP is for); entering admin
    acknowledges that call, since the person at the kiosk *is* the staff.

@@ -72,8 +72,25 @@ def cmd_export(args: argparse.Namespace) -> int:
         result = export.export_day(store, day, Path(args.to))
     finally:
         store.close()
+        _give_back_to_kiosk_user(kiosk.data_folder)
     print(result.describe(args.lang))
     return 0
+
+
+def _give_back_to_kiosk_user(folder: Path) -> None:
+    """Run as root, SQLite may have created the database's -wal/-shm files as root; the
+    kiosk's own user could then no longer open its orders. Hand them back."""
+    if os.geteuid() != 0:
+        return
+    try:
+        st = folder.stat()
+    except OSError:
+        return
+    for p in folder.glob(f"{OrderStore.DB_NAME}*"):
+        try:
+            os.chown(p, st.st_uid, st.st_gid)
+        except OSError:
+            pass
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -269,12 +269,14 @@ class MenuService:
     @contextmanager
     def _file_lock(self) -> Iterator[None]:
         lock_path = self.path.with_name(f".{self.path.name}.lock")
-        with open(lock_path, "a") as f:
-            fcntl.flock(f.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+        # Read-only is enough for flock, so a lock file first made by root (sudo
+        # untact-admin) still opens for the kiosk's own user.
+        fd = os.open(lock_path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o640)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
 
 
 class _Unexpected(Exception):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from untact.accessibility.config import ConfigError, Source
 from untact.accessibility.intents import Kind, point, simple
 from untact.ui import admin
@@ -145,3 +147,40 @@ def test_no_pin_set(tmp_path):
     r = gate.check("1234")
     assert r.no_pin and not r.ok and "set-pin" in r.message("en")
     gate.close()
+
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120))
+def test_any_stored_hash_text_is_refused_cleanly(text):
+    """The pin_hash comes from a file: nothing in it may crash the kiosk or make scrypt
+    allocate without bound; it is a PinError or a usable hash."""
+    try:
+        admin.parse_pin_hash(text)
+    except admin.PinError:
+        pass
+
+
+_KINDS = [Kind.HELP, Kind.NEXT, Kind.BACK, Kind.SELECT, Kind.PRESENCE]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_KINDS), st.floats(0, 2)), max_size=40))
+def test_entry_only_on_the_sequence(stream):
+    """Random intent streams: the detector fires exactly when the last five meaningful
+    intents are HELPs within three seconds."""
+    clock = Clock(0)
+    det = admin.EntryDetector(clock=clock)
+    recent: list[tuple[Kind, float]] = []
+    for kind, gap in stream:
+        clock.t += gap
+        fired = det.feed(simple(kind))
+        if kind is Kind.PRESENCE:
+            assert not fired
+            continue
+        recent = (recent + [(kind, clock.t)])[-5:]
+        expected = (len(recent) == 5 and all(k is Kind.HELP for k, _ in recent)
+                    and recent[-1][1] - recent[0][1] <= 3.0)
+        assert fired == expected
+        if fired:
+            recent = []
