@@ -37,7 +37,7 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 from untact.accessibility.config import ConfigError, locate
 
-from . import admin
+from . import admin, payment
 from .menu import MAX_PRICE, Kiosk, load_kiosk
 
 log = logging.getLogger(__name__)
@@ -64,8 +64,6 @@ def validate_kiosk(path: str | Path) -> Kiosk:
     """Everything start-up checks: the menu, and the sections parsed outside menu.py."""
     kiosk = load_kiosk(path)
     admin.admin_config(kiosk)
-    from . import payment  # late: payment imports nothing from here, but keep it light
-
     payment.from_table(kiosk.section("payment"))
     return kiosk
 
