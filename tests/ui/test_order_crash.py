@@ -60,6 +60,8 @@ class Child:
         self.out += chunk
         if self.kill_at is None and self.out.startswith(b"ready\n"):
             self.kill_at = time.monotonic() + self.rng.uniform(0.0, 0.2)
+        if not chunk and self.kill_at is None:
+            self.kill_at = time.monotonic()  # it died by itself: reap it now (and fail)
         return bool(chunk)
 
 
@@ -76,8 +78,10 @@ def test_sigkill_never_loses_or_duplicates_a_shown_order(tmp_path):
     def reap(child: Child) -> None:
         nonlocal killed_while_ordering
         sel.unregister(child.proc.stdout)
+        died_by_itself = child.proc.poll()
         child.proc.kill()  # SIGKILL: no handler, no flush, no atexit
         child.proc.wait(timeout=30)
+        assert died_by_itself is None, f"a child exited on its own ({died_by_itself})"
         while child.read():  # what it printed before dying is still in the pipe
             pass
         child.proc.stdout.close()
@@ -90,24 +94,30 @@ def test_sigkill_never_loses_or_duplicates_a_shown_order(tmp_path):
             assert tag not in printed
             printed[tag] = (day, int(number), int(oid))
 
-    while launched < PROCESSES or running:
-        while launched < PROCESSES and len(running) < AT_ONCE:
-            child = Child(folder, f"p{launched}", rng)
-            sel.register(child.proc.stdout, selectors.EVENT_READ, child)
-            running.append(child)
-            launched += 1
-        now = time.monotonic()
-        due = [c for c in running if c.kill_at is not None and c.kill_at <= now]
-        for child in due:
-            running.remove(child)
-            reap(child)
-        if due:
-            continue
-        deadlines = [c.kill_at for c in running if c.kill_at is not None]
-        timeout = max(0.0, min(deadlines) - now) if deadlines else 1.0
-        for key, _ in sel.select(timeout):  # output, or the next scheduled kill
-            key.data.read()
-        assert time.monotonic() - started < 120, "crash test is far too slow"
+    try:
+        while launched < PROCESSES or running:
+            while launched < PROCESSES and len(running) < AT_ONCE:
+                child = Child(folder, f"p{launched}", rng)
+                sel.register(child.proc.stdout, selectors.EVENT_READ, child)
+                running.append(child)
+                launched += 1
+            now = time.monotonic()
+            due = [c for c in running if c.kill_at is not None and c.kill_at <= now]
+            for child in due:
+                running.remove(child)
+                reap(child)
+            if due:
+                continue
+            deadlines = [c.kill_at for c in running if c.kill_at is not None]
+            timeout = max(0.0, min(deadlines) - now) if deadlines else 1.0
+            for key, _ in sel.select(timeout):  # output, or the next scheduled kill
+                key.data.read()
+            assert time.monotonic() - started < 120, "crash test is far too slow"
+    finally:  # a failed assertion must not leave order-placing processes behind
+        for child in running:
+            child.proc.kill()
+            child.proc.wait(timeout=30)
+            child.proc.stdout.close()
 
     db = sqlite3.connect(folder / "orders.sqlite3")
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
