@@ -163,6 +163,10 @@ class Checkout:
                 return
             self.method.start(total, lambda outcome: self._on_payment(
                 outcome, attempt, lines, total, language, on_done))
+            with self._lock:
+                cancelled_meanwhile = self._cancel_requested
+            if cancelled_meanwhile:  # cancel() ran between the check and start(): pass it on
+                self.method.cancel()
         except Exception as exc:
             log.exception("checkout could not start")
             self._finish(on_done, CheckoutOutcome(CheckoutStatus.ERROR, attempt_id=attempt,

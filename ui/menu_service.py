@@ -151,6 +151,9 @@ class MenuService:
                 return None
 
     def set_name(self, item_id: str, language: str, text: str) -> Kiosk:
+        if language not in self._kiosk.languages:
+            raise MenuEditRefused(f"the kiosk does not use language {language!r} "
+                                  f"(it uses {', '.join(self._kiosk.languages)})")
         def edit(doc: tomlkit.TOMLDocument) -> None:
             table = _item_table(doc, item_id)
             names = table.get("name")

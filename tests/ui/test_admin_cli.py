@@ -8,6 +8,7 @@ import os
 import pty
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -54,34 +55,42 @@ def test_set_pin_refuses_bad_input(kiosk_file):
     assert kiosk_file.read_bytes() == before
 
 
-def _talk(argv, answers, timeout=30.0):
-    """Run argv on a real pseudo-terminal, answering each prompt; return what was shown."""
+def _talk(argv, dialogue, timeout=30.0):
+    """Run argv on a real pseudo-terminal, answering each (prompt, answer) once the prompt
+    is on screen; return what was shown and the exit code. Killed if it takes too long."""
     pid, fd = pty.fork()
     if pid == 0:  # child: the pty is its controlling terminal, as in a console
         os.execv(argv[0], argv)
-    shown, deadline = b"", time.monotonic() + timeout
-    pending = list(answers)
+    shown, deadline, step, answered_upto = b"", time.monotonic() + timeout, 0, 0
     try:
         while time.monotonic() < deadline:
             ready, _, _ = select.select([fd], [], [], 0.2)
-            if ready:
-                try:
-                    chunk = os.read(fd, 4096)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                shown += chunk
-                if pending and shown.rstrip().endswith(b":"):
-                    os.write(fd, pending.pop(0).encode() + b"\n")
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # EIO: the child closed the terminal (exited)
+                break
+            if not chunk:
+                break
+            shown += chunk
+            # answer a prompt only after it appeared: getpass flushes earlier input
+            if step < len(dialogue) and dialogue[step][0] in shown[answered_upto:]:
+                os.write(fd, dialogue[step][1].encode() + b"\n")
+                answered_upto = len(shown)
+                step += 1
     finally:
-        _, status = os.waitpid(pid, 0)
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done == 0:  # still running after the deadline: do not leave it behind
+            os.kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
         os.close(fd)
     return shown.decode(errors="replace"), os.waitstatus_to_exitcode(status)
 
 
 def test_set_pin_on_a_terminal_does_not_echo(kiosk_file):
-    shown, code = _talk([*ADMIN, "--config", str(kiosk_file), "set-pin"], ["135792", "135792"])
+    shown, code = _talk([*ADMIN, "--config", str(kiosk_file), "set-pin"],
+                        [(b"PIN (digits): ", "135792"), (b"again: ", "135792")])
     assert code == 0, shown
     assert "New admin PIN" in shown and "again" in shown and "135792" not in shown
     cfg = admin.admin_config(validate_kiosk(kiosk_file))

@@ -74,6 +74,10 @@ def test_bad_edit_is_refused_and_nothing_changes(menu):
 
     with pytest.raises(MenuEditRefused, match="0 to 10,000,000 won"):
         menu.set_price("americano", -500)
+    with pytest.raises(MenuEditRefused, match="does not use language 'ja'"):
+        menu.set_name("americano", "ja", "アメリカーノ")
+    with pytest.raises(MenuEditRefused, match=r"items\[0\]\.name\.en: must be non-empty"):
+        menu.set_name("americano", "en", "   ")
     with pytest.raises(MenuEditRefused, match="no item with id 'pizza'"):
         menu.set_sold_out("pizza")
     with pytest.raises(MenuEditRefused, match="TOML syntax error"):
