@@ -189,7 +189,8 @@ def load_kiosk(path: str | Path) -> Kiosk:
         opts = it.get("options", list, [])
         for j, o in enumerate(opts):
             if not isinstance(o, str) or o not in options:
-                raise src.error((*it.path, "options", j), f"unknown option {o!r} (defined: {', '.join(options) or 'none'})")
+                defined = ", ".join(options) or "none"
+                raise src.error((*it.path, "options", j), f"unknown option {o!r} (defined: {defined})")
         aliases: dict[str, tuple[str, ...]] = {}
         at = it.table("aliases")
         at.unknown_keys(languages)
