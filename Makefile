@@ -4,13 +4,14 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.untact-installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libgl1 libegl1 libgl1-mesa-dri libmtdev1 fonts-nanum espeak-ng libportaudio2
+APT_PACKAGES := libgl1 libegl1 libgl1-mesa-dri libmtdev1 fonts-nanum espeak-ng libportaudio2 \
+	shellcheck systemd
 CONFIG ?= examples/cafe.toml
 # Kivy renders offscreen (EGL) when DISPLAY is unset; tests never need a screen.
 TEST_ENV := env -u DISPLAY -u WAYLAND_DISPLAY KIVY_NO_ARGS=1 KIVY_NO_CONSOLELOG=1 \
 	UNTACT_TEST_OUTPUT=$(CURDIR)/test-output
 
-.PHONY: setup system-deps run test lint bench audit check-config clean
+.PHONY: setup system-deps run test lint bench audit check-config install-pi clean
 
 setup: $(STAMP)
 
@@ -37,6 +38,7 @@ test: setup
 
 lint: setup
 	$(VENV)/bin/ruff check accessibility hardware ui simulator tests
+	shellcheck deploy/install-pi.sh
 
 bench: setup
 	$(TEST_ENV) $(PY) -m untact.simulator.bench
@@ -49,6 +51,11 @@ audit: setup
 
 check-config: setup
 	$(VENV)/bin/untact-kiosk --check-config $(CONFIG)
+
+# On the Raspberry Pi itself: packages, user, /opt/untact, systemd unit, udev rule; the
+# Pi then boots into the kiosk. Try it first with: deploy/install-pi.sh --dry-run
+install-pi:
+	$(SUDO) deploy/install-pi.sh
 
 clean:
 	rm -rf test-output .pytest_cache
