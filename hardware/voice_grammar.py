@@ -222,11 +222,13 @@ class Grammar:
         if self.ordering:
             rules.append(f"<item> = {alt(f.text for f in self.items)};")
             rules.append(f"<quantity> = {alt(f.text for f in self.quantities)};")
-            options = alt(f.text for f in self.options)
-            rules.append(f"<option> = {options};")
             rules.append(f"<prefix> = {alt(EN_PREFIXES)};")
-            rules.append("<order> = [<prefix>] [<quantity>] [<option>] [<option>] <item> "
-                         "[with <option>] [please];")
+            if self.options:  # an empty alternative (<VOID>) would block the whole rule
+                rules.append(f"<option> = {alt(f.text for f in self.options)};")
+                rules.append("<order> = [<prefix>] [<quantity>] [<option>] [<option>] <item> "
+                             "[with <option>] [please];")
+            else:
+                rules.append("<order> = [<prefix>] [<quantity>] <item> [please];")
             top.append("<order>")
         body = "\n".join(rules)
         return (f"#JSGF V1.0;\ngrammar {name};\npublic <utterance> = {' | '.join(top) or '<VOID>'};"
@@ -261,7 +263,7 @@ def build_grammar(menu: VoiceMenu | None, screen: Screen, lang: str) -> Grammar:
             for alias in it.aliases.get(lang, ()):
                 forms += _spoken_forms(alias)
             if lang == "en":  # plurals: "two americanos", "three lattes"
-                forms += [_plural(f) for f in forms]
+                forms += [plural(f) for f in forms]
             for text in dict.fromkeys(forms):
                 items.append(Form(text, "item", it.id))
             item_options[it.id] = tuple(g for g in it.options if g in menu.options)
@@ -269,14 +271,14 @@ def build_grammar(menu: VoiceMenu | None, screen: Screen, lang: str) -> Grammar:
         for gid in sorted(used_groups):
             group = menu.options[gid]
             for choice in group.choices:
-                if choice.id == group.default:
-                    continue  # "regular", "no syrup": what happens when nothing is said
                 forms = []
                 for any_lang in LANGUAGES:
                     for n in choice.names.get(any_lang, ()):
                         key = _SYNONYM_KEYS.get(normalize(n))
                         if key:
                             forms += OPTION_SYNONYMS[key][lang]
+                if choice.id == group.default and not forms:
+                    continue  # "regular", "no syrup": what happens when nothing is said
                 for n in choice.names.get(lang, ()):
                     forms += _spoken_forms(n)
                 for text in dict.fromkeys(forms):
@@ -299,7 +301,7 @@ def phrase_grammar(phrases: Sequence[str], lang: str) -> Grammar:
     return g
 
 
-def _plural(text: str) -> str:
+def plural(text: str) -> str:
     words = text.split()
     last = words[-1]
     if last.endswith(("s", "x", "ch", "sh")):

@@ -93,7 +93,7 @@ class VoicePipeline:
 
     def __init__(self, recognizers: Mapping[str, Recognizer], menu: VoiceMenu | None,
                  config: VoiceConfig = VoiceConfig(), lang: str | None = None,
-                 screen: Screen = Screen(),
+                 screen: Screen = Screen(), grammar: Grammar | None = None,
                  clock: Callable[[], float] = time.perf_counter) -> None:
         if not recognizers:
             raise ValueError("no recognizer")
@@ -107,7 +107,16 @@ class VoicePipeline:
         self.grammar: Grammar | None = None
         self.history: list[Heard] = []  # the last 50 utterances
         self.heard_total = 0
-        self._apply()
+        if grammar is not None:
+            self.use_grammar(grammar)
+        else:
+            self._apply()
+
+    def use_grammar(self, grammar: Grammar) -> None:
+        """Listen for exactly ``grammar`` (e.g. a list of phrases), not a screen's."""
+        self.grammar = grammar
+        self.lang = grammar.lang
+        self.recognizers[self.lang].set_grammar(grammar)
 
     def _apply(self) -> None:
         if self.lang not in self.recognizers:

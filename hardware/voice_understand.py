@@ -115,7 +115,14 @@ def _phrase_forms(grammar: Grammar) -> list[Form]:
 
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
-    return any(span[0] < e and s < span[1] for s, e in taken)
+    """True when more than a third of ``span`` is already explained by another match.
+
+    Fuzzy matches can reach a letter or two into their neighbours ("카페라테" found in
+    "따뜻한 라떼" starts inside "따뜻한"), so a small overlap is tolerated; "핫" inside
+    "핫초코" is not.
+    """
+    length = max(1, span[1] - span[0])
+    return any(min(span[1], e) - max(span[0], s) > length / 3 for s, e in taken)
 
 
 def _understand_order(grammar: Grammar, text: str, total: int) -> Understanding:

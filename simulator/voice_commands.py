@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
-from untact.hardware.voice_grammar import NAVIGATION, Screen, VoiceMenu
+from untact.hardware.voice_grammar import NAVIGATION, Screen, VoiceMenu, plural
 
 # (espeak-ng voice variant, words per minute, pitch 0..99)
 VARIANTS: tuple[tuple[str, int, int], ...] = (
@@ -91,11 +91,11 @@ def order_cases(menu: VoiceMenu, menu_data: Mapping, lang: str) -> list[Case]:
                 out.append(Case(lang, f"{alias} 두 {counter}", screen, "order",
                                 {"item": item.id, "quantity": 2, "options": {}}, "order:alias"))
         else:
-            plural = name_en.lower() + ("s" if q > 1 else "")
-            out.append(Case(lang, f"{en_counts[q]} {plural} please", screen, "order",
+            said = plural(name_en.lower()) if q > 1 else name_en.lower()
+            out.append(Case(lang, f"{en_counts[q]} {said} please", screen, "order",
                             {"item": item.id, "quantity": q, "options": {}}, "order:item+qty"))
             if "temperature" in groups:
-                out.append(Case(lang, f"two iced {name_en.lower()}s", screen, "order",
+                out.append(Case(lang, f"two iced {plural(name_en.lower())}", screen, "order",
                                 {"item": item.id, "quantity": 2,
                                  "options": {"temperature": "iced"}}, "order:iced"))
             if "size" in groups and "shot" in groups:
