@@ -23,8 +23,8 @@ import shutil
 import subprocess
 import threading
 import wave
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 
@@ -98,7 +98,8 @@ def decode_wav(data: bytes, name: str = "audio") -> np.ndarray:
     return resample(samples, rate)
 
 
-def synthesize(text: str, lang: str, voice: str = "", rate: int = 150, pitch: int = 50) -> np.ndarray:
+def synthesize(text: str, lang: str, voice: str = "", rate: int = 150,
+               pitch: int = 50) -> np.ndarray:
     """espeak-ng speaking ``text`` as 16 kHz mono int16, entirely in memory.
 
     ``voice`` is an espeak-ng voice variant such as "f3" or "m2" ("" = the default).

@@ -16,18 +16,19 @@ dialogue suggests the buttons instead of asking forever.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from untact.accessibility.intents import Intent, Kind
 
 from .voice_grammar import (
+    _SYNONYM_KEYS,
     EN_NUMBERS,
     KO_NUMBERS,
     OPTION_SYNONYMS,
     Screen,
     VoiceMenu,
-    _SYNONYM_KEYS,
 )
 from .voice_text import normalize
 
@@ -88,8 +89,9 @@ class VoiceDialogue:
     def set_language(self, lang: str) -> None:
         self.lang = lang
 
-    def screen(self, base: Screen = Screen()) -> Screen:
+    def screen(self, base: Screen | None = None) -> Screen:
         """What voice input should listen for now: ``base`` plus yes/no while confirming."""
+        base = base or Screen()
         return Screen(base.commands, base.items, base.confirm or self.pending is not None)
 
     def handle(self, intent: Intent) -> Reply:

@@ -18,8 +18,8 @@ common spoken forms of options such as "아이스" for an iced choice), not any 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
 
 from .voice_text import normalize
 
@@ -51,7 +51,7 @@ KO_NUMBERS: dict[int, tuple[str, ...]] = {
     1: ("한", "하나"), 2: ("두", "둘"), 3: ("세", "셋"), 4: ("네", "넷"), 5: ("다섯",),
     6: ("여섯",), 7: ("일곱",), 8: ("여덟",), 9: ("아홉",), 10: ("열",),
 }
-KO_COUNTERS = ("잔", "개", "컵")
+KO_COUNTERS = ("잔", "개")
 EN_NUMBERS: dict[int, tuple[str, ...]] = {
     1: ("one", "a"), 2: ("two",), 3: ("three",), 4: ("four",), 5: ("five",), 6: ("six",),
     7: ("seven",), 8: ("eight",), 9: ("nine",), 10: ("ten",),
@@ -63,9 +63,9 @@ EN_PREFIXES = ("i want", "i would like", "can i have", "give me")
 # They add to the choice's own names from the menu; a choice named otherwise still works
 # by its own names.
 OPTION_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
-    "iced": {"ko": ("아이스", "차가운", "시원한", "차갑게"), "en": ("iced", "ice", "cold")},
-    "hot": {"ko": ("따뜻한", "뜨거운", "따뜻하게", "핫"), "en": ("hot", "warm")},
-    "large": {"ko": ("큰 거", "사이즈 업", "큰 사이즈", "라지"), "en": ("large", "big", "size up")},
+    "iced": {"ko": ("아이스", "차가운"), "en": ("iced", "cold")},
+    "hot": {"ko": ("따뜻한", "뜨거운"), "en": ("hot", "warm")},
+    "large": {"ko": ("큰 거", "사이즈 업", "큰 사이즈"), "en": ("large", "big")},
     "extra": {"ko": ("샷 추가",), "en": ("extra shot", "add a shot")},
     "vanilla": {"ko": ("바닐라 시럽",), "en": ("vanilla syrup",)},
 }
@@ -181,7 +181,7 @@ class Grammar:
             else:
                 out += [f"{q} {f.text}" for n, qs in qty_by_n.items() for q in qs[:1] if n <= 3]
         out += [f.text for f in self.options]
-        out += [f.text for f in self.quantities]
+        out += [f.text for f in self.quantities if int(f.value) <= 5]  # type: ignore[arg-type]
         out += list(CARRIERS[self.lang])
         if self.lang == "en":
             out += list(EN_PREFIXES)

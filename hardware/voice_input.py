@@ -37,8 +37,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, Protocol
+from typing import Protocol
 
 from untact.accessibility.bus import InputBus
 from untact.accessibility.intents import Intent, Kind, simple, voice
@@ -92,18 +93,18 @@ class VoicePipeline:
     """VAD, recognition and understanding on one thread; no devices, no threads."""
 
     def __init__(self, recognizers: Mapping[str, Recognizer], menu: VoiceMenu | None,
-                 config: VoiceConfig = VoiceConfig(), lang: str | None = None,
-                 screen: Screen = Screen(), grammar: Grammar | None = None,
+                 config: VoiceConfig | None = None, lang: str | None = None,
+                 screen: Screen | None = None, grammar: Grammar | None = None,
                  clock: Callable[[], float] = time.perf_counter) -> None:
         if not recognizers:
             raise ValueError("no recognizer")
         self.recognizers = dict(recognizers)
         self.menu = menu
-        self.config = config
+        self.config = config = config or VoiceConfig()
         self.segmenter = Segmenter(config.vad_settings())
         self.clock = clock
         self.lang = lang or next(iter(self.recognizers))
-        self.screen = screen
+        self.screen = screen or Screen()
         self.grammar: Grammar | None = None
         self.history: list[Heard] = []  # the last 50 utterances
         self.heard_total = 0
@@ -203,12 +204,12 @@ class VoiceInput:
     models), otherwise they are loaded in :meth:`start`.
     """
 
-    def __init__(self, bus: InputBus, config: VoiceConfig = VoiceConfig(),
+    def __init__(self, bus: InputBus, config: VoiceConfig | None = None,
                  menu: VoiceMenu | None = None,
                  source_factory: Callable[[], Iterable[bytes]] | None = None,
                  recognizers: Mapping[str, Recognizer] | None = None) -> None:
         self.bus = bus
-        self.config = config
+        self.config = config = config or VoiceConfig()
         self.menu = menu
         self._source_factory = source_factory or (lambda: MicrophoneSource(config.device))
         self._given = dict(recognizers) if recognizers else None

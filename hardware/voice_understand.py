@@ -11,8 +11,9 @@ text is explained, and becomes the intent's confidence.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from .voice_grammar import (
     EN_NUMBERS,
@@ -156,7 +157,7 @@ def _understand_order(grammar: Grammar, text: str, total: int) -> Understanding:
             option_scores[group] = score
             taken.append((start, end))
             covered += end - start
-    quantity, qty_units = _quantity(grammar.lang, text, item_form.text)
+    quantity, qty_units = _quantity(grammar.lang, text, item_span)
     covered += qty_units
     for carrier in ("주세요", "담아", "please", "i want", "i would like", "can i have",
                     "give me", "with"):
@@ -170,29 +171,53 @@ def _understand_order(grammar: Grammar, text: str, total: int) -> Understanding:
     return Understanding("order", slots, confidence, text)
 
 
-def _quantity(lang: str, text: str, item_text: str) -> tuple[int, int]:
-    """(quantity, how many jamo units it took); 1 when none is said."""
-    item_words = set(item_text.split())
-    tokens = [t for t in text.split()]
+def _quantity(lang: str, text: str, item_span: tuple[int, int]) -> tuple[int, int]:
+    """(quantity, how many jamo units it took); 1 when none is said.
+
+    Korean says the count after the thing ("아메리카노 두 잔"), English before it ("two
+    americanos"): a count on that side of the item is preferred, one on the other side
+    is taken only when there is none (a stray number from a mishearing is more often on
+    the wrong side).
+    """
+    tokens = text.split()
+    offsets, at = [], 0
+    for tok in tokens:
+        offsets.append(at)
+        at += unit_length(tok)
+    found: list[tuple[int, int, int]] = []  # (position, quantity, units)
     for i, tok in enumerate(tokens):
-        if tok in item_words:
-            continue
-        m = _DIGITS.match(tok)
-        if m:
-            return _clamp(int(m.group(1))), unit_length(tok)
-        if lang == "ko":
-            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-            if tok in _KO_NUMBER_OF and nxt in _KO_COUNTER_LIKE:
-                return _clamp(_KO_NUMBER_OF[tok]), unit_length(tok + nxt)
-            if tok in _KO_ALONE:
-                return _KO_ALONE[tok], unit_length(tok)
-            for counter in _KO_COUNTER_LIKE:  # joined: "두잔"
-                if tok.endswith(counter) and tok[:-1] in _KO_NUMBER_OF:
-                    return _clamp(_KO_NUMBER_OF[tok[:-1]]), unit_length(tok)
-        else:
-            if tok in _EN_NUMBER_OF:
-                return _clamp(_EN_NUMBER_OF[tok]), unit_length(tok)
-    return 1, 0
+        start, end = offsets[i], offsets[i] + unit_length(tok)
+        if start < item_span[1] and item_span[0] < end:
+            continue  # part of the item's name
+        q = _token_quantity(lang, tok, tokens[i + 1] if i + 1 < len(tokens) else "")
+        if q is not None:
+            found.append((start, q[0], q[1]))
+    if not found:
+        return 1, 0
+    after = [f for f in found if f[0] >= item_span[1]]
+    before = [f for f in found if f[0] < item_span[0]]
+    if lang == "ko":
+        pick = after[0] if after else before[-1]
+    else:
+        pick = before[-1] if before else after[0]
+    return pick[1], pick[2]
+
+
+def _token_quantity(lang: str, tok: str, nxt: str) -> tuple[int, int] | None:
+    m = _DIGITS.match(tok)
+    if m:
+        return _clamp(int(m.group(1))), unit_length(tok)
+    if lang == "ko":
+        if tok in _KO_NUMBER_OF and nxt in _KO_COUNTER_LIKE:
+            return _clamp(_KO_NUMBER_OF[tok]), unit_length(tok + nxt)
+        if tok in _KO_ALONE:
+            return _KO_ALONE[tok], unit_length(tok)
+        for counter in _KO_COUNTER_LIKE:  # joined: "두잔"
+            if tok.endswith(counter) and tok[:-1] in _KO_NUMBER_OF:
+                return _clamp(_KO_NUMBER_OF[tok[:-1]]), unit_length(tok)
+    elif tok in _EN_NUMBER_OF:
+        return _clamp(_EN_NUMBER_OF[tok]), unit_length(tok)
+    return None
 
 
 def _clamp(n: int) -> int:

@@ -12,8 +12,9 @@ phrase an order) are the kiosk's own.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from untact.hardware.voice_grammar import NAVIGATION, Screen, VoiceMenu, plural
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 import resource
 import time
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from untact.hardware.voice_audio import TextToSpeechSource
 from untact.hardware.voice_config import VoiceConfig

@@ -7,7 +7,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
 from untact.hardware.voice_grammar import voice_menu_from_toml
 
 REPO = Path(__file__).resolve().parents[2]

@@ -5,7 +5,6 @@ import wave
 
 import numpy as np
 import pytest
-
 from untact.hardware.voice_audio import (
     FRAME_BYTES,
     AudioSourceError,

@@ -1,7 +1,6 @@
 """[devices.voice] parsing: defaults, and errors that name the file, line and field."""
 
 import pytest
-
 from untact.accessibility.config import ConfigError, Source
 from untact.hardware.voice_config import VoiceConfig, from_table
 

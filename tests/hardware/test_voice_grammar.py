@@ -1,7 +1,6 @@
 """Grammars generated from the merchant's menu and the screen, for both recognizers."""
 
 import pytest
-
 from untact.hardware.voice_grammar import (
     Choice,
     MenuItem,
