@@ -228,3 +228,55 @@ class MicrophoneSource:
             self._queue.put_nowait(None)
         except queue.Full:
             pass
+
+
+class PushSource:
+    """A microphone others push audio into: the simulator's microphone.
+
+    ``push()`` queues any frame iterable (a TextToSpeechSource, a WavFileSource).
+    :meth:`open` gives a stream (what VoiceInput's ``source_factory`` returns) that plays
+    pushed audio and, between pushes, quiet room noise as a real microphone would, so
+    the VAD sees each utterance end. Closing a stream ends it; ``open()`` again for the
+    next listening session.
+    """
+
+    def __init__(self, noise: float = NOISE_FLOOR, max_pending: int = 32) -> None:
+        self._pending: queue.Queue = queue.Queue(maxsize=max_pending)
+        self._noise = noise
+        self.idle = threading.Event()  # set while nothing pushed is left to play
+        self.idle.set()
+
+    def push(self, frames) -> None:
+        self.idle.clear()
+        self._pending.put(frames, timeout=5)
+
+    def open(self) -> "PushStream":
+        return PushStream(self)
+
+
+class PushStream:
+    def __init__(self, owner: PushSource) -> None:
+        self._owner = owner
+        self._closed = threading.Event()
+        self._rng = np.random.default_rng(0)
+
+    def _quiet(self) -> bytes:
+        noise = self._rng.normal(0, self._owner._noise, FRAME_SAMPLES)
+        return np.clip(noise, -32768, 32767).astype(np.int16).tobytes()
+
+    def __iter__(self) -> Iterator[bytes]:
+        owner = self._owner
+        while not self._closed.is_set():
+            try:
+                frames = owner._pending.get(timeout=FRAME_MS / 1000)
+            except queue.Empty:
+                owner.idle.set()
+                yield self._quiet()
+                continue
+            for frame in frames:
+                if self._closed.is_set():
+                    return
+                yield frame
+
+    def close(self) -> None:
+        self._closed.set()

@@ -49,7 +49,7 @@ from .voice_config import VoiceConfig
 from .voice_grammar import Grammar, Screen, VoiceMenu, build_grammar
 from .voice_recognizers import RecognizerUnavailable, load_recognizer
 from .voice_understand import Understanding, understand_nbest
-from .voice_vad import Segmenter, SpeechStarted, Utterance
+from .voice_vad import Segmenter, SpeechAudio, SpeechDropped, SpeechStarted, Utterance
 
 log = logging.getLogger(__name__)
 
@@ -160,19 +160,36 @@ class VoicePipeline:
         return out + self.finish()
 
     def _event(self, event) -> list[Intent]:
+        recognizer = self.recognizers[self.lang]
+        streaming = hasattr(recognizer, "begin")
         if isinstance(event, SpeechStarted):
+            if streaming:
+                recognizer.begin()
             return [simple(Kind.STOP_SPEECH, source="voice")]
+        if isinstance(event, SpeechAudio):
+            if streaming:
+                recognizer.accept(event.pcm)
+            return []
+        if isinstance(event, SpeechDropped):
+            if streaming:
+                recognizer.finish()
+            return []
         if isinstance(event, Utterance):
-            heard = self.decide(event.pcm)
+            heard = self.decide(event.pcm, streamed=streaming)
             return [heard.intent] if heard.intent is not None else []
         return []
 
-    def decide(self, pcm: bytes) -> Heard:
-        """Recognize and understand one utterance (16 kHz mono int16)."""
+    def decide(self, pcm: bytes, streamed: bool = False) -> Heard:
+        """Recognize and understand one utterance (16 kHz mono int16).
+
+        ``streamed``: the recognizer has already been fed ``pcm`` frame by frame since
+        speech started; only its final decision is left (the latency a customer feels).
+        """
         start = self.clock()
         assert self.grammar is not None
+        recognizer = self.recognizers[self.lang]
         try:
-            hypotheses = self.recognizers[self.lang].recognize(pcm)
+            hypotheses = recognizer.finish() if streamed else recognizer.recognize(pcm)
         except Exception as exc:  # a recognizer failure must not stop voice input
             log.warning("voice: recognizer failed on an utterance: %s", exc)
             hypotheses = []

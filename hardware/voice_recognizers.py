@@ -112,16 +112,40 @@ class VoskRecognizer:
         rec.SetMaxAlternatives(self.max_alternatives)
         self._rec = rec
 
-    def recognize(self, pcm: bytes) -> list[tuple[str, float]]:
+    # Streaming: begin() when speech starts, accept() each frame as it comes, finish() at
+    # the end, so only the last frames are left to decode when the customer stops.
+    def begin(self) -> None:
         if self._rec is None:
             raise RuntimeError("set_grammar() first")
-        self._rec.AcceptWaveform(pcm)
-        result = json.loads(self._rec.FinalResult())
         self._rec.Reset()
+        self._done: list[str] = []
+
+    def accept(self, pcm: bytes) -> None:
+        if self._rec.AcceptWaveform(pcm):  # Vosk's own endpoint inside the utterance
+            top = self._texts(json.loads(self._rec.Result()))
+            if top:
+                self._done.append(top[0])
+
+    def finish(self) -> list[tuple[str, float]]:
+        texts = self._texts(json.loads(self._rec.FinalResult()))
+        self._rec.Reset()
+        head = " ".join(self._done)
+        self._done = []
+        if head:
+            texts = [f"{head} {t}".strip() for t in texts] or [head]
+        return [(t, 1.0) for t in texts if t.strip()]
+
+    @staticmethod
+    def _texts(result: dict) -> list[str]:
         alternatives = result.get("alternatives")
         if alternatives is None:
-            return [(result.get("text", ""), 1.0)] if result.get("text") else []
-        return [(a.get("text", ""), 1.0) for a in alternatives if a.get("text", "").strip()]
+            return [result["text"]] if result.get("text") else []
+        return [a.get("text", "") for a in alternatives if a.get("text", "").strip()]
+
+    def recognize(self, pcm: bytes) -> list[tuple[str, float]]:
+        self.begin()
+        self.accept(pcm)
+        return self.finish()
 
 
 class SphinxRecognizer:
@@ -197,7 +221,21 @@ class SphinxRecognizer:
         self._decoder.add_jsgf_string(name, text)
         self._decoder.activate_search(name)
 
+    def begin(self) -> None:
+        self._decoder.start_utt()
+
+    def accept(self, pcm: bytes) -> None:
+        self._decoder.process_raw(pcm, full_utt=False)
+
+    def finish(self) -> list[tuple[str, float]]:
+        self._decoder.end_utt()
+        hyp = self._decoder.hyp()
+        if hyp is None or not hyp.hypstr.strip():
+            return []
+        return [(hyp.hypstr, 1.0)]
+
     def recognize(self, pcm: bytes) -> list[tuple[str, float]]:
+        """One whole utterance at once (batch normalisation: a little more accurate)."""
         d = self._decoder
         d.start_utt()
         d.process_raw(pcm, full_utt=True)

@@ -26,6 +26,18 @@ class SpeechStarted:
 
 
 @dataclass(frozen=True)
+class SpeechAudio:
+    """Audio of the utterance in progress (pre-roll first, then each frame), for streaming."""
+
+    pcm: bytes
+
+
+@dataclass(frozen=True)
+class SpeechDropped:
+    """What started as speech was too short to be words (a cough, a door): forget it."""
+
+
+@dataclass(frozen=True)
 class Utterance:
     """One cut utterance: 16 kHz mono int16 PCM, and where it was cut."""
 
@@ -103,8 +115,10 @@ class Segmenter:
                 self._tail.clear()
                 self._ring.clear()
                 events.append(SpeechStarted(index))
+                events.append(SpeechAudio(b"".join(self._speech)))
             return events
         self._speech.append(frame)
+        events.append(SpeechAudio(frame))
         self._tail.append(voiced)
         if voiced:
             self._voiced_count += 1
@@ -118,6 +132,8 @@ class Segmenter:
             self.reset()
             if voiced_total >= s.min_speech_frames:
                 events.append(Utterance(pcm, start, index, last))
+            else:
+                events.append(SpeechDropped())
         return events
 
     def flush(self) -> list:
@@ -129,4 +145,4 @@ class Segmenter:
         self.reset()
         if voiced_total >= self.settings.min_speech_frames:
             return [Utterance(pcm, start, self._frame, last)]
-        return []
+        return [SpeechDropped()]

@@ -14,7 +14,7 @@ from untact.hardware.voice_audio import (
     decode_wav,
     frames_of,
 )
-from untact.hardware.voice_vad import Segmenter, SpeechStarted, Utterance
+from untact.hardware.voice_vad import Segmenter, SpeechAudio, SpeechStarted, Utterance
 
 
 def wav_bytes(samples: np.ndarray, rate: int, channels: int = 1) -> bytes:
@@ -40,8 +40,10 @@ def test_text_to_speech_gives_16k_frames_and_one_utterance(espeak):
     frames = list(src)
     assert frames and all(len(f) == FRAME_BYTES for f in frames)
     ev = events(frames)
-    assert [type(e) for e in ev] == [SpeechStarted, Utterance]
-    assert 1.0 < ev[1].seconds < 4.0
+    assert [type(e) for e in ev if not isinstance(e, SpeechAudio)] == [SpeechStarted, Utterance]
+    streamed = b"".join(e.pcm for e in ev if isinstance(e, SpeechAudio))
+    assert streamed == ev[-1].pcm  # what was streamed is the utterance, frame for frame
+    assert 1.0 < ev[-1].seconds < 4.0
 
 
 def test_wav_files_of_any_rate_and_channels_are_resampled(tmp_path):
