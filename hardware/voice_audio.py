@@ -250,7 +250,7 @@ class PushSource:
         self.idle.clear()
         self._pending.put(frames, timeout=5)
 
-    def open(self) -> "PushStream":
+    def open(self) -> PushStream:
         return PushStream(self)
 
 

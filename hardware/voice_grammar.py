@@ -221,7 +221,9 @@ class Grammar:
             top.append("<phrase>")
         if self.ordering:
             rules.append(f"<item> = {alt(f.text for f in self.items)};")
-            rules.append(f"<quantity> = {alt(f.text for f in self.quantities)};")
+            # Up to five by voice: "eight" is too easily heard for "a" (more: buttons).
+            spoken = (f.text for f in self.quantities if int(f.value) <= 5)  # type: ignore[arg-type]
+            rules.append(f"<quantity> = {alt(spoken)};")
             rules.append(f"<prefix> = {alt(EN_PREFIXES)};")
             if self.options:  # an empty alternative (<VOID>) would block the whole rule
                 rules.append(f"<option> = {alt(f.text for f in self.options)};")

@@ -16,7 +16,8 @@ Models:
 
 Words a model does not know are handled here, not by the menu writer: Vosk gets the word
 split into known pieces ("도와" -> "도 와"), pocketsphinx drops the unknown word from that
-spoken form (a form with no known word is left out and reported in ``dropped``).
+spoken form unless espeak-ng can pronounce it (``guessed``; see voice_g2p), and a form
+with no known word left is left out and reported in ``dropped``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import logging
 import os
 from pathlib import Path
 
+from .voice_g2p import pronounce
 from .voice_grammar import Grammar
 from .voice_text import normalize
 
@@ -172,6 +174,7 @@ class SphinxRecognizer:
         self.lang = lang
         self.model_path = base
         self.dropped: list[str] = []
+        self.guessed: list[str] = []  # words given a pronunciation from espeak-ng
         self._count = 0
 
     def knows(self, word: str) -> bool:
@@ -191,7 +194,13 @@ class SphinxRecognizer:
                 self._decoder.add_word(w, f"{phones} {suffix}", True)
                 words.append(w)
             else:
-                self.dropped.append(w)
+                phones = pronounce(w)  # espeak-ng's phonemes, mapped to the model's phones
+                if phones:
+                    self._decoder.add_word(w, phones, True)
+                    self.guessed.append(w)
+                    words.append(w)
+                else:
+                    self.dropped.append(w)
         return " ".join(words)
 
     def jsgf(self, grammar: Grammar) -> str:
