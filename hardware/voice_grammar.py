@@ -25,16 +25,17 @@ from .voice_text import normalize
 
 LANGUAGES = ("ko", "en")
 
-# Command name -> spoken forms. Names are the voice intent names; see voice_intents for
-# which of them become plain intents (NEXT, PREVIOUS, BACK, HOME, HELP, REPEAT).
+# Command name -> spoken forms. Names are the voice intent names; see voice_input for
+# which of them become plain intents (NEXT, PREVIOUS, HOME, HELP, REPEAT). "Back" is
+# PREVIOUS, as 이전 is: one word per command keeps Korean words apart (뒤로 was heard
+# for 처음으로); Kind.BACK stays on the keypad and keys.
 COMMANDS: dict[str, dict[str, tuple[str, ...]]] = {
     "next": {"ko": ("다음",), "en": ("next",)},
-    "previous": {"ko": ("이전",), "en": ("previous",)},
-    "back": {"ko": ("뒤로",), "en": ("back", "go back")},
+    "previous": {"ko": ("이전",), "en": ("previous", "back", "go back")},
     "home": {"ko": ("처음으로",), "en": ("home", "start over")},
-    "pay": {"ko": ("결제", "계산"), "en": ("pay", "checkout")},
+    "pay": {"ko": ("결제",), "en": ("pay", "checkout")},
     "cancel": {"ko": ("취소",), "en": ("cancel",)},
-    "help": {"ko": ("도와 주세요", "도움말"), "en": ("help",)},
+    "help": {"ko": ("도와 주세요", "도와줘", "도움"), "en": ("help",)},
     "repeat": {"ko": ("다시",), "en": ("repeat", "again")},
     "bigger": {"ko": ("크게",), "en": ("bigger",)},
 }
@@ -42,7 +43,7 @@ COMMANDS: dict[str, dict[str, tuple[str, ...]]] = {
 # word ("가", "해") is one more thing a mishearing can turn into.
 ANSWERS: dict[str, dict[str, tuple[str, ...]]] = {
     "yes": {"ko": ("네", "예"), "en": ("yes", "okay")},
-    "no": {"ko": ("아니요", "아니오"), "en": ("no",)},
+    "no": {"ko": ("아니요",), "en": ("no",)},
 }
 NAVIGATION = tuple(COMMANDS)
 

@@ -14,16 +14,15 @@ heard                                 intent
 ====================================  ===============================================
 customer starts speaking              ``STOP_SPEECH`` (interrupts the kiosk's speech)
 다음 / next                            ``NEXT``
-이전 / previous                        ``PREVIOUS``
-뒤로 / back, go back                   ``BACK``
+이전 / previous, back, go back          ``PREVIOUS``
 처음으로 / home, start over            ``HOME``
-도와 주세요, 도움말 / help              ``HELP``
+도와 주세요 / help                      ``HELP``
 다시 / repeat, again                   ``REPEAT``
-결제, 계산 / pay, checkout             ``voice(name="pay")``
+결제 / pay, checkout                   ``voice(name="pay")``
 취소 / cancel                          ``voice(name="cancel")``
 크게 / bigger                          ``voice(name="bigger")``
 네, 예 / yes, okay (when confirming)   ``voice(name="yes")``
-아니요, 아니오 / no                     ``voice(name="no")``
+아니요 / no                            ``voice(name="no")``
 an order                              ``voice(name="order", slots={"item": id,
                                       "quantity": n, "options": {group: choice}})``
 understood, but not surely enough     ``voice(name="unclear", slots={"best": name,
@@ -53,7 +52,7 @@ from .voice_vad import Segmenter, SpeechAudio, SpeechDropped, SpeechStarted, Utt
 
 log = logging.getLogger(__name__)
 
-PLAIN_KINDS = {"next": Kind.NEXT, "previous": Kind.PREVIOUS, "back": Kind.BACK,
+PLAIN_KINDS = {"next": Kind.NEXT, "previous": Kind.PREVIOUS,
                "home": Kind.HOME, "help": Kind.HELP, "repeat": Kind.REPEAT}
 
 

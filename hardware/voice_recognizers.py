@@ -78,12 +78,16 @@ class VoskRecognizer:
         return self._model.vosk_model_find_word(word) >= 0
 
     def _pieces(self, word: str) -> list[str]:
-        """``word`` split greedily into words the model knows; [] if impossible."""
+        """``word`` split greedily into known words of two or more letters; [] if impossible.
+
+        One-syllable pieces are refused: in Vosk's word loop a word like "도" or "와" is
+        cheap to insert anywhere and turns up inside other phrases ("두 잔" -> "도 와").
+        """
         if self.knows(word):
             return [word]
         out, i = [], 0
         while i < len(word):
-            for j in range(len(word), i, -1):
+            for j in range(len(word), i + 1, -1):
                 if self.knows(word[i:j]):
                     out.append(word[i:j])
                     i = j
@@ -100,6 +104,8 @@ class VoskRecognizer:
                 pieces = self._pieces(w)
                 if not pieces:
                     self.dropped.append(w)
+                    words = []
+                    break
                 words += pieces
             if words:
                 phrases.append(" ".join(words))

@@ -23,10 +23,10 @@ VARIANTS: tuple[tuple[str, int, int], ...] = (
     ("", 150, 50), ("f3", 140, 60), ("m3", 165, 40), ("f1", 130, 70), ("m1", 175, 45),
 )
 
-KO_COMMANDS = {"next": "다음", "previous": "이전", "back": "뒤로", "home": "처음으로",
+KO_COMMANDS = {"next": "다음", "previous": "이전", "home": "처음으로",
                "pay": "결제", "cancel": "취소", "help": "도와 주세요", "repeat": "다시",
                "bigger": "크게"}
-EN_COMMANDS = {"next": "next", "previous": "previous", "back": "back", "home": "home",
+EN_COMMANDS = {"next": "next", "previous": "previous", "previous2": "back", "home": "home",
                "home2": "start over", "pay": "pay", "pay2": "checkout", "cancel": "cancel",
                "help": "help", "repeat": "repeat", "repeat2": "again", "bigger": "bigger"}
 ANSWERS = {"ko": {"yes": "네", "no": "아니요"}, "en": {"yes": "yes", "no": "no"}}
