@@ -31,7 +31,7 @@ LANGUAGES = ("ko", "en")
 # for 처음으로); Kind.BACK stays on the keypad and keys.
 COMMANDS: dict[str, dict[str, tuple[str, ...]]] = {
     "next": {"ko": ("다음",), "en": ("next",)},
-    "previous": {"ko": ("이전",), "en": ("previous", "back", "go back")},
+    "previous": {"ko": ("이전",), "en": ("previous", "back")},
     "home": {"ko": ("처음으로",), "en": ("home", "start over")},
     "pay": {"ko": ("결제",), "en": ("pay", "checkout")},
     "cancel": {"ko": ("취소",), "en": ("cancel",)},

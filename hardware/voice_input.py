@@ -14,7 +14,7 @@ heard                                 intent
 ====================================  ===============================================
 customer starts speaking              ``STOP_SPEECH`` (interrupts the kiosk's speech)
 다음 / next                            ``NEXT``
-이전 / previous, back, go back          ``PREVIOUS``
+이전 / previous, back                  ``PREVIOUS``
 처음으로 / home, start over            ``HOME``
 도와 주세요 / help                      ``HELP``
 다시 / repeat, again                   ``REPEAT``
