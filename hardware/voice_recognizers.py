@@ -71,6 +71,7 @@ class VoskRecognizer:
         self.model_path = path
         self.max_alternatives = max_alternatives
         self._rec = None
+        self._cache: dict[str, object] = {}
         self._grammar_json = ""
         self.dropped: list[str] = []
 
@@ -111,13 +112,21 @@ class VoskRecognizer:
                 phrases.append(" ".join(words))
         return list(dict.fromkeys(phrases))
 
+    # Vosk's grammar is a loop over the phrases' words, not their order: the word set is
+    # what matters (hence few, distinct words), and the understander sorts out order.
+    # Recognizers for recently used grammars are kept: screens switch back and forth.
     def set_grammar(self, grammar: Grammar) -> None:
         phrases = self.vosk_phrases(grammar)
         if not phrases:
             raise ValueError("the grammar has no phrase this model can say")
         self._grammar_json = json.dumps(phrases, ensure_ascii=False)
-        rec = self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE, self._grammar_json)
-        rec.SetMaxAlternatives(self.max_alternatives)
+        rec = self._cache.pop(self._grammar_json, None)
+        if rec is None:
+            rec = self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE, self._grammar_json)
+            rec.SetMaxAlternatives(self.max_alternatives)
+        self._cache[self._grammar_json] = rec  # most recently used last
+        while len(self._cache) > 16:
+            self._cache.pop(next(iter(self._cache)))
         self._rec = rec
 
     # Streaming: begin() when speech starts, accept() each frame as it comes, finish() at
