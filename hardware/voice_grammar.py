@@ -200,6 +200,17 @@ class Grammar:
         out += self.extra_phrases
         return list(dict.fromkeys(p for p in out if p))
 
+    def phrase_groups(self) -> list[list[str]]:
+        """:meth:`phrases` grouped by meaning: spoken forms of one command share a group."""
+        groups: dict[object, list[str]] = {}
+        for f in [*self.commands, *self.answers]:
+            groups.setdefault((f.kind, f.value), []).append(f.text)
+        said = {t for g in groups.values() for t in g}
+        for p in self.phrases():
+            if p not in said:
+                groups.setdefault(("phrase", p), []).append(p)
+        return [list(dict.fromkeys(g)) for g in groups.values()]
+
     def words(self) -> list[str]:
         return sorted({w for p in self.phrases() for w in p.split()})
 

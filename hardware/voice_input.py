@@ -136,7 +136,11 @@ class VoicePipeline:
         self._apply()
 
     def reset(self) -> None:
-        self.segmenter.reset()
+        """A new customer: no utterance in progress, nothing adapted to the last voice."""
+        self.segmenter.restart()
+        for recognizer in self.recognizers.values():
+            if hasattr(recognizer, "new_speaker"):
+                recognizer.new_speaker()
 
     def feed(self, frame: bytes) -> list[Intent]:
         """One frame in; the intents it completes out (usually none)."""

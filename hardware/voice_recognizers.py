@@ -78,17 +78,14 @@ class VoskRecognizer:
     def knows(self, word: str) -> bool:
         return self._model.vosk_model_find_word(word) >= 0
 
-    def _pieces(self, word: str) -> list[str]:
-        """``word`` split greedily into known words of two or more letters; [] if impossible.
-
-        One-syllable pieces are refused: in Vosk's word loop a word like "도" or "와" is
-        cheap to insert anywhere and turns up inside other phrases ("두 잔" -> "도 와").
-        """
+    def _pieces(self, word: str, shortest: int = 2) -> list[str]:
+        """``word`` split greedily into known words of ``shortest`` letters or more; [] if
+        impossible."""
         if self.knows(word):
             return [word]
         out, i = [], 0
         while i < len(word):
-            for j in range(len(word), i + 1, -1):
+            for j in range(len(word), i + shortest - 1, -1):
                 if self.knows(word[i:j]):
                     out.append(word[i:j])
                     i = j
@@ -97,19 +94,35 @@ class VoskRecognizer:
                 return []
         return out
 
+    def _known_words(self, phrase: str, shortest: int) -> list[str]:
+        words: list[str] = []
+        for w in phrase.split():
+            pieces = self._pieces(w, shortest)
+            if not pieces:
+                return []
+            words += pieces
+        return words
+
     def vosk_phrases(self, grammar: Grammar) -> list[str]:
+        """The grammar's phrases in words this model knows.
+
+        Unknown words are split into known pieces. One-syllable pieces are avoided: in
+        Vosk's word loop a word like "도" or "와" is cheap to insert anywhere and turns
+        up inside other phrases ("두 잔" -> "도 와"). So a phrase that needs them is left
+        out when another phrase says the same thing ("도와 주세요" -> "도와줘"), and
+        kept, split finely, only when it is the only way to say it.
+        """
         phrases, self.dropped = [], []
-        for phrase in grammar.phrases():
-            words: list[str] = []
-            for w in phrase.split():
-                pieces = self._pieces(w)
-                if not pieces:
-                    self.dropped.append(w)
-                    words = []
-                    break
-                words += pieces
-            if words:
-                phrases.append(" ".join(words))
+        for group in grammar.phrase_groups():
+            strict = [(p, self._known_words(p, 2)) for p in group]
+            kept = [" ".join(ws) for _, ws in strict if ws]
+            if kept:
+                self.dropped += [p for p, ws in strict if not ws]
+            else:
+                fine = [(p, self._known_words(p, 1)) for p in group]
+                kept = [" ".join(ws) for _, ws in fine if ws]
+                self.dropped += [p for p, ws in fine if not ws]
+            phrases += kept
         return list(dict.fromkeys(phrases))
 
     # Vosk's grammar is a loop over the phrases' words, not their order: the word set is
@@ -128,6 +141,14 @@ class VoskRecognizer:
         while len(self._cache) > 16:
             self._cache.pop(next(iter(self._cache)))
         self._rec = rec
+
+    def new_speaker(self) -> None:
+        """Forget what was adapted to the last customer (Vosk adapts across utterances)."""
+        self._cache.clear()
+        if self._grammar_json:
+            rec = self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE, self._grammar_json)
+            rec.SetMaxAlternatives(self.max_alternatives)
+            self._cache[self._grammar_json] = self._rec = rec
 
     # Streaming: begin() when speech starts, accept() each frame as it comes, finish() at
     # the end, so only the last frames are left to decode when the customer stops.
@@ -245,21 +266,11 @@ class SphinxRecognizer:
         self._decoder.add_jsgf_string(name, text)
         self._decoder.activate_search(name)
 
-    def begin(self) -> None:
-        self._decoder.start_utt()
-
-    def accept(self, pcm: bytes) -> None:
-        self._decoder.process_raw(pcm, full_utt=False)
-
-    def finish(self) -> list[tuple[str, float]]:
-        self._decoder.end_utt()
-        hyp = self._decoder.hyp()
-        if hyp is None or not hyp.hypstr.strip():
-            return []
-        return [(hyp.hypstr, 1.0)]
-
+    # No streaming here on purpose: decoding the whole utterance at once normalises it as
+    # a whole (batch CMN), which is more accurate and independent of earlier customers,
+    # and a grammar-restricted decode of a short utterance takes tens of milliseconds.
     def recognize(self, pcm: bytes) -> list[tuple[str, float]]:
-        """One whole utterance at once (batch normalisation: a little more accurate)."""
+        """One whole utterance at once."""
         d = self._decoder
         d.start_utt()
         d.process_raw(pcm, full_utt=True)

@@ -68,13 +68,18 @@ class Segmenter:
     """Feed frames, get :class:`SpeechStarted` and :class:`Utterance` events."""
 
     def __init__(self, settings: VadSettings = VadSettings()) -> None:
-        import webrtcvad
         self.settings = settings
-        self._vad = webrtcvad.Vad(settings.aggressiveness)
+        self.restart()
+
+    def restart(self) -> None:
+        """Start afresh, forgetting the VAD's noise estimate too (a new customer)."""
+        import webrtcvad
+        self._vad = webrtcvad.Vad(self.settings.aggressiveness)
         self._frame = 0
         self.reset()
 
     def reset(self) -> None:
+        """Forget the utterance in progress (the VAD keeps adapting to the room)."""
         s = self.settings
         self._ring: collections.deque[tuple[bytes, bool]] = collections.deque(
             maxlen=max(s.start_window, s.pre_roll_frames))
