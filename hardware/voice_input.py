@@ -107,6 +107,7 @@ class VoicePipeline:
         self.grammar: Grammar | None = None
         self.history: list[Heard] = []  # the last 50 utterances
         self.heard_total = 0
+        self._pending: tuple[Screen, str | None] | None = None
         if grammar is not None:
             self.use_grammar(grammar)
         else:
@@ -125,11 +126,23 @@ class VoicePipeline:
         self.recognizers[self.lang].set_grammar(self.grammar)
 
     def set_screen(self, screen: Screen, lang: str | None = None) -> None:
-        """Listen for what makes sense on ``screen`` (and in ``lang``, if given)."""
+        """Listen for what makes sense on ``screen`` (and in ``lang``, if given).
+
+        During an utterance the change waits for its end: the words already streamed
+        into the recognizer are decided under the grammar they were heard with.
+        """
+        if self.segmenter.in_speech:
+            self._pending = (screen, lang)
+            return
         self.screen = screen
         if lang is not None:
             self.lang = lang
         self._apply()
+
+    def _apply_pending(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self.set_screen(*pending)
 
     def set_menu(self, menu: VoiceMenu | None) -> None:
         self.menu = menu
@@ -138,6 +151,7 @@ class VoicePipeline:
     def reset(self) -> None:
         """A new customer: no utterance in progress, nothing adapted to the last voice."""
         self.segmenter.restart()
+        self._apply_pending()
         for recognizer in self.recognizers.values():
             if hasattr(recognizer, "new_speaker"):
                 recognizer.new_speaker()
@@ -176,9 +190,11 @@ class VoicePipeline:
         if isinstance(event, SpeechDropped):
             if streaming:
                 recognizer.finish()
+            self._apply_pending()
             return []
         if isinstance(event, Utterance):
             heard = self.decide(event.pcm, streamed=streaming)
+            self._apply_pending()
             return [heard.intent] if heard.intent is not None else []
         return []
 

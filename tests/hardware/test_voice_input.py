@@ -75,3 +75,22 @@ def test_spoken_order_arrives_on_the_bus_and_listening_stops(espeak, recognizers
     mic.say("next", "en")
     assert c.wait_for(lambda got: any(i.kind is Kind.NEXT for i in got)), c.got
     voice.stop_listening()
+
+
+def test_a_screen_change_during_speech_waits_for_the_utterance_to_end(espeak, recognizers,
+                                                                      cafe_menu):
+    from untact.hardware.voice_audio import TextToSpeechSource
+    from untact.hardware.voice_input import VoicePipeline
+
+    p = VoicePipeline({"en": recognizers["en"]}, cafe_menu, VoiceConfig(), lang="en",
+                      screen=Screen(NAVIGATION, ("americano",)))
+    p.reset()
+    out = []
+    for frame in TextToSpeechSource("one americano please", "en"):
+        out += p.feed(frame)
+        if p.segmenter.in_speech and p._pending is None:
+            p.set_screen(Screen(("next",), ()))  # the UI moved on mid-sentence
+            assert p.screen.items == ("americano",)
+    out += p.finish()
+    assert any(i.kind is Kind.VOICE and i.name == "order" for i in out), out
+    assert p.screen == Screen(("next",), ())  # applied once the utterance was decided
