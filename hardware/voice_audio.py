@@ -174,8 +174,13 @@ class MicrophoneSource:
         self._sd = sd
         self.device = device
         self.name = str(info.get("name", device)) if isinstance(info, dict) else str(device)
+        self.native_rate = int(info.get("default_samplerate", SAMPLE_RATE)) \
+            if isinstance(info, dict) else SAMPLE_RATE
+        self.rate = SAMPLE_RATE
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=max_queue_frames)
         self._stream = None
+        self._resampler = None
+        self._carry = b""
         self._closed = threading.Event()
         self.overflows = 0
 
@@ -183,6 +188,18 @@ class MicrophoneSource:
         if status:
             self.overflows += 1
         data = bytes(indata)
+        if self._resampler is not None:  # device cannot do 16 kHz: convert in memory
+            samples = np.frombuffer(data, dtype=np.int16).astype(np.float32)
+            data = np.clip(self._resampler.resample_chunk(samples), -32768, 32767) \
+                .astype(np.int16).tobytes()
+            self._carry += data
+            while len(self._carry) >= FRAME_BYTES:
+                self._put(self._carry[:FRAME_BYTES])
+                self._carry = self._carry[FRAME_BYTES:]
+            return
+        self._put(data)
+
+    def _put(self, data: bytes) -> None:
         try:
             self._queue.put_nowait(data)
         except queue.Full:  # consumer is behind: drop the oldest, keep the newest
@@ -192,14 +209,26 @@ class MicrophoneSource:
                 pass
             self._queue.put_nowait(data)
 
+    def _open(self, rate: int):
+        import soxr
+        self._resampler = None if rate == SAMPLE_RATE else \
+            soxr.ResampleStream(rate, SAMPLE_RATE, 1, dtype="float32")
+        self._carry = b""
+        self.rate = rate
+        stream = self._sd.RawInputStream(
+            samplerate=rate, blocksize=rate * FRAME_MS // 1000, device=self.device,
+            channels=1, dtype="int16", callback=self._callback)
+        stream.start()
+        return stream
+
     def __iter__(self) -> Iterator[bytes]:
         try:
-            self._stream = self._sd.RawInputStream(
-                samplerate=SAMPLE_RATE, blocksize=FRAME_SAMPLES, device=self.device,
-                channels=1, dtype="int16", callback=self._callback)
-            self._stream.start()
-        except Exception as exc:
-            raise AudioSourceError(f"microphone cannot record at 16 kHz mono: {exc}") from None
+            self._stream = self._open(SAMPLE_RATE)
+        except Exception as first:
+            try:  # many USB microphones only do 44.1 or 48 kHz: record at theirs
+                self._stream = self._open(self.native_rate)
+            except Exception:
+                raise AudioSourceError(f"microphone cannot record: {first}") from None
         try:
             while not self._closed.is_set():
                 try:

@@ -90,3 +90,27 @@ def test_no_microphone_is_reported_not_raised():
         assert "\n" not in str(exc) and str(exc)
     else:
         pytest.skip("a microphone named like that exists here")
+
+
+def test_a_48k_microphone_is_resampled_to_16k_frames():
+    # No sound card here: drive the PortAudio callback by hand (stand-in for the device).
+    import queue
+    import threading
+
+    import soxr
+
+    mic = object.__new__(MicrophoneSource)
+    mic._queue = queue.Queue(maxsize=100)
+    mic._resampler = soxr.ResampleStream(48000, 16000, 1, dtype="float32")
+    mic._carry = b""
+    mic._closed = threading.Event()
+    mic.overflows = 0
+    t = np.arange(48000) / 48000
+    tone = (8000 * np.sin(2 * np.pi * 300 * t)).astype(np.int16)
+    for block in np.split(tone, 50):  # 20 ms blocks at 48 kHz
+        mic._callback(block.tobytes(), len(block), None, None)
+    frames = []
+    while not mic._queue.empty():
+        frames.append(mic._queue.get())
+    assert all(len(f) == FRAME_BYTES for f in frames)
+    assert 30 <= len(frames) <= 34  # ~1 s of 30 ms frames, minus the resampler's delay
