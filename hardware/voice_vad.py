@@ -60,6 +60,9 @@ class VadSettings:
     end_ratio: float = 0.9
     pre_roll_frames: int = 10
     min_rms: float = 150.0  # quieter frames never count as speech
+    # Speech rises and falls with its syllables; a fan, a hum or hiss holds steady. The
+    # loudest voiced frame of the start window must be this many times the quietest.
+    min_modulation: float = 1.6
     min_speech_frames: int = 8  # shorter bursts are noise, not words (240 ms)
     max_utterance_frames: int = 330  # ~10 s
 
@@ -84,6 +87,7 @@ class Segmenter:
         self._ring: collections.deque[tuple[bytes, bool]] = collections.deque(
             maxlen=max(s.start_window, s.pre_roll_frames))
         self._tail: collections.deque[bool] = collections.deque(maxlen=s.end_window)
+        self._levels: collections.deque[float] = collections.deque(maxlen=s.start_window)
         self._speech: list[bytes] | None = None
         self._start = 0
         self._voiced_count = 0
@@ -94,23 +98,32 @@ class Segmenter:
         return self._speech is not None
 
     def is_speech(self, frame: bytes) -> bool:
+        return self._judge(frame)[0]
+
+    def _judge(self, frame: bytes) -> tuple[bool, float]:
         samples = np.frombuffer(frame, dtype=np.int16).astype(np.float32)
-        if float(np.sqrt(np.mean(samples * samples))) < self.settings.min_rms:
-            return False
-        return self._vad.is_speech(frame, 16000)
+        rms = float(np.sqrt(np.mean(samples * samples)))
+        if rms < self.settings.min_rms:
+            return False, rms
+        return self._vad.is_speech(frame, 16000), rms
 
     def feed(self, frame: bytes) -> list:
         if len(frame) != FRAME_BYTES:
             raise ValueError(f"frames must be {FRAME_MS} ms of 16 kHz int16 ({FRAME_BYTES} bytes)")
         s = self.settings
-        voiced = self.is_speech(frame)
+        voiced, rms = self._judge(frame)
         index = self._frame
         self._frame += 1
         events: list = []
         if self._speech is None:
             self._ring.append((frame, voiced))
+            self._levels.append(rms if voiced else 0.0)
             recent = list(self._ring)[-s.start_window:]
-            if len(recent) == s.start_window and \
+            # second-loudest against second-quietest: a noise's onset or end fills one
+            # frame only partly, which must not pass for a syllable
+            loud = sorted(x for x in list(self._levels)[-s.start_window:] if x > 0)
+            modulated = len(loud) >= 4 and loud[-2] >= s.min_modulation * loud[1]
+            if len(recent) == s.start_window and modulated and \
                     sum(v for _, v in recent) >= s.start_ratio * s.start_window:
                 pre = list(self._ring)[-s.pre_roll_frames:]
                 self._speech = [f for f, _ in pre]

@@ -75,11 +75,14 @@ def test_silence_and_noise_are_not_utterances():
     rng = np.random.default_rng(1)
     quiet = rng.normal(0, 20, 16000 * 3)
     hiss = rng.normal(0, 400, 16000 * 3)  # a fan or street noise, well above the floor
+    loud = rng.normal(0, 3000, 16000 * 3)  # a coffee grinder next to the kiosk
+    hum = 3000 * np.sin(2 * np.pi * 100 * np.arange(16000 * 3) / 16000)  # a fridge
     clicks = np.zeros(16000 * 3)
     clicks[::4000] = 20000  # a door, a cup on the counter
-    for noise in (np.zeros(16000 * 3), quiet, hiss, clicks):
-        assert [e for e in events(frames_of(noise.astype(np.int16)))
-                if isinstance(e, Utterance)] == []
+    for noise in (np.zeros(16000 * 3), quiet, hiss, loud, hum, clicks):
+        # steady sounds start and stop too: their first and last frames must not count
+        audio = np.concatenate([np.zeros(8000), noise, np.zeros(8000)]).astype(np.int16)
+        assert [e for e in events(frames_of(audio)) if not isinstance(e, SpeechAudio)] == []
 
 
 def test_no_microphone_is_reported_not_raised():

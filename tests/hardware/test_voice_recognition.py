@@ -8,7 +8,6 @@ measured by ``make bench`` (voice_intent_accuracy_*), not asserted here.
 
 import numpy as np
 import pytest
-from untact.accessibility.intents import Kind
 from untact.hardware.voice_audio import frames_of, with_room
 from untact.hardware.voice_config import VoiceConfig
 from untact.hardware.voice_grammar import NAVIGATION, Screen
@@ -123,7 +122,8 @@ def test_no_intent_from_silence_or_noise(pipelines, cafe_data, lang):
     rng = np.random.default_rng(7)
     t = np.arange(16000 * 2) / 16000
     hum = 3000 * np.sin(2 * np.pi * 100 * t)  # mains hum of a fridge
-    for noise in (np.zeros(16000 * 3), rng.normal(0, 400, 16000 * 3), hum):
+    for noise in (np.zeros(16000 * 3), rng.normal(0, 400, 16000 * 3),
+                  rng.normal(0, 3000, 16000 * 3), hum):
         pipeline.reset()
         intents = pipeline.run(frames_of(with_room(noise, noise=10)))
-        assert [i for i in intents if i.kind is not Kind.STOP_SPEECH] == [], intents
+        assert intents == [], intents  # not even STOP_SPEECH: noise must not cut the kiosk off
