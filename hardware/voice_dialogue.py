@@ -22,15 +22,7 @@ from typing import Any
 
 from untact.accessibility.intents import Intent, Kind
 
-from .voice_grammar import (
-    _SYNONYM_KEYS,
-    EN_NUMBERS,
-    KO_NUMBERS,
-    OPTION_SYNONYMS,
-    Screen,
-    VoiceMenu,
-)
-from .voice_text import normalize
+from .voice_grammar import EN_NUMBERS, KO_NUMBERS, Screen, VoiceMenu, spoken_choice
 
 
 @dataclass(frozen=True)
@@ -158,7 +150,7 @@ class VoiceDialogue:
             if choice_id == group.default:
                 continue
             choice = next(c for c in group.choices if c.id == choice_id)
-            words.append(self._choice_word(choice))
+            words.append(spoken_choice(choice, self.lang))
         name = item.names.get(self.lang) or next(iter(item.names.values()))
         n = line.quantity
         if self.lang == "ko":
@@ -168,12 +160,3 @@ class VoiceDialogue:
         if n > 1 and not name.endswith("s"):
             name += "s"
         return " ".join([count, *[w.lower() for w in words], name])
-
-    def _choice_word(self, choice) -> str:
-        for any_lang in ("ko", "en"):
-            for n in choice.names.get(any_lang, ()):
-                key = _SYNONYM_KEYS.get(normalize(n))
-                if key:
-                    return OPTION_SYNONYMS[key][self.lang][0]
-        names = choice.names.get(self.lang) or next(iter(choice.names.values()))
-        return names[0]

@@ -78,6 +78,17 @@ _SYNONYM_KEYS = {
 MAX_QUANTITY = 10
 
 
+def spoken_choice(choice: Choice, lang: str) -> str:
+    """How a choice is said when reading an order back ("아이스", not "차갑게")."""
+    for any_lang in LANGUAGES:
+        for n in choice.names.get(any_lang, ()):
+            key = _SYNONYM_KEYS.get(normalize(n))
+            if key:
+                return OPTION_SYNONYMS[key][lang][0]
+    names = choice.names.get(lang) or next(iter(choice.names.values()))
+    return names[0]
+
+
 @dataclass(frozen=True)
 class Choice:
     """One choice of an option group: id and its names per language (first = display)."""

@@ -22,6 +22,8 @@ def test_values_are_read(tmp_path):
     assert cfg.languages == ("en",) and cfg.device == 2
     assert cfg.model_for("ko") == "/opt/vosk-model-small-ko-0.22" and cfg.model_for("en") is None
     assert cfg.vad_settings().end_window == 15
+    relative = from_table(table(tmp_path, '[devices.voice]\nen_model = "models/en"\n'))
+    assert relative.en_model == str(tmp_path / "models" / "en")
 
 
 @pytest.mark.parametrize("body, field", [
