@@ -79,3 +79,9 @@ def test_phrase_grammar_picks_the_phrase():
     g = phrase_grammar(["ten of clubs", "five five", "go forward ten meters"], "en")
     u = understand(g, "go forward ten meter")
     assert (u.name, u.slots["text"]) == ("phrase", "go forward ten meters")
+
+
+def test_a_stray_command_after_the_one_said_does_not_win():
+    g = build_grammar(None, Screen(), "ko")
+    assert understand(g, "취소 이전").name == "cancel"
+    assert understand(g, "이전 취소").name == "previous"
