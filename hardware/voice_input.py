@@ -255,6 +255,7 @@ class VoiceInput:
         self._thread: threading.Thread | None = None
         self._source = None
         self._stop = threading.Event()
+        self._screen: tuple[Screen, str | None] | None = None
 
     @property
     def status(self) -> VoiceStatus:
@@ -277,7 +278,11 @@ class VoiceInput:
                 self._status = VoiceStatus("off", "no speech model: " + "; ".join(reasons))
                 return self._status
         try:
-            self.pipeline = VoicePipeline(recognizers, self.menu, self.config)
+            screen, lang = self._screen or (Screen(), None)
+            if lang not in recognizers:
+                lang = None
+            self.pipeline = VoicePipeline(recognizers, self.menu, self.config, lang=lang,
+                                          screen=screen)
         except Exception as exc:
             self._status = VoiceStatus("off", f"voice grammar failed: {exc}")
             return self._status
@@ -290,7 +295,12 @@ class VoiceInput:
         return self._status
 
     def set_screen(self, screen: Screen, lang: str | None = None) -> None:
-        """Call on every screen change / language change / pending confirmation."""
+        """Call on every screen change / language change / pending confirmation.
+
+        Before :meth:`start` (or while off) the latest call is remembered and applied
+        when voice input starts.
+        """
+        self._screen = (screen, lang or (self._screen[1] if self._screen else None))
         if self.pipeline is None:
             return
         with self._lock:

@@ -55,9 +55,10 @@ def test_spoken_order_arrives_on_the_bus_and_listening_stops(espeak, recognizers
     mic = SimulatedMicrophone()
     voice = VoiceInput(c.bus, VoiceConfig(), cafe_menu, source_factory=mic.open,
                        recognizers=recognizers)
-    assert voice.start().state == "ready"
     coffee = tuple(i["id"] for i in cafe_data["items"] if i["category"] == "coffee")
-    voice.set_screen(Screen(NAVIGATION, coffee), "en")
+    voice.set_screen(Screen(NAVIGATION, coffee), "en")  # before start: remembered
+    assert voice.start().state == "ready"
+    assert voice.pipeline.lang == "en" and voice.pipeline.screen.items == coffee
     assert voice.start_listening() and voice.status.state == "listening"
     mic.say("two iced americanos please", "en")
     assert c.wait_for(lambda got: any(i.kind is Kind.VOICE for i in got)), c.got
