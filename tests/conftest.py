@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -31,3 +32,41 @@ def output_dir() -> Path:
     path = Path(os.environ.get("UNTACT_TEST_OUTPUT", REPO / "test-output"))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+# --- voice input (hardware/voice_*): each real model is loaded once per session -------
+
+@pytest.fixture(scope="session")
+def cafe_data() -> dict:
+    """examples/cafe.toml read directly (ui.menu is written separately)."""
+    import tomllib
+    return tomllib.loads((REPO / "examples" / "cafe.toml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def cafe_menu(cafe_data):
+    from untact.hardware.voice_grammar import voice_menu_from_toml
+    return voice_menu_from_toml(cafe_data)
+
+
+@pytest.fixture(scope="session")
+def vosk_ko():
+    from untact.hardware.voice_recognizers import VoskRecognizer
+    return VoskRecognizer()
+
+
+@pytest.fixture(scope="session")
+def sphinx_en():
+    from untact.hardware.voice_recognizers import SphinxRecognizer
+    return SphinxRecognizer()
+
+
+@pytest.fixture(scope="session")
+def recognizers(vosk_ko, sphinx_en) -> dict:
+    return {"ko": vosk_ko, "en": sphinx_en}
+
+
+@pytest.fixture(scope="session")
+def espeak():
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed (Debian package espeak-ng; make setup installs it)")

@@ -1,0 +1,115 @@
+"""Voice input benchmark: intent accuracy and latency on generated command sets.
+
+For each language, every case of ``simulator.voice_commands`` (navigation commands,
+yes/no, and orders naming items of examples/cafe.toml on their category's screen) is
+spoken by espeak-ng in several voices, rates and pitches, in memory, and run through the
+whole pipeline (VAD, the real recognizer with the screen's grammar, understanding).
+
+Metrics:
+- voice_intent_accuracy_{ko,en}: intent and every slot right (target >= 0.95); the
+  reference printed beside it is the recognizer's exact-transcript rate on the same audio.
+- voice_end_of_speech_to_intent_p95_ms: from the VAD's end-of-utterance decision to the
+  intent (target < 300 ms); the VAD's own end-silence wait is printed beside it, since a
+  customer waits for both.
+- voice_rss_mb: resident memory with both models loaded; reference: before loading.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+
+from untact.hardware.voice_audio import TextToSpeechSource
+from untact.hardware.voice_config import VoiceConfig
+from untact.hardware.voice_grammar import voice_menu_from_toml
+from untact.hardware.voice_input import VoicePipeline
+from untact.hardware.voice_recognizers import load_recognizer
+from untact.simulator.bench import median, metric, percentile
+from untact.simulator.voice_commands import VARIANTS, Case, command_set, matches
+
+REPO = Path(__file__).resolve().parents[2]
+MENU_FILE = REPO / "examples" / "cafe.toml"
+
+
+def rss_mb() -> float:
+    """Current resident set size (Linux /proc), falling back to the peak."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def load_menu(path: Path = MENU_FILE):
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return voice_menu_from_toml(data), data
+
+
+def evaluate(pipeline: VoicePipeline, cases: Iterable[Case],
+             variants=VARIANTS) -> list[dict]:
+    """Run every case in every variant; one result dict per (case, variant)."""
+    results = []
+    for case in cases:
+        pipeline.set_screen(case.screen, case.lang)
+        for i, (voice, rate, pitch) in enumerate(variants):
+            source = TextToSpeechSource(case.text, case.lang, voice=voice, rate=rate,
+                                        pitch=pitch, seed=i)
+            pipeline.reset()
+            before = pipeline.heard_total
+            intents = pipeline.run(source)
+            new = pipeline.heard_total - before
+            heard = pipeline.history[-new:] if new else []
+            decided = [h for h in heard if h.intent is not None]
+            got = decided[-1].intent if decided else None
+            name = ""
+            slots: dict = {}
+            if got is not None:
+                name = got.name or got.kind.value
+                slots = dict(got.slots)
+            top = heard[-1].hypotheses[0][0] if heard and heard[-1].hypotheses else ""
+            results.append({
+                "case": case, "variant": (voice, rate, pitch), "name": name, "slots": slots,
+                "ok": matches(case, name, slots), "exact": top == case.text,
+                "decide_ms": [h.decide_ms for h in heard], "heard": top,
+                "intents": [str(i) for i in intents],
+            })
+    return results
+
+
+def run() -> Iterable[dict]:
+    menu, data = load_menu()
+    config = VoiceConfig()
+    base = rss_mb()
+    recognizers = {}
+    load_ms = {}
+    for lang in ("ko", "en"):
+        t = time.perf_counter()
+        recognizers[lang] = load_recognizer(lang)
+        load_ms[lang] = (time.perf_counter() - t) * 1000
+    loaded = rss_mb()
+    latencies: list[float] = []
+    for lang in ("ko", "en"):
+        pipeline = VoicePipeline({lang: recognizers[lang]}, menu, config, lang=lang)
+        results = evaluate(pipeline, command_set(menu, data, lang))
+        ok = sum(r["ok"] for r in results) / len(results)
+        exact = sum(r["exact"] for r in results) / len(results)
+        lat = [ms for r in results for ms in r["decide_ms"]]
+        latencies += lat
+        forms: dict[str, list[bool]] = {}
+        for r in results:
+            forms.setdefault(r["case"].form, []).append(r["ok"])
+        yield metric(f"voice_intent_accuracy_{lang}", ok, "fraction", target=">= 0.95",
+                     samples=len(results), reference_exact_transcript_rate=round(exact, 4),
+                     by_form={k: round(sum(v) / len(v), 3) for k, v in sorted(forms.items())},
+                     model_load_ms=round(load_ms[lang]))
+        yield metric(f"voice_decide_median_ms_{lang}", median(lat), "ms")
+    yield metric("voice_end_of_speech_to_intent_p95_ms", percentile(latencies, 95), "ms",
+                 target="< 300", median_ms=round(median(latencies), 1),
+                 reference_vad_end_silence_ms=config.end_silence_ms)
+    yield metric("voice_rss_mb", loaded, "MB", reference_before_models_mb=round(base, 1))

@@ -1,0 +1,55 @@
+"""The confirmation dialogue, as the UI will drive it (pure logic)."""
+
+from untact.accessibility.intents import Kind, simple, voice
+from untact.hardware.voice_dialogue import OrderLine, VoiceDialogue
+from untact.hardware.voice_grammar import Screen
+
+ICED_TWO = {"item": "americano", "quantity": 2, "options": {"temperature": "iced"}}
+
+
+def test_an_order_is_confirmed_before_it_reaches_the_cart(cafe_menu):
+    d = VoiceDialogue(cafe_menu, "ko")
+    r = d.handle(voice("아이스 아메리카노 두 잔 주세요", "order", ICED_TWO, 0.9))
+    assert r.say == "아이스 아메리카노 두 잔 담을까요?"
+    assert r.add_to_cart is None and r.confirming
+    assert d.screen(Screen(items=())).confirm  # listen for 네/아니요 now
+    r = d.handle(voice("네", "yes", {}, 0.9))
+    assert r.add_to_cart == OrderLine("americano", 2,
+                                      {"temperature": "iced", "size": "regular", "shot": "none"})
+    assert r.say == "담았습니다." and not r.confirming
+    assert not d.screen(Screen(items=())).confirm
+
+
+def test_no_or_back_drops_the_order_and_select_accepts_it(cafe_menu):
+    d = VoiceDialogue(cafe_menu, "en")
+    r = d.handle(voice("two iced americanos", "order", ICED_TWO, 0.9))
+    assert r.say == "Add two iced Americanos?"
+    r = d.handle(simple(Kind.BACK, source="keypad"))
+    assert r.add_to_cart is None and r.say == "Cancelled." and d.pending is None
+    d.handle(voice("one croissant", "order", {"item": "croissant", "quantity": 1}, 0.9))
+    r = d.handle(simple(Kind.SELECT, source="keypad"))
+    assert r.add_to_cart == OrderLine("croissant", 1, {})
+
+
+def test_a_new_order_replaces_the_pending_one(cafe_menu):
+    d = VoiceDialogue(cafe_menu, "ko")
+    d.handle(voice("", "order", ICED_TWO, 0.9))
+    r = d.handle(voice("", "order", {"item": "green_tea", "quantity": 1, "options": {}}, 0.9))
+    assert r.say == "녹차 한 잔 담을까요?"
+    assert d.handle(voice("", "yes", {}, 0.9)).add_to_cart.item == "green_tea"
+
+
+def test_unclear_speech_asks_again_then_suggests_buttons(cafe_menu):
+    d = VoiceDialogue(cafe_menu, "ko", max_retries=2)
+    says = [d.handle(voice("음", "unclear", {}, 0.4)).say for _ in range(3)]
+    assert says[0] == says[1] == "잘 못 들었어요. 다시 말씀해 주세요."
+    assert "버튼" in says[2]
+
+
+def test_speech_interrupts_and_other_intents_pass_through(cafe_menu):
+    d = VoiceDialogue(cafe_menu, "ko")
+    assert d.handle(simple(Kind.STOP_SPEECH, source="voice")).stop_speech
+    nxt = simple(Kind.NEXT, source="voice")
+    assert d.handle(nxt).forward is nxt
+    bad = voice("", "order", {"item": "no_such_item", "quantity": 1}, 0.9)
+    assert d.handle(bad).add_to_cart is None and d.pending is None
