@@ -38,6 +38,8 @@ def run_by_hand(argv: list[str]) -> int:
     p.add_argument("--scale", type=float, default=DEFAULT_SCALE,
                    help=f"window size relative to the kiosk screen (default {DEFAULT_SCALE})")
     p.add_argument("--record", metavar="FILE", help="save this session as a scenario file")
+    p.add_argument("--mic", choices=("sim", "real"), default="sim",
+                   help="voice input hears typed text / WAV files (sim) or the real microphone")
     p.add_argument("--exit-after-first-frame", action="store_true",
                    help="print the time of the attract screen's first frame and exit (benchmarks)")
     args = p.parse_args(argv)
@@ -68,8 +70,15 @@ def run_by_hand(argv: list[str]) -> int:
     kivy_setup.configure(size=(int(w * args.scale) + PANEL_WIDTH, int(h * args.scale)))
     from .panel import SimulatorApp  # imports Kivy's window: only after configure()
 
+    voice_source = None
+    if args.mic == "sim":
+        from .voice_sim import SimulatedMicrophone
+
+        SimulatorApp.microphone = SimulatedMicrophone()
+        voice_source = SimulatorApp.microphone.open
     return run_kiosk(kiosk, Path(args.data) if args.data else None, fullscreen=False,
-                     scale=args.scale, configure_app=configure, app_class=SimulatorApp)
+                     scale=args.scale, configure_app=configure, app_class=SimulatorApp,
+                     voice_source=voice_source)
 
 
 def run_scenarios(argv: list[str]) -> int:

@@ -30,7 +30,8 @@ class SimClock:
 
 class KioskDriver:
     def __init__(self, config: str | Path, data_dir: str | Path | None = None,
-                 scale: float = DEFAULT_SCALE, sim_time: bool = False, render: bool = True) -> None:
+                 scale: float = DEFAULT_SCALE, sim_time: bool = False, render: bool = True,
+                 voice_recognizers=None) -> None:
         """``render=False`` runs every frame's logic (clock, input, layout, text) but skips
         rasterising it, for long simulations; screenshots still draw a real frame."""
         from untact.ui.menu import load_kiosk
@@ -53,14 +54,27 @@ class KioskDriver:
 
         # Real synthesis into a sink that plays at real-time pace without a sound card.
         self.engine = SpeechEngine(self.kiosk.accessibility.speech, sink=NullSink())
-        self.app = KioskApp(self.kiosk, self.store, self.bus, engine=self.engine, **extra)
+        self.microphone = None
+        voice = None
+        if voice_recognizers is not None:
+            # Voice by the real recognizers, heard through a simulated microphone: typed
+            # text spoken by espeak-ng, or WAV files (simulator/voice_sim.py).
+            from untact.hardware.devices import build_voice
+
+            from .voice_sim import SimulatedMicrophone
+
+            self.microphone = SimulatedMicrophone()
+            voice = build_voice(self.kiosk.section("devices"), self.kiosk.source.data, self.bus,
+                                self.kiosk.languages[0], source_factory=self.microphone.open,
+                                recognizers=voice_recognizers)
+        self.voice = voice
+        self.app = KioskApp(self.kiosk, self.store, self.bus, engine=self.engine, voice=voice, **extra)
 
     # -- running ------------------------------------------------------------------------
     def start(self) -> KioskDriver:
         from kivy.base import EventLoop
-        from kivy.core.window import Window
-
         from kivy.clock import Clock
+        from kivy.core.window import Window
 
         EventLoop.ensure_window()
         # maxfps is read when kivy.clock is first imported; if anything imported it before
@@ -70,6 +84,10 @@ class KioskDriver:
         want = (int(w * DEFAULT_SCALE), int(h * DEFAULT_SCALE))
         if tuple(Window.size) != want and Window.size[0] < want[0] * 0.9:
             Window.size = want
+        if self.voice is not None:
+            status = self.voice.start()  # recognizers are given: quick
+            if not status.on:
+                raise RuntimeError(f"voice input is off: {status.reason}")
         self.app._run_prepare()
         self.pump(3)
         self.wait_until(lambda: self.app.sm.current == "attract", what="the attract screen")
@@ -125,6 +143,29 @@ class KioskDriver:
         for k in kinds_or_intents:
             self.bus.post(k if isinstance(k, Intent) else simple(k, source="driver"))
             self.pump(frames)
+
+    def say(self, text: str, lang: str | None = None, timeout: float = 20.0) -> list:
+        """Speak ``text`` into the simulated microphone (espeak-ng, then the real VAD and
+        recognizer) and wait until voice input has decided on the utterance. Returns the
+        intents it posted: none when it did not understand (a customer says it again)."""
+        if self.microphone is None:
+            raise AssertionError("this kiosk has no voice input (KioskDriver(voice_recognizers=...))")
+        heard = []
+
+        def spy(intent):
+            if intent.source == "voice" and intent.kind.name != "STOP_SPEECH":
+                heard.append(intent)
+
+        unsubscribe = self.bus.subscribe(spy)
+        decided = self.voice.utterances_decided
+        try:
+            self.microphone.say(text, lang or self.app.lang)
+            self.wait_until(lambda: self.voice.utterances_decided > decided, timeout=timeout,
+                            what=f"voice input to decide on {text!r}")
+            self.pump(3)
+        finally:
+            unsubscribe()
+        return heard
 
     def key(self, name: str) -> None:
         """Press a key as the keyboard device does (through Kivy's window event)."""

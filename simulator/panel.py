@@ -75,8 +75,47 @@ class ControlPanel(BoxLayout):
         self._scroll.scroll_y = 0
 
 
+def voice_section(panel: ControlPanel, microphone) -> None:
+    """Typed text, spoken by espeak-ng into the simulated microphone, or a WAV file."""
+    from kivy.uix.textinput import TextInput
+
+    box = BoxLayout(orientation="vertical", size_hint_y=None, height=96, spacing=4)
+    text = TextInput(hint_text="아이스 아메리카노 두 잔 / two lemonades, or a .wav path",
+                     multiline=False, font_size=13, size_hint_y=None, height=30)
+    row = BoxLayout(size_hint_y=None, height=30, spacing=4)
+
+    def say(lang: str) -> None:
+        value = text.text.strip()
+        if not value:
+            return
+        try:
+            if value.lower().endswith(".wav"):
+                microphone.play(value)
+            else:
+                microphone.say(value, lang)
+        except Exception as exc:  # a bad WAV: say so in the panel, never crash the kiosk
+            status.text = f"cannot play: {exc}"
+
+    row.add_widget(panel_button("say (ko)", lambda: say("ko")))
+    row.add_widget(panel_button("say (en)", lambda: say("en")))
+    status = small_label("")
+    box.add_widget(text)
+    box.add_widget(row)
+    box.add_widget(status)
+    panel.voice_text = text
+    panel.add_section("Microphone", box)
+
+
 class SimulatorApp(KioskApp):
     """The kiosk with the control panel beside it."""
+
+    microphone = None  # the simulated microphone, when voice input listens to it
+
+    def _on_key_down(self, window, key, scancode, codepoint, modifiers):
+        text = getattr(getattr(self, "panel", None), "voice_text", None)
+        if text is not None and text.focus:
+            return False  # typing a phrase for the microphone, not pressing the keypad
+        return super()._on_key_down(window, key, scancode, codepoint, modifiers)
 
 
     def build(self):
@@ -89,5 +128,11 @@ class SimulatorApp(KioskApp):
         outer = BoxLayout()
         outer.add_widget(area)
         self.panel = ControlPanel(self)
+        if self.microphone is not None:
+            voice_section(self.panel, self.microphone)
+        status = small_label("")
+        self.panel.add_section("Devices", status)
+        Clock.schedule_interval(lambda _dt: setattr(status, "text", "  ".join(
+            f"{name}: {state}" for name, state in sorted(self.device_status.items())) or "keyboard only"), 1)
         outer.add_widget(self.panel)
         return outer

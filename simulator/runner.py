@@ -35,6 +35,19 @@ class Result:
     memory_growth: float | None = None  # RSS growth, first to last simulated hour
 
 
+_RECOGNIZERS: dict = {}
+
+
+def load_recognizers() -> dict:
+    """The real recognizers, loaded once per process (Vosk's Korean model takes seconds)."""
+    if not _RECOGNIZERS:
+        from untact.hardware.voice_recognizers import load_recognizer
+
+        for lang in ("ko", "en"):
+            _RECOGNIZERS[lang] = load_recognizer(lang)
+    return _RECOGNIZERS
+
+
 def rss_bytes() -> int | None:
     """Resident set size now (Linux); None where /proc is not available."""
     try:
@@ -54,8 +67,9 @@ class Runner:
         self._tmp = None if data_dir else tempfile.TemporaryDirectory(prefix="untact-sim-")
         self.data_dir = data_dir or Path(self._tmp.name)
         self.out_dir = out_dir
+        recognizers = load_recognizers() if scenario.voice and driver is None else None
         self.driver = driver or KioskDriver(scenario.config, data_dir=self.data_dir, sim_time=True,
-                                            render=scenario.render)
+                                            render=scenario.render, voice_recognizers=recognizers)
         self.devices: dict[str, Callable[[Step], None]] = {}
         self._said_mark = 0
         self._orders_at_start = 0
@@ -125,6 +139,11 @@ class Runner:
             d.choose(a["text"])
         elif step.action == "wait":
             d.advance(a["seconds"])
+        elif step.action == "say" and d.microphone is not None:
+            # Like a customer who is not understood, say it again (at most ``tries``).
+            for _ in range(a.get("tries", 3)):
+                if d.say(a["text"], a.get("lang")):
+                    break
         elif step.action == "point":
             self._point(a["text"], a.get("hold_s", 1.2))
         elif step.action in ("approach", "leave") and "approach" not in self.devices:

@@ -49,7 +49,7 @@ ACTIONS: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
     "replug_board": {"board": (int, False), "new_name": (bool, False)},
     "line_noise": {"text": (str, True), "board": (int, False)},
     "reset_board": {"board": (int, False)},
-    "say": {"text": (str, True), "lang": (str, False)},
+    "say": {"text": (str, True), "lang": (str, False), "tries": (int, False)},
 }
 
 EXPECTATIONS: dict[str, type | tuple[type, ...]] = {
@@ -97,6 +97,7 @@ class Scenario:
     repeat: int = 1            # run the steps this many times (a day of customers)
     render: bool = True        # False: skip rasterising frames (long simulations)
     max_memory_growth: float | None = None  # e.g. 0.05: RSS, first vs last simulated hour
+    voice: bool = False        # load the recognizers: "say" steps go through real recognition
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -104,7 +105,8 @@ def load_scenario(path: str | Path) -> Scenario:
     root = src.root()
     root.unknown_keys({"scenario", "step"})
     head = root.table("scenario", required=True)
-    head.unknown_keys({"name", "config", "boards", "language", "repeat", "render", "max_memory_growth"})
+    head.unknown_keys({"name", "config", "boards", "language", "repeat", "render",
+                       "max_memory_growth", "voice"})
     config = Path(head.get("config", str, max_len=1000))
     if not config.is_absolute():
         config = (src.path.resolve().parent / config).resolve()
@@ -120,7 +122,8 @@ def load_scenario(path: str | Path) -> Scenario:
                     head.get("language", str, None, choices=("ko", "en")),
                     head.get("repeat", int, 1, min=1, max=100_000),
                     head.get("render", bool, True),
-                    head.get("max_memory_growth", float, None, min=0, max=10))
+                    head.get("max_memory_growth", float, None, min=0, max=10),
+                    head.get("voice", bool, False))
 
 
 def _step(src: Source, st: Table, i: int) -> Step:

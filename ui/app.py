@@ -75,7 +75,9 @@ class KioskApp(App):
 
     def __init__(self, kiosk: Kiosk, store: OrderStore, bus: InputBus | None = None,
                  keyboard: bool = True, now: Callable[[], float] = time.monotonic,
-                 engine: SpeechEngine | None = None, **kw) -> None:
+                 engine: SpeechEngine | None = None, voice=None, **kw) -> None:
+        """``voice``: a VoiceSession (hardware/voice_session.py) or None; the app only
+        calls its handle/answer/screen_changed/session methods."""
         super().__init__(**kw)
         self.kiosk = kiosk
         self.store = store
@@ -91,6 +93,8 @@ class KioskApp(App):
         self.order_listeners: list[Callable[[Order], None]] = []  # e.g. staff screen, recorder
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="orders")
         self.title = f"untact · {kiosk.shop_name[self.lang]}"
+        self.voice = voice
+        self.device_status: dict[str, str] = {}  # device -> why it is off (shown to staff)
         acc = kiosk.accessibility
         self.engine = engine or SpeechEngine(acc.speech)
         self.frame = AccessibilityFrame(
@@ -199,6 +203,9 @@ class KioskApp(App):
             screen.on_params()
         self.sm.current = name
         self.deadline = self.now() + self.DONE_SCREEN_S if name == "done" else None
+        if self.voice is not None:
+            self.voice.session(name != "attract")
+            self.voice.screen_changed(screen.orderable_by_voice(), self.lang)
         self.overlay.hide()
         self.rebuild()
         self.frame.screen_entered(screen.title(), screen.summary())
@@ -237,6 +244,13 @@ class KioskApp(App):
         """Every intent from every device lands here, on the main thread."""
         action = self.frame.handle(intent)
         k = intent.kind
+        if self.voice is not None:
+            reply = self.voice.handle(intent)
+            if reply is not None:
+                self._voice_reply(reply)
+                if reply.forward is None:
+                    return
+                intent = reply.forward
         if self.overlay.shown and k not in (Kind.POINT, Kind.PRESENCE, Kind.REPEAT, Kind.STOP_SPEECH,
                                             Kind.VOLUME_UP, Kind.VOLUME_DOWN, Kind.RATE_UP,
                                             Kind.RATE_DOWN, Kind.DWELL, Kind.SELECT, Kind.NEXT,
@@ -284,17 +298,42 @@ class KioskApp(App):
             self.activate(under)
 
     def _voice(self, intent: Intent) -> None:
+        """Spoken commands that name things; plain navigation arrives as plain intents."""
         simple = {"next": Kind.NEXT, "previous": Kind.PREVIOUS, "select": Kind.SELECT,
-                  "back": Kind.BACK, "home": Kind.HOME, "help": Kind.HELP, "repeat": Kind.REPEAT}
+                  "back": Kind.BACK, "home": Kind.HOME, "help": Kind.HELP, "repeat": Kind.REPEAT,
+                  "yes": Kind.SELECT, "no": Kind.BACK, "cancel": Kind.BACK}
         if intent.name in simple:
             self.handle(Intent(simple[intent.name], source=intent.source))
-        elif intent.name == "checkout" and self.cart.count():
-            self.go("checkout")
+        elif intent.name in ("pay", "checkout"):
+            if self.sm.current == "checkout" and self.focus.current is not None:
+                self.activate(self.focus.current)  # "결제" again: pay the focused way
+            elif self.cart.count():
+                self.go("checkout")
         elif intent.name == "bigger":
             self.frame.set_profile("low_vision")
-        elif intent.name == "order" and "item" in intent.slots:
+        elif intent.name == "order" and "item" in intent.slots and self.voice is None:
+            # Without a dialogue (a scripted VOICE intent), the order goes straight in.
             self.add_to_cart(intent.slots["item"], dict(intent.slots.get("options", {})),
                              int(intent.slots.get("quantity", 1)))
+
+    def _voice_reply(self, reply) -> None:
+        """Do what the voice dialogue says: speak, add to the cart, ask yes or no."""
+        if reply.say:
+            self.frame.announce(reply.say, urgent=True)  # a voice customer hears the answer
+        if reply.add_to_cart is not None:
+            line = reply.add_to_cart
+            self.overlay.hide()
+            self.add_to_cart(line.item, dict(line.options), line.quantity)
+        if reply.confirming:
+            self.overlay.show_confirm(self, reply.say or "")
+            self.rebuild_overlay()
+        elif self.overlay.shown == "confirm":
+            self.close_overlay()
+
+    def answer_voice(self, yes: bool) -> None:
+        """The on-screen answer to a spoken order's confirmation (any modality)."""
+        if self.voice is not None:
+            self._voice_reply(self.voice.answer(yes))
 
     def activate(self, widget: KioskButton) -> None:
         """Act on a widget: the one path for keypad, gesture, voice, touch and mouse."""
@@ -372,6 +411,8 @@ class KioskApp(App):
         self.frame.end_session()  # profile, volume, rate, speech mode; calls _session_ended
 
     def _session_ended(self) -> None:
+        if self.voice is not None:
+            self.voice.session(False)
         self.cart.clear()
         self.lang = self.kiosk.languages[0]
         self.overlay.hide()
@@ -428,6 +469,8 @@ class KioskApp(App):
         Window.unbind(on_key_down=self._on_key_down)
         self.frame.close()
         self.engine.close()
+        if self.voice is not None:
+            self.voice.close()
 
 
 def _describe(desc: WidgetDescription, lang: str) -> str:

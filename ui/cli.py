@@ -30,6 +30,10 @@ def main(argv: list[str] | None = None) -> int:
         parser().error("give a kiosk file, or --check-config FILE")
     try:
         kiosk = load_kiosk(path)
+        # This is the kiosk's composition root: the device sections are checked here too.
+        from untact.hardware.devices import validate as validate_devices
+
+        validate_devices(kiosk.section("devices"))
     except ConfigError as exc:
         print(f"untact-kiosk: {exc}", file=sys.stderr)
         return 2
@@ -40,9 +44,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_kiosk(kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0,
-              configure_app=None, app_class=None) -> int:
+              configure_app=None, app_class=None, voice_source=None) -> int:
     """Open the orders store and run the app (``app_class``: the simulator's, with its
-    control panel)."""
+    control panel; ``voice_source``: the simulator's microphone instead of the real one)."""
     from untact.ui import kivy_setup
 
     w, h = kiosk.display.resolution
@@ -51,6 +55,12 @@ def run_kiosk(kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0
     from untact.ui.orders import OrderStore
 
     app_class = app_class or KioskApp
+    from untact.accessibility.bus import InputBus
+    from untact.hardware.devices import Devices, build_voice
+
+    bus = InputBus()
+    devices = Devices(voice=build_voice(kiosk.section("devices"), kiosk.source.data, bus,
+                                        kiosk.languages[0], source_factory=voice_source))
 
     try:
         store = OrderStore(data_dir or kiosk.data_folder)
@@ -58,10 +68,15 @@ def run_kiosk(kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0
         print(f"untact-kiosk: cannot open the orders folder {data_dir or kiosk.data_folder}: {exc}",
               file=sys.stderr)
         return 2
-    app = app_class(kiosk, store)
+    app = app_class(kiosk, store, bus=bus, voice=devices.voice)
+    app.device_status = devices.status
+    devices.start()
     if configure_app:
         configure_app(app)
-    app.run()
+    try:
+        app.run()
+    finally:
+        devices.close()
     return 0
 
 

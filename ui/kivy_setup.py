@@ -48,6 +48,8 @@ def configure(size: tuple[int, int] | None = None, fullscreen: bool = False,
     # Kivy's default log mode swallows sys.stderr into its logger; our one-line errors
     # (and any traceback a developer needs) must reach the terminal.
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    # Kivy probes xclip/xsel for a clipboard and logs a traceback when they are missing.
+    os.environ.setdefault("KIVY_CLIPBOARD", "sdl2")
     if "KIVY_HOME" not in os.environ:
         # Kivy writes a config.ini and logs under KIVY_HOME: keep them out of $HOME/.kivy
         # on a shared kiosk user and out of the repository.

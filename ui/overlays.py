@@ -76,6 +76,11 @@ class Overlay(FloatLayout):
         self._open(app, "help", text, [self._button(app, "help.close", "close"),
                                         self._button(app, "access.open", "access")])
 
+    def show_confirm(self, app, question: str) -> None:
+        """A spoken order read back: add it, or not (answered by voice or any button)."""
+        self._open(app, "confirm", question, [self._button(app, "voice.yes", "yes"),
+                                              self._button(app, "voice.no", "no")])
+
     def show_warning(self, app, seconds_left: float) -> None:
         text = t("warning.text", app.lang, seconds=round(seconds_left))
         self._open(app, "warning", text, [self._button(app, "warning.more_time", "extend")])
@@ -85,6 +90,9 @@ class Overlay(FloatLayout):
 
         app = App.get_running_app()
         kind = self.shown
+        if kind == "confirm":
+            app.answer_voice(widget.payload == "yes")
+            return
         if widget.payload == "extend":
             app.frame.extend()
         app.close_overlay()

@@ -75,6 +75,8 @@ STRINGS: dict[str, dict[str, str]] = {
                      "en": "Returning to the start in {seconds} seconds. Press any button to continue."},
     "warning.more_time": {"ko": "시간 연장", "en": "More time"},
     "cart.added": {"ko": "{name} {qty}개를 담았습니다. 합계 {total}", "en": "Added {qty} {name}. Total {total}"},
+    "voice.yes": {"ko": "네, 담기", "en": "Yes, add it"},
+    "voice.no": {"ko": "아니요", "en": "No"},
     "role.button": {"ko": "버튼", "en": "button"},
     "state.selected": {"ko": "선택됨", "en": "selected"},
     "state.unavailable": {"ko": "선택할 수 없음", "en": "unavailable"},

@@ -59,6 +59,10 @@ class KioskScreen(Screen):
             return True
         return False
 
+    def orderable_by_voice(self) -> tuple[str, ...] | None:
+        """Item ids a customer may order by voice here: None for all, () for none."""
+        return ()
+
     def focus_first(self) -> KioskButton | None:
         """Which widget gets focus on entry; default: the first in reading order."""
         return None

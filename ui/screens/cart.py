@@ -44,6 +44,9 @@ class CartScreen(KioskScreen):
         fill_navbar(self, self.ids.nav, back=True)
         self.ids.nav.add_widget(self.button("cart.cancel", variant="nav", payload=("cancel", None)))
 
+    def orderable_by_voice(self):
+        return None  # any item of the menu
+
     def title(self) -> str:
         return self.t("cart.title")
 

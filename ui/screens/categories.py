@@ -19,6 +19,9 @@ class CategoriesScreen(KioskScreen):
             grid.add_widget(self.button(cat.name, payload=("category", cat.id)))
         fill_navbar(self, self.ids.nav, back=True, cart=True)
 
+    def orderable_by_voice(self):
+        return None  # any item of the menu
+
     def title(self) -> str:
         return self.t("categories.title")
 

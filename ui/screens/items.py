@@ -46,6 +46,9 @@ class ItemsScreen(KioskScreen):
                                          disabled=self.page >= self._pages() - 1))
         fill_navbar(self, self.ids.nav, back=True, cart=True)
 
+    def orderable_by_voice(self):
+        return tuple(i.id for i in self._items() if not i.sold_out)
+
     def title(self) -> str:
         cat = next(c for c in self.app.kiosk.categories if c.id == self.category)
         return cat.name[self.app.lang]

@@ -70,6 +70,9 @@ class OptionsScreen(KioskScreen):
                                     for lang in kiosk.languages}, variant="primary", payload=("add", None)))
         fill_navbar(self, self.ids.nav, back=True, cart=False)
 
+    def orderable_by_voice(self):
+        return (self.item,)
+
     def title(self) -> str:
         return self.t("options.title", item=self.app.kiosk.item(self.item).name[self.app.lang])
 

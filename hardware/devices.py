@@ -1,0 +1,66 @@
+"""The kiosk's input devices, built from the kiosk file's ``[devices]`` table.
+
+This is the production composition root for devices (``untact-kiosk`` calls it); the
+simulator builds the same objects with virtual sources. Every device starts in the
+background and never stops the kiosk from starting: a device that cannot start says why
+in :attr:`Devices.status`, and the other modalities carry on.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from untact.accessibility.bus import InputBus
+from untact.accessibility.config import Table
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Devices:
+    voice: object | None = None  # hardware.voice_session.VoiceSession
+    status: dict[str, str] = field(default_factory=dict)  # device -> "on" or why it is off
+    _threads: list[threading.Thread] = field(default_factory=list)
+
+    def start(self) -> None:
+        if self.voice is not None:
+            def start_voice() -> None:
+                st = self.voice.start()
+                self.status["voice"] = "on" if st.on else st.reason
+            t = threading.Thread(target=start_voice, name="voice-start", daemon=True)
+            self._threads.append(t)
+            t.start()
+
+    def close(self) -> None:
+        if self.voice is not None:
+            self.voice.close()
+
+
+def voice_section(devices: Table) -> Table:
+    return devices.table("voice")
+
+
+def build_voice(devices: Table, menu_data: Mapping, bus: InputBus, lang: str,
+                source_factory: Callable[[], Iterable[bytes]] | None = None,
+                recognizers: Mapping | None = None):
+    """A VoiceSession, or None when ``[devices.voice] enabled = false``."""
+    from .voice_config import from_table
+    from .voice_grammar import voice_menu_from_toml
+    from .voice_session import VoiceSession
+
+    config = from_table(devices.table("voice"))
+    if not config.enabled:
+        return None
+    return VoiceSession(bus, config, voice_menu_from_toml(menu_data), lang,
+                        source_factory=source_factory, recognizers=recognizers)
+
+
+def validate(devices: Table) -> None:
+    """Check every device section (``--check-config``): ConfigError on the first problem."""
+    from .voice_config import from_table as voice_from_table
+
+    devices.unknown_keys({"voice", "camera", "boards"})
+    voice_from_table(devices.table("voice"))
