@@ -24,11 +24,10 @@ import logging
 import multiprocessing
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
-
 from untact.accessibility.bus import InputBus
 
 from .camera_config import CameraConfig

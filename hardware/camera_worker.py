@@ -24,7 +24,6 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-
 from untact.accessibility.intents import Intent, Kind
 
 from .camera_config import CameraConfig

@@ -125,7 +125,7 @@ class HandTracker:
             self._hands.close()
             self._hands = None
 
-    def __enter__(self) -> "HandTracker":
+    def __enter__(self) -> HandTracker:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import collections
 
 import numpy as np
-
 from untact.accessibility.intents import Intent, Kind, simple
 
 _SIZE = (160, 120)  # small frames: differencing needs no detail and must be cheap

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-
 from untact.hardware.frame_sources import OpenCVSource, SourceUnavailable
 
 
@@ -98,7 +97,7 @@ class HandClip:
         keys = self.keys
         if t <= keys[0].t:
             return keys[0]
-        for a, b in zip(keys, keys[1:]):
+        for a, b in zip(keys, keys[1:], strict=False):
             if a.t <= t <= b.t:
                 if not a.visible or b.t == a.t:
                     return Key(t, a.x, a.y, a.scale, a.visible)
