@@ -63,7 +63,8 @@ class TrackingPipeline:
     def __init__(self, config: CameraConfig, tracker: HandTracker | None = None) -> None:
         self.config = config
         self.tracker = tracker or HandTracker(
-            mirror=config.mirror, model_complexity=config.model_complexity, max_hands=2,
+            mirror=config.mirror, model_complexity=config.model_complexity,
+            max_hands=config.max_hands,
             min_detection_confidence=config.min_detection_confidence,
             min_tracking_confidence=config.min_tracking_confidence)
         self.interactions = HandInteractions(config.thresholds)
