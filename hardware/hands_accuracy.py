@@ -116,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         found = f"{r.hands} hand(s)" if r.hands else "no hand"
         verdict = "ok" if r.correct else "WRONG"
-        print(f"{verdict:5}  {r.filename:45} {r.label:16} {found}{'  ' + r.error if r.error else ''}")
+        note = f"  {r.error}" if r.error else ""
+        print(f"{verdict:5}  {r.filename:45} {r.label:16} {found}{note}")
     for row in rows:
         if row["label"].startswith("video:"):
             seen, total = video_hand_share(args.folder / row["filename"], args.model_complexity)
