@@ -50,8 +50,11 @@ def load_hands() -> types.ModuleType:
     loaded = sys.modules.get("mediapipe.python.solutions.hands")
     if loaded is not None:
         return loaded
-    spec = importlib.util.find_spec("mediapipe") if "mediapipe" not in sys.modules else None
     if "mediapipe" not in sys.modules:
+        try:
+            spec = importlib.util.find_spec("mediapipe")
+        except (ImportError, ValueError):
+            spec = None
         if spec is None or not spec.submodule_search_locations:
             raise TrackerUnavailable("hand tracking is off: MediaPipe is not installed "
                                      "(run `make setup`)")
