@@ -35,6 +35,7 @@ from .motion_swipes import MotionSwipes
 
 PREVIEW_SIZE = (320, 240)
 PREVIEW_INTERVAL_S = 0.1  # the set-up screen needs a glance, not 30 fps
+MAX_BAD_FRAMES = 30  # a second of frames that are not pictures: the source is broken
 
 _HAND_LINKS = [(0, 1), (1, 2), (2, 3), (3, 4), (0, 5), (5, 6), (6, 7), (7, 8), (5, 9), (9, 10),
                (10, 11), (11, 12), (9, 13), (13, 14), (14, 15), (15, 16), (13, 17), (0, 17),
@@ -102,6 +103,13 @@ def annotate(frame: np.ndarray, hands: list[HandObservation], cursor: Cursor | N
     return img
 
 
+def _usable(frame: object) -> bool:
+    """Frames are untrusted input: only 8-bit colour pictures of a sane size are tracked."""
+    return (isinstance(frame, np.ndarray) and frame.dtype == np.uint8 and frame.ndim == 3
+            and frame.shape[2] == 3 and 16 <= frame.shape[0] <= 4320
+            and 16 <= frame.shape[1] <= 7680)
+
+
 def _install_write_audit(written: list[str]) -> None:
     """Record every attempt of this process to open a file for writing (tests)."""
     write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
@@ -165,6 +173,7 @@ def _loop(source: FrameSource, config: CameraConfig, events, commands, preview: 
                      f"{exc}; the camera gives motion-only swipes (no pointing, holding, "
                      "pushing or help gesture)"))
     last_preview = 0.0
+    bad = 0
     try:
         while True:
             while commands.poll():
@@ -182,6 +191,14 @@ def _loop(source: FrameSource, config: CameraConfig, events, commands, preview: 
                 return
             frame, t = got
             t_capture = time.monotonic()
+            if not _usable(frame):
+                bad += 1
+                if bad >= MAX_BAD_FRAMES:
+                    events.send(("status", "ended", f"camera input stopped: "
+                                 f"{source.describe()} gives frames that are not pictures"))
+                    return
+                continue
+            bad = 0
             if pipeline is not None:
                 step = pipeline.step(frame, t)
                 c = step.cursor

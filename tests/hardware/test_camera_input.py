@@ -205,3 +205,29 @@ def test_camera_modules_have_no_file_writing_calls():
         calls = _calls_in_code((hardware / name).read_text(encoding="utf-8"))
         assert ".release" in calls or name != "frame_sources.py"  # the scan sees calls
         assert calls & forbidden == set(), name
+
+
+def test_frames_that_are_not_pictures_end_the_input_without_a_crash():
+    """Untrusted frames (wrong type, shape, depth) are skipped; a source that gives only
+    those is declared broken with a reason, and the worker ends cleanly."""
+    import numpy as np
+    from untact.hardware.frame_sources import FramesSource
+
+    junk = [np.zeros((480, 640), np.uint8), np.zeros((480, 640, 3), np.float32),
+            np.zeros((2, 2, 3), np.uint8), "not a frame"] * 10
+    events_recv, events_send = Pipe(duplex=False)
+    commands_recv, _commands_send = Pipe(duplex=False)
+    worker = threading.Thread(target=camera_worker.run_worker,
+                              args=(FramesSource(junk, name="junk"),
+                                    CameraConfig(source="junk"), events_send, commands_recv))
+    worker.start()
+    messages = []
+    while True:
+        try:
+            messages.append(events_recv.recv())
+        except EOFError:
+            break
+    worker.join(30)
+    assert [m[1] for m in messages if m[0] == "status"] == [TRACKING, "ended"]
+    assert messages[-1][2] == "camera input stopped: junk gives frames that are not pictures"
+    assert not any(m[0] == "frame" for m in messages)
