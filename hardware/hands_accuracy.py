@@ -81,7 +81,8 @@ def detect_photos(folder: Path, rows: list[dict[str, str]],
     return results
 
 
-def video_hand_share(path: Path, model_complexity: int = 0) -> tuple[int, int]:
+def video_hand_share(path: Path, model_complexity: int = 0,
+                     max_hands: int = 2) -> tuple[int, int]:
     """(frames with a hand, frames) over a whole video, tracker in video mode."""
     import cv2
 
@@ -89,7 +90,8 @@ def video_hand_share(path: Path, model_complexity: int = 0) -> tuple[int, int]:
 
     cap = cv2.VideoCapture(str(path))
     seen = total = 0
-    with HandTracker(mirror=False, model_complexity=model_complexity, max_hands=2) as tracker:
+    with HandTracker(mirror=False, model_complexity=model_complexity,
+                     max_hands=max_hands) as tracker:
         while True:
             ok, frame = cap.read()
             if not ok:
