@@ -198,15 +198,23 @@ def _loop(source: FrameSource, config: CameraConfig, events, commands, preview: 
                                  f"{source.describe()} gives frames that are not pictures"))
                     return
                 continue
-            bad = 0
             if pipeline is not None:
-                step = pipeline.step(frame, t)
+                try:
+                    step = pipeline.step(frame, t)
+                except Exception as exc:  # one bad frame must not end the input
+                    bad += 1
+                    if bad >= MAX_BAD_FRAMES:
+                        events.send(("status", "ended", f"camera input stopped: tracking "
+                                     f"fails on {source.describe()} ({type(exc).__name__})"))
+                        return
+                    continue
                 c = step.cursor
                 cursor = None if c is None else (c.x, c.y, c.progress, c.pointing, c.open_palm)
                 hands = pipeline.tracker.last_hands
             else:
                 step = StepResult(motion.feed(frame, t), None, None)
                 cursor, hands = None, []
+            bad = 0
             events.send(("frame", t_capture, cursor, [intent_to_wire(i) for i in step.intents]))
             if preview and t_capture - last_preview >= PREVIEW_INTERVAL_S:
                 last_preview = t_capture

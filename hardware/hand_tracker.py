@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from .mediapipe_loader import load_hands
@@ -104,7 +105,7 @@ class HandTracker:
         if frame_bgr is None or frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3:
             raise ValueError("a frame must be an H x W x 3 BGR image")
         height, width = frame_bgr.shape[:2]
-        rgb = np.ascontiguousarray(frame_bgr[:, :, ::-1])
+        rgb = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB)
         rgb.flags.writeable = False  # lets MediaPipe use the buffer without a copy
         result = self._hands.process(rgb)
         found: list[HandObservation] = []

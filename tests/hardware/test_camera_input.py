@@ -231,3 +231,38 @@ def test_frames_that_are_not_pictures_end_the_input_without_a_crash():
     assert [m[1] for m in messages if m[0] == "status"] == [TRACKING, "ended"]
     assert messages[-1][2] == "camera input stopped: junk gives frames that are not pictures"
     assert not any(m[0] == "frame" for m in messages)
+
+
+def test_tracking_that_keeps_failing_ends_the_input_with_a_reason(monkeypatch):
+    """A frame the tracker chokes on is skipped; if every frame fails, the input ends
+    and says so, instead of the worker dying with a traceback."""
+    import numpy as np
+    from untact.hardware.frame_sources import FramesSource
+
+    class Choking:
+        def __init__(self, config):
+            self.calls = 0
+
+        def step(self, frame, t):
+            raise RuntimeError("graph error")
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(camera_worker, "TrackingPipeline", Choking)
+    frames = [np.zeros((480, 640, 3), np.uint8)] * 40
+    events_recv, events_send = Pipe(duplex=False)
+    commands_recv, _commands_send = Pipe(duplex=False)
+    worker = threading.Thread(target=camera_worker.run_worker,
+                              args=(FramesSource(frames, name="frames"),
+                                    CameraConfig(source="x"), events_send, commands_recv))
+    worker.start()
+    messages = []
+    while True:
+        try:
+            messages.append(events_recv.recv())
+        except EOFError:
+            break
+    worker.join(30)
+    assert messages[-1] == ("status", "ended", "camera input stopped: tracking fails on "
+                                               "frames (RuntimeError)")
