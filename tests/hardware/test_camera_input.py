@@ -11,9 +11,9 @@ import subprocess
 import sys
 import threading
 import tokenize
-from multiprocessing import Pipe
 from pathlib import Path
 
+from camera_helpers import run_worker_inline
 from untact.accessibility.bus import InputBus
 from untact.hardware import camera_worker
 from untact.hardware.camera_config import CameraConfig
@@ -104,20 +104,8 @@ def test_without_mediapipe_the_camera_falls_back_to_motion_swipes(hands_dir, bac
         raise TrackerUnavailable("hand tracking is off: MediaPipe is not installed "
                                  "(run `make setup`)")
     monkeypatch.setattr(camera_worker, "TrackingPipeline", no_mediapipe)
-    events_recv, events_send = Pipe(duplex=False)
-    commands_recv, _commands_send = Pipe(duplex=False)
     clip = clips.swipe(hands_dir / "open_palm_hagrid.jpg", "right", background=background)
-    worker = threading.Thread(target=camera_worker.run_worker,
-                              args=(clip, CameraConfig(source="clip"), events_send,
-                                    commands_recv))
-    worker.start()
-    messages = []
-    while True:
-        try:
-            messages.append(events_recv.recv())
-        except EOFError:
-            break
-    worker.join(30)
+    messages = run_worker_inline(clip, CameraConfig(source="clip"))
     statuses = [m for m in messages if m[0] == "status"]
     assert statuses[0][1] == MOTION_ONLY
     assert "MediaPipe is not installed" in statuses[0][2]
@@ -215,19 +203,7 @@ def test_frames_that_are_not_pictures_end_the_input_without_a_crash():
 
     junk = [np.zeros((480, 640), np.uint8), np.zeros((480, 640, 3), np.float32),
             np.zeros((2, 2, 3), np.uint8), "not a frame"] * 10
-    events_recv, events_send = Pipe(duplex=False)
-    commands_recv, _commands_send = Pipe(duplex=False)
-    worker = threading.Thread(target=camera_worker.run_worker,
-                              args=(FramesSource(junk, name="junk"),
-                                    CameraConfig(source="junk"), events_send, commands_recv))
-    worker.start()
-    messages = []
-    while True:
-        try:
-            messages.append(events_recv.recv())
-        except EOFError:
-            break
-    worker.join(30)
+    messages = run_worker_inline(FramesSource(junk, name="junk"), CameraConfig(source="junk"))
     assert [m[1] for m in messages if m[0] == "status"] == [TRACKING, "ended"]
     assert messages[-1][2] == "camera input stopped: junk gives frames that are not pictures"
     assert not any(m[0] == "frame" for m in messages)
@@ -251,18 +227,6 @@ def test_tracking_that_keeps_failing_ends_the_input_with_a_reason(monkeypatch):
 
     monkeypatch.setattr(camera_worker, "TrackingPipeline", Choking)
     frames = [np.zeros((480, 640, 3), np.uint8)] * 40
-    events_recv, events_send = Pipe(duplex=False)
-    commands_recv, _commands_send = Pipe(duplex=False)
-    worker = threading.Thread(target=camera_worker.run_worker,
-                              args=(FramesSource(frames, name="frames"),
-                                    CameraConfig(source="x"), events_send, commands_recv))
-    worker.start()
-    messages = []
-    while True:
-        try:
-            messages.append(events_recv.recv())
-        except EOFError:
-            break
-    worker.join(30)
+    messages = run_worker_inline(FramesSource(frames, name="frames"), CameraConfig(source="x"))
     assert messages[-1] == ("status", "ended", "camera input stopped: tracking fails on "
                                                "frames (RuntimeError)")
