@@ -32,8 +32,8 @@ class InteractionThresholds:
     dwell_start_s: float = 0.5
     dwell_complete_s: float = 0.6
     dwell_radius: float = 0.04
-    # Air push: the hand's apparent size grows by push_scale_ratio within push_window_s
-    # while the hand drifts sideways less than push_max_drift.
+    # Air push: from still to still, the hand's apparent size grows by push_scale_ratio
+    # within push_window_s while it drifts sideways less than push_max_drift.
     push_scale_ratio: float = 1.3
     push_window_s: float = 0.5
     push_max_drift: float = 0.12

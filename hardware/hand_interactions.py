@@ -10,12 +10,15 @@ Modelled on Ultraleap TouchFree's interactions, for a camera a step away:
   cursor has to move away (or the UI calls :meth:`reset_hold`) before the next one. The
   UI decides what is under the cursor; when that widget changes while the cursor is still
   inside the radius (a border, a screen change) it calls :meth:`reset_hold`.
-- **Air push**: the palm's apparent size grows by ``push_scale_ratio`` within
-  ``push_window_s`` with little sideways drift: the hand moved toward the camera ->
-  ``SELECT``. The cursor is frozen while the hand grows, so the push does not drag it off
-  the button it was aimed at.
+- **Air push**: a short jab toward the camera. The hand is still, its apparent size
+  grows by ``push_scale_ratio`` with little sideways drift, and it is still again, all
+  within ``push_window_s`` -> ``SELECT`` (as the jab ends). A hand that comes closer
+  slowly, or keeps coming (a customer stepping up to the kiosk), is not a push. The
+  cursor is frozen while the hand grows, so the push does not drag it off its button.
 - **Swipe**: the palm travels ``swipe_distance`` sideways within ``swipe_window_s``:
   to the customer's right -> ``NEXT``, left -> ``PREVIOUS`` (like the sensor board).
+  Both gestures only count from a hand that was already in view for ``_SETTLE_S``: a
+  hand sweeping into the picture is arriving, not swiping.
 - **Open palm held still** for ``help_hold_s`` -> ``HELP``.
 
 Any gesture starts a ``cooldown_s`` in which no other gesture fires, so one motion is one
@@ -37,6 +40,9 @@ from .one_euro import OneEuroFilter2D
 
 _GROW_LOOKBACK_S = 0.15  # how far back "is the hand growing right now?" looks
 _GROW_FREEZE_RATIO = 1.06
+_SETTLE_S = 0.2  # a gesture starts from a hand seen (and, for a push, still) this long
+_STOP_S = 0.15  # a push ends with the hand's size steady this long
+_STILL_SIZE = 0.03  # "steady": apparent size within +-3% (landmark jitter is ~1-2%)
 
 
 @dataclass(frozen=True)
@@ -93,7 +99,7 @@ class HandInteractions:
             return []
         px, py = hand.palm
         self._history.append((t, px, py, hand.size))
-        horizon = max(self.t.swipe_window_s, self.t.push_window_s, _GROW_LOOKBACK_S)
+        horizon = max(self.t.swipe_window_s, self.t.push_window_s) + _SETTLE_S
         while self._history and self._history[0][0] < t - horizon:
             self._history.popleft()
 
@@ -143,21 +149,30 @@ class HandInteractions:
     # -- the gestures --------------------------------------------------------------------
     def _swipe(self, t: float) -> Kind | None:
         _, x1, y1, _ = self._history[-1]
+        first_seen = self._history[0][0]
         for t0, x0, y0, _ in self._history:
-            if t - t0 > self.t.swipe_window_s:
+            if t - t0 > self.t.swipe_window_s or t0 - _SETTLE_S < first_seen:
                 continue
             dx, dy = x1 - x0, y1 - y0
             if abs(dx) >= self.t.swipe_distance and abs(dy) <= self.t.swipe_max_slope * abs(dx):
                 return Kind.NEXT if dx > 0 else Kind.PREVIOUS
         return None
 
+    def _steady(self, since: float, until: float, size: float) -> bool:
+        sizes = [s for t, _, _, s in self._history if since <= t <= until]
+        return len(sizes) >= 2 and all(abs(s / size - 1) <= _STILL_SIZE for s in sizes)
+
     def _push(self, t: float) -> Kind | None:
         _, x1, y1, s1 = self._history[-1]
+        if not self._steady(t - _STOP_S, t, s1):  # still moving: wait for the jab's end
+            return None
+        first_seen = self._history[0][0]
         for t0, x0, y0, s0 in self._history:
-            if t - t0 > self.t.push_window_s:
+            if t - t0 > self.t.push_window_s or t0 - _SETTLE_S < first_seen:
                 continue
             if s1 >= self.t.push_scale_ratio * s0 and \
-                    math.hypot(x1 - x0, y1 - y0) <= self.t.push_max_drift:
+                    math.hypot(x1 - x0, y1 - y0) <= self.t.push_max_drift and \
+                    self._steady(t0 - _SETTLE_S, t0, s0):
                 return Kind.SELECT
         return None
 

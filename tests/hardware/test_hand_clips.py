@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from camera_helpers import gestures, run_clip
 from untact.hardware.camera_config import CameraConfig
+from untact.hardware.camera_worker import TrackingPipeline
 from untact.simulator import camera_clips as clips
 from untact.simulator.camera_clips import HandClip, Key
 
@@ -96,3 +97,32 @@ def test_scene_without_hand_gives_no_intent(hands_dir, scene):
     intents, steps = run_clip(clips.empty(hands_dir / scene, seconds=1.0))
     assert len(steps) == 31
     assert intents == []
+
+
+def test_real_video_of_a_hand_coming_closer_is_not_a_push_nor_a_swipe(hands_dir):
+    """The sample video (MediaPipe's own test clip, 25 fps): a hand held up at a distance
+    comes toward the camera over about 1.2 s (its apparent size grows 2.2x, with a
+    momentary pause), then rests with the index finger up for several seconds. The
+    real tracker follows it in every frame; the only intent besides the cursor is the
+    hover-and-hold of that resting, pointing hand, once. An earlier push rule (growth
+    alone) read the approach as two SELECTs: a push must now go from still to still."""
+    from untact.hardware.frame_sources import OpenCVSource
+
+    source = OpenCVSource(str(hands_dir / "video_hand_open_palm.mp4"), pace=False)
+    source.open()
+    pipeline = TrackingPipeline(CameraConfig(source="video", max_hands=1))
+    intents, frames, with_hand = [], 0, 0
+    try:
+        while (got := source.read()) is not None:
+            step = pipeline.step(*got)
+            frames += 1
+            with_hand += step.hand is not None
+            intents += [(got[1], i) for i in step.intents]
+    finally:
+        pipeline.close()
+        source.close()
+    assert (frames, with_hand) == (202, 202)
+    names = gestures(intents)
+    assert len(names) == 1 and names[0].startswith("DWELL")
+    t_dwell = next(t for t, i in intents if i.kind.name == "DWELL")
+    assert 3.0 < t_dwell < 6.0

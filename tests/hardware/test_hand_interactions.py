@@ -97,38 +97,62 @@ def test_jitter_is_smoothed_and_does_not_stop_the_hold(shapes):
     assert out == ["DWELL"]
 
 
+def moves(shapes, kind, segments, rest=0.3):
+    """A hand seen still for ``rest`` s, then moving through ``segments``: a list of
+    (seconds, dx, dy, scale factor), each ending where the next starts."""
+    frames = timeline(rest, lambda t: obs(shapes, kind, x=0.3))
+    x, y, k, t0 = 0.3, 0.5, 1.0, rest
+    for secs, dx, dy, dk in segments:
+        def at(t, x=x, y=y, k=k, secs=secs, dx=dx, dy=dy, dk=dk):
+            f = min(t / secs, 1.0) if secs else 1.0
+            return obs(shapes, kind, x=x + dx * f, y=y + dy * f, scale=k * (1 + (dk - 1) * f))
+        frames += timeline(secs, at, t0=t0 + 1 / FPS)[:-1] if secs else []
+        x, y, k, t0 = x + dx, y + dy, k * dk, t0 + secs
+    return frames
+
+
+def names(hi, frames):
+    return [e[1] for e in run(hi, frames)]
+
+
 def test_swipe_needs_the_distance_within_the_window(shapes):
     def sweep(dist, secs):
         hi = HandInteractions(InteractionThresholds(swipe_distance=0.25, swipe_window_s=0.5))
-        return run(hi, timeline(secs, lambda t: obs(shapes, "palm", x=0.3 + dist * t / secs)))
-    assert [e[1] for e in sweep(0.4, 0.3)] == ["NEXT"]
-    assert [e[1] for e in sweep(-0.4, 0.3)] == ["PREVIOUS"]
+        return names(hi, moves(shapes, "palm", [(secs, dist, 0, 1), (0.3, 0, 0, 1)]))
+    assert sweep(0.4, 0.3) == ["NEXT"]
+    assert sweep(-0.3, 0.3) == ["PREVIOUS"]
     assert sweep(0.2, 0.3) == []  # too short
     assert sweep(0.4, 1.5) == []  # too slow: that is pointing
 
 
+def test_hand_sweeping_into_view_is_arriving_not_swiping(shapes):
+    hi = HandInteractions()
+    frames = timeline(0.3, lambda t: obs(shapes, "palm", x=0.1 + 1.5 * t))
+    assert run(hi, frames) == []
+
+
 def test_diagonal_motion_is_not_a_swipe(shapes):
     hi = HandInteractions()
-    frames = timeline(0.3, lambda t: obs(shapes, "palm", x=0.3 + t, y=0.2 + t * 1.5))
-    assert run(hi, frames) == []
+    assert names(hi, moves(shapes, "palm", [(0.3, 0.3, 0.45, 1), (0.3, 0, 0, 1)])) == []
 
 
 def test_swipe_return_stroke_falls_in_the_cooldown(shapes):
     hi = HandInteractions(InteractionThresholds(cooldown_s=0.8))
-    there = timeline(0.3, lambda t: obs(shapes, "palm", x=0.3 + 0.4 * t / 0.3))
-    back = timeline(0.3, lambda t: obs(shapes, "palm", x=0.7 - 0.4 * t / 0.3), t0=0.35)
-    assert [e[1] for e in run(hi, there + back)] == ["NEXT"]
+    frames = moves(shapes, "palm", [(0.3, 0.4, 0, 1), (0.05, 0, 0, 1), (0.3, -0.4, 0, 1)])
+    assert names(hi, frames) == ["NEXT"]
 
 
-def test_push_needs_growth_without_drift(shapes):
-    def push(ratio, drift=0.0):
+def test_push_is_a_jab_from_still_to_still(shapes):
+    def push(segments):
         hi = HandInteractions(InteractionThresholds(push_scale_ratio=1.3))
-        return [e[1] for e in run(hi, timeline(
-            0.3, lambda t: obs(shapes, "palm", x=0.5 + drift * t / 0.3,
-                               scale=1 + (ratio - 1) * t / 0.3)))]
-    assert push(1.5) == ["SELECT"]
-    assert push(1.15) == []
-    assert push(1.5, drift=0.3) == ["NEXT"]  # moving sideways while growing: a swipe
+        return names(hi, moves(shapes, "point", segments))
+    assert push([(0.3, 0, 0, 1.5), (0.3, 0, 0, 1)]) == ["SELECT"]
+    assert push([(0.3, 0, 0, 1.15), (0.3, 0, 0, 1)]) == []  # too little
+    # too slow (stepping closer), or never stopping (approaching): not a push (a pointing
+    # hand coming closer slowly keeps the cursor in place, so it may dwell: that is fine)
+    assert "SELECT" not in push([(1.2, 0, 0, 1.6), (0.3, 0, 0, 1)])
+    assert "SELECT" not in push([(0.3, 0, 0, 1.5), (0.6, 0, 0, 1.5)])
+    assert push([(0.3, 0.3, 0, 1.5), (0.3, 0, 0, 1)]) == ["NEXT"]  # sideways: a swipe
 
 
 def test_cursor_is_frozen_while_the_hand_pushes(shapes):
