@@ -22,7 +22,8 @@ Modelled on Ultraleap TouchFree's interactions, for a camera a step away:
 - **Open palm held still** for ``help_hold_s`` -> ``HELP``.
 
 Any gesture starts a ``cooldown_s`` in which no other gesture fires, so one motion is one
-intent (a push is not also read as a dwell, a swipe's return stroke not as a swipe).
+intent (a push is not also read as a dwell, a swipe's return stroke not as a swipe), and
+a hand left still after a push or swipe does not start a hold until it moves on.
 Pure logic on timestamps: deterministic, testable without a camera.
 """
 
@@ -42,6 +43,7 @@ _GROW_LOOKBACK_S = 0.15  # how far back "is the hand growing right now?" looks
 _GROW_FREEZE_RATIO = 1.06
 _SETTLE_S = 0.2  # a gesture starts from a hand seen (and, for a push, still) this long
 _STOP_S = 0.15  # a push ends with the hand's size steady this long
+_REARM_DISTANCE = 0.08  # palm travel that re-arms the hold after a push or swipe
 _STILL_SIZE = 0.03  # "steady": apparent size within +-3% (landmark jitter is ~1-2%)
 
 
@@ -66,6 +68,7 @@ class HandInteractions:
         self._filter = OneEuroFilter2D(self.t.filter_min_cutoff, self.t.filter_beta)
         self._history: collections.deque[tuple[float, float, float, float]] = collections.deque()
         self._cooldown_until = -math.inf
+        self._history_palm = (0.5, 0.5)
         self.cursor: Cursor | None = None
         self._clear_hand()
 
@@ -79,6 +82,7 @@ class HandInteractions:
         self._help_anchor: tuple[float, float] | None = None
         self._help_since = 0.0
         self._help_done = False
+        self._rearm_at: tuple[float, float] | None = None
         self.cursor = None
 
     def reset_hold(self) -> None:
@@ -98,6 +102,7 @@ class HandInteractions:
                 self._clear_hand()
             return []
         px, py = hand.palm
+        self._history_palm = (px, py)
         self._history.append((t, px, py, hand.size))
         horizon = max(self.t.swipe_window_s, self.t.push_window_s) + _SETTLE_S
         while self._history and self._history[0][0] < t - horizon:
@@ -117,7 +122,12 @@ class HandInteractions:
         pointing = hand.extended[1] and not hand.open_palm
 
         progress = 0.0
-        if pointing:
+        if self._rearm_at is not None:
+            if cooling or gesture is not None:  # the motion is still finishing: follow it
+                self._rearm_at = (px, py)
+            elif math.hypot(px - self._rearm_at[0], py - self._rearm_at[1]) > _REARM_DISTANCE:
+                self._rearm_at = None
+        if pointing and self._rearm_at is None:
             progress = self._hold(tip_x, tip_y, t)
             if progress >= 1.0 and not self._dwell_done and not cooling and gesture is None:
                 self._dwell_done = True
@@ -143,8 +153,12 @@ class HandInteractions:
         self._cooldown_until = t + self.t.cooldown_s
         self._history.clear()
         if not keep_hold:
+            # A push or swipe has acted: a hand left where it ended must not dwell and
+            # act again. The hold re-arms once the palm moves on from where it was at the
+            # end of the cooldown (or the hand leaves).
             self._rest_anchor, self._dwell_done = None, False
             self._help_anchor, self._help_done = None, False
+            self._rearm_at = self._history_palm
 
     # -- the gestures --------------------------------------------------------------------
     def _swipe(self, t: float) -> Kind | None:

@@ -155,6 +155,18 @@ def test_push_is_a_jab_from_still_to_still(shapes):
     assert push([(0.3, 0.3, 0, 1.5), (0.3, 0, 0, 1)]) == ["NEXT"]  # sideways: a swipe
 
 
+def test_hand_left_still_after_a_push_or_swipe_does_not_dwell_until_it_moves_on(shapes):
+    hi = HandInteractions()
+    stay = [(0.3, 0, 0, 1.5), (2.0, 0, 0, 1)]
+    assert names(hi, moves(shapes, "point", stay)) == ["SELECT"]
+    hi = HandInteractions()
+    assert names(hi, moves(shapes, "point", [(0.3, 0.4, 0, 1), (2.0, 0, 0, 1)])) == ["NEXT"]
+    hi = HandInteractions()  # moving on (down, to the next button) re-arms the hold
+    frames = moves(shapes, "point", [(0.3, 0, 0, 1.5), (1.0, 0, 0, 1), (0.4, 0, 0.2, 1),
+                                     (1.5, 0, 0, 1)])
+    assert names(hi, frames) == ["SELECT", "DWELL"]
+
+
 def test_cursor_is_frozen_while_the_hand_pushes(shapes):
     hi = HandInteractions()
     xs = []
