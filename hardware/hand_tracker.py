@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from .mediapipe_loader import load_hands
@@ -92,7 +91,10 @@ class HandTracker:
     def __init__(self, mirror: bool = True, model_complexity: int = 0, max_hands: int = 2,
                  min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5,
                  static_images: bool = False) -> None:
+        import cv2  # here, not at the top: the kiosk process imports this module too
+
         hands = load_hands()  # TrackerUnavailable with a reason if it cannot
+        self._cv2 = cv2
         self.mirror = mirror
         self._hands = hands.Hands(static_image_mode=static_images, max_num_hands=max_hands,
                                   model_complexity=model_complexity,
@@ -105,7 +107,7 @@ class HandTracker:
         if frame_bgr is None or frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3:
             raise ValueError("a frame must be an H x W x 3 BGR image")
         height, width = frame_bgr.shape[:2]
-        rgb = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB)
+        rgb = self._cv2.cvtColor(frame_bgr, self._cv2.COLOR_BGR2RGB)
         rgb.flags.writeable = False  # lets MediaPipe use the buffer without a copy
         result = self._hands.process(rgb)
         found: list[HandObservation] = []

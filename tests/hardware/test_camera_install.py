@@ -48,3 +48,13 @@ def test_hands_load_without_matplotlib_or_tasks():
                          timeout=120, check=True).stdout.split("\n")
     assert out[0] == "[]"
     assert out[1] == "False"
+
+
+def test_kiosk_process_imports_neither_opencv_nor_mediapipe():
+    """The kiosk (UI) process only imports the camera input; OpenCV and MediaPipe load in
+    the worker. So the kiosk starts even where they are missing or broken."""
+    code = ("import sys; from untact.hardware.camera_input import CameraInput; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'cv2', 'mediapipe'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=True).stdout.strip()
+    assert out == "[]"
