@@ -189,7 +189,8 @@ def run():
             if before is not None:
                 os.sched_setaffinity(0, before)
         common = {"frames": len(frames), "size": "640x480", "rounds": ROUNDS, "cores": 1,
-                  "max_hands": cfg.max_hands, "model_complexity": cfg.model_complexity}
+                  "max_hands": cfg.max_hands, "model_complexity": cfg.model_complexity,
+                  "load_avg_1min": round(os.getloadavg()[0], 2)}  # a busy host slows wall fps
         for name, key in (("hand_tracking_fps", "untact"), ("mediapipe_raw_fps", "raw")):
             yield metric(name + label, statistics.median(runs[key]), "fps",
                          runs=[round(x, 1) for x in runs[key]],
