@@ -137,7 +137,9 @@ class KioskApp(App):
 
     def on_start(self) -> None:
         # The synthesis worker takes a few hundred ms to start: not on the first frame's path.
-        threading.Thread(target=self._start_engine, name="speech-start", daemon=True).start()
+        self._engine_starter = threading.Thread(target=self._start_engine, name="speech-start",
+                                                daemon=True)
+        self._engine_starter.start()
 
     def _start_engine(self) -> None:
         try:
@@ -468,6 +470,9 @@ class KioskApp(App):
             self._unsubscribe()
         Window.unbind(on_key_down=self._on_key_down)
         self.frame.close()
+        starter = getattr(self, "_engine_starter", None)
+        if starter is not None:
+            starter.join(timeout=15)  # closing an engine that is still starting races it
         self.engine.close()
         if self.voice is not None:
             self.voice.close()
