@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class Devices:
     voice: object | None = None  # hardware.voice_session.VoiceSession
+    camera: object | None = None  # hardware.camera_input.CameraInput
     status: dict[str, str] = field(default_factory=dict)  # device -> "on" or why it is off
     _threads: list[threading.Thread] = field(default_factory=list)
 
@@ -33,8 +34,15 @@ class Devices:
             t = threading.Thread(target=start_voice, name="voice-start", daemon=True)
             self._threads.append(t)
             t.start()
+        if self.camera is not None:
+            self.camera.on_status(lambda st: self.status.__setitem__("camera", st.reason
+                                  if st.state not in ("tracking", "starting") else st.state))
+            st = self.camera.start()  # spawns the tracking process; never raises
+            self.status["camera"] = st.state if st.state in ("tracking", "starting") else st.reason
 
     def close(self) -> None:
+        if self.camera is not None:
+            self.camera.stop()
         if self.voice is not None:
             self.voice.close()
 
@@ -58,9 +66,22 @@ def build_voice(devices: Table, menu_data: Mapping, bus: InputBus, lang: str,
                         source_factory=source_factory, recognizers=recognizers)
 
 
+def build_camera(devices: Table, bus: InputBus, source=None):
+    """A CameraInput, or None when there is no camera source (config "none", no override)."""
+    from .camera_config import from_table
+    from .camera_input import CameraInput
+
+    config = from_table(devices.table("camera"))
+    if source is None and config.source == "none":
+        return None
+    return CameraInput(config, bus, source=source)
+
+
 def validate(devices: Table) -> None:
     """Check every device section (``--check-config``): ConfigError on the first problem."""
+    from .camera_config import from_table as camera_from_table
     from .voice_config import from_table as voice_from_table
 
     devices.unknown_keys({"voice", "camera", "boards"})
     voice_from_table(devices.table("voice"))
+    camera_from_table(devices.table("camera"))

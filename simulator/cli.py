@@ -40,6 +40,9 @@ def run_by_hand(argv: list[str]) -> int:
     p.add_argument("--record", metavar="FILE", help="save this session as a scenario file")
     p.add_argument("--mic", choices=("sim", "real"), default="sim",
                    help="voice input hears typed text / WAV files (sim) or the real microphone")
+    p.add_argument("--camera", metavar="SOURCE", default=None,
+                   help="a webcam number, a video file, or 'demo' (a real hand photo moved "
+                        "over a background, from $UNTACT_TESTDATA/hands)")
     p.add_argument("--exit-after-first-frame", action="store_true",
                    help="print the time of the attract screen's first frame and exit (benchmarks)")
     args = p.parse_args(argv)
@@ -76,9 +79,35 @@ def run_by_hand(argv: list[str]) -> int:
 
         SimulatorApp.microphone = SimulatedMicrophone()
         voice_source = SimulatorApp.microphone.open
+    try:
+        camera = _camera_source(args.camera)
+    except ValueError as exc:
+        print(f"untact-sim: --camera: {exc}", file=sys.stderr)
+        return 2
     return run_kiosk(kiosk, Path(args.data) if args.data else None, fullscreen=False,
                      scale=args.scale, configure_app=configure, app_class=SimulatorApp,
-                     voice_source=voice_source)
+                     voice_source=voice_source, camera_source=camera)
+
+
+def _camera_source(spec: str | None):
+    """The simulator's camera: None (the kiosk file decides), a webcam, a file, a demo clip."""
+    if spec is None:
+        return None
+    from .camera_clips import HandClip, Key, SimulatedCamera
+
+    if spec == "demo":
+        hands = Path(os.environ.get("UNTACT_TESTDATA", Path(__file__).resolve().parents[2] / "shared"
+                                    / "testdata")) / "hands"
+        photo = hands / "pointing_index_hagrid.jpg"
+        if not photo.is_file():
+            raise ValueError(f"the demo clip needs {photo} (set UNTACT_TESTDATA)")
+        keys = [Key(0, 0.3, 0.6), Key(3, 0.7, 0.6), Key(6, 0.5, 0.4), Key(9, 0.3, 0.6)]
+        return SimulatedCamera(HandClip(photo, keys, pace=True, loop=True))
+    if spec.isdigit():
+        return SimulatedCamera(int(spec))
+    if not Path(spec).is_file():
+        raise ValueError(f"no video file {spec}")
+    return SimulatedCamera(spec)
 
 
 def run_scenarios(argv: list[str]) -> int:

@@ -31,7 +31,7 @@ class SimClock:
 class KioskDriver:
     def __init__(self, config: str | Path, data_dir: str | Path | None = None,
                  scale: float = DEFAULT_SCALE, sim_time: bool = False, render: bool = True,
-                 voice_recognizers=None) -> None:
+                 voice_recognizers=None, camera_source=None) -> None:
         """``render=False`` runs every frame's logic (clock, input, layout, text) but skips
         rasterising it, for long simulations; screenshots still draw a real frame."""
         from untact.ui.menu import load_kiosk
@@ -68,6 +68,11 @@ class KioskDriver:
                                 self.kiosk.languages[0], source_factory=self.microphone.open,
                                 recognizers=voice_recognizers)
         self.voice = voice
+        self.camera = None
+        if camera_source is not None:  # the real tracking worker, fed by a simulated camera
+            from untact.hardware.devices import build_camera
+
+            self.camera = build_camera(self.kiosk.section("devices"), self.bus, source=camera_source)
         self.app = KioskApp(self.kiosk, self.store, self.bus, engine=self.engine, voice=voice, **extra)
 
     # -- running ------------------------------------------------------------------------
@@ -88,6 +93,9 @@ class KioskDriver:
             status = self.voice.start()  # recognizers are given: quick
             if not status.on:
                 raise RuntimeError(f"voice input is off: {status.reason}")
+        if self.camera is not None:
+            self.app.hover_listeners.append(self.camera.reset_hold)
+            self.camera.start()
         self.app._run_prepare()
         self.pump(3)
         self.wait_until(lambda: self.app.sm.current == "attract", what="the attract screen")
@@ -96,6 +104,8 @@ class KioskDriver:
     def stop(self) -> None:
         from kivy.core.window import Window
 
+        if self.camera is not None:
+            self.camera.stop()
         self.app.dispatch("on_stop")
         for child in list(Window.children):
             Window.remove_widget(child)

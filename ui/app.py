@@ -25,6 +25,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from untact.accessibility.bus import InputBus
 from untact.accessibility.focus import FocusModel
 from untact.accessibility.frame import AccessibilityFrame
+from untact.accessibility.hover import HoverGuard
 from untact.accessibility.intents import Intent, Kind
 from untact.accessibility.kivy_adapter import attach_bus_to_kivy, on_ui_thread
 from untact.accessibility.phrases import WidgetDescription
@@ -94,6 +95,11 @@ class KioskApp(App):
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="orders")
         self.title = f"untact · {kiosk.shop_name[self.lang]}"
         self.voice = voice
+        # Hover-and-hold: a DWELL acts only on the widget the hold started on. Devices that
+        # time holds themselves (the camera) restart their hold when the widget changes.
+        self.hover_listeners: list[Callable[[], None]] = []
+        self.hover = HoverGuard(self._hit_test, reset_hold=lambda: [f() for f in self.hover_listeners])
+        self._last_point = -1e9
         self.device_status: dict[str, str] = {}  # device -> why it is off (shown to staff)
         acc = kiosk.accessibility
         self.engine = engine or SpeechEngine(acc.speech)
@@ -150,6 +156,8 @@ class KioskApp(App):
     def tick(self) -> None:
         """Time-driven behaviour, checked against the injected clock (real or simulated)."""
         self.frame.tick()
+        if self.cursor.point is not None and self.now() - self._last_point > 0.6:
+            self.cursor.point = None  # the hand has gone
         if self.deadline is not None and self.now() >= self.deadline:
             self.deadline = None
             if self.sm.current == "done":
@@ -286,18 +294,28 @@ class KioskApp(App):
         elif k is Kind.VOICE:
             self._voice(intent)
 
-    def _pointer(self, intent: Intent, act: bool) -> None:
+    def _to_window(self, nx: float, ny: float) -> tuple[float, float]:
         a = self.area
-        x, y = a.x + intent.x * a.width, a.y + (1.0 - intent.y) * a.height
-        self.cursor.point = (x, y)
-        self.cursor.progress = float(intent.value or 0.0) if intent.kind is Kind.POINT else 0.0
-        under = next((w for w in self.targets() if w.enabled and _inside(w.focus_box, x, y)), None)
+        return a.x + nx * a.width, a.y + (1.0 - ny) * a.height
+
+    def _hit_test(self, nx: float, ny: float) -> KioskButton | None:
+        x, y = self._to_window(nx, ny)
+        return next((w for w in self.targets() if w.enabled and _inside(w.focus_box, x, y)), None)
+
+    def _pointer(self, intent: Intent, act: bool) -> None:
+        """A hover cursor (camera, or a scripted pointer): focus follows it, a completed
+        hold acts (or, in speech mode, only reads)."""
+        self._last_point = self.now()
+        self.cursor.point = self._to_window(intent.x, intent.y)
+        chosen = self.hover.on_intent(intent)
+        self.cursor.progress = self.hover.ring[1] if self.hover.ring else 0.0
+        under = self._hit_test(intent.x, intent.y)
         if under is not None and under is not self.focus.current:
             self.focus.focus(under)
             self._show_focus()
             self._announce_focus()
-        if act and under is not None:
-            self.activate(under)
+        if act and chosen is not None:
+            self.activate(chosen)
 
     def _voice(self, intent: Intent) -> None:
         """Spoken commands that name things; plain navigation arrives as plain intents."""
