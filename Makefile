@@ -44,8 +44,8 @@ lint: setup
 bench: setup
 	$(TEST_ENV) $(PY) -m untact.simulator.bench
 
-# The lead's UI renderer replaces the fixture renderer: AUDIT_RENDERER=untact.ui.audit:render_all
-AUDIT_RENDERER ?= untact.accessibility.audit.fixtures:render_all
+# Every screen of the real kiosk in every profile (simulator/audit_renderer.py).
+AUDIT_RENDERER ?= untact.simulator.audit_renderer:render_all
 audit: setup
 	$(TEST_ENV) $(VENV)/bin/untact-audit --config $(CONFIG) --renderer $(AUDIT_RENDERER) \
 		--out test-output/audit --json test-output/audit/report.json

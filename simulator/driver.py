@@ -45,6 +45,7 @@ class KioskDriver:
         from untact.ui.orders import OrderStore
 
         self.render = render
+        self.scale = scale
         self.bus = InputBus()
         self.store = OrderStore(data_dir or self.kiosk.data_folder)
         self.clock = SimClock() if sim_time else None
@@ -86,7 +87,7 @@ class KioskDriver:
         # configure() (another test, a bench), the 60 fps cap would pace every pumped frame.
         Clock._max_fps = 0.0
         w, h = self.kiosk.display.resolution
-        want = (int(w * DEFAULT_SCALE), int(h * DEFAULT_SCALE))
+        want = (int(w * self.scale), int(h * self.scale))
         if tuple(Window.size) != want and Window.size[0] < want[0] * 0.9:
             Window.size = want
         if self.voice is not None:

@@ -26,6 +26,7 @@ class KioskButton(ButtonBehavior, Label):
     focused = BooleanProperty(False)
     payload = ObjectProperty(None, allownone=True)
     bg_colour = ObjectProperty((0, 0, 0, 1))
+    border_colour = ObjectProperty((0, 0, 0, 1))
     fg_colour = ObjectProperty((1, 1, 1, 1))
 
     def __init__(self, **kw):
@@ -49,6 +50,10 @@ class KioskButton(ButtonBehavior, Label):
         if app is not None:
             self.bg_colour, self.fg_colour = button_colours(self.variant, self.selected,
                                                             self.disabled, app.theme)
+            # A theme whose buttons share the screen's colour draws an outline (high
+            # contrast: yellow on black); otherwise the edge is the button's own colour.
+            outlined = app.theme["border"] != app.theme["button_bg"]
+            self.border_colour = app.theme["border"] if outlined else self.bg_colour
 
     @property
     def focus_box(self) -> tuple[float, float, float, float]:

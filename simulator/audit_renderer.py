@@ -1,0 +1,119 @@
+"""The audit's renderer for the real kiosk: every screen of the ordering flow, in every
+profile, rendered offscreen at the kiosk's full resolution and described widget by widget
+with the colours, sizes and positions the app actually used.
+
+``make audit`` runs ``untact-audit --renderer untact.simulator.audit_renderer:render_all``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from untact.accessibility.audit.model import ScreenInfo, WidgetInfo
+from untact.accessibility.display import kivy_to_top_left
+from untact.accessibility.intents import Kind
+from untact.accessibility.profiles import PROFILES
+
+FLOW = ("attract", "language", "categories", "items", "options", "cart", "checkout", "done", "access")
+
+
+def render_all(config_path: str, out_dir: str) -> list[ScreenInfo]:
+    os.environ.pop("DISPLAY", None)
+    from .driver import KioskDriver
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    screens: list[ScreenInfo] = []
+    with tempfile.TemporaryDirectory(prefix="untact-audit-") as data:
+        kiosk = KioskDriver(config_path, data_dir=data, scale=1.0).start()
+        try:
+            for profile in PROFILES:
+                for name in FLOW:
+                    _visit(kiosk, name, profile)
+                    shot = kiosk.screenshot(out / f"{name}@{profile}.png")
+                    screens.append(describe(kiosk, name, profile, shot))
+        finally:
+            kiosk.stop()
+    return screens
+
+
+def _visit(k, name: str, profile: str) -> None:
+    """Bring the kiosk to screen ``name`` in ``profile`` the way a customer would."""
+    app = k.app
+    if name == "attract":
+        app.end_session()
+        k.pump(2)
+    app.set_profile(profile)
+    first_category = app.kiosk.categories[0]
+    first_item = app.kiosk.items_in(first_category.id)[0]
+    if name == "language":
+        app.go("language")
+    elif name == "categories":
+        app.go("categories")
+    elif name == "items":
+        app.go("items", category=first_category.id, page=0)
+    elif name == "options":
+        app.go("options", item=first_item.id)
+    elif name == "cart":
+        if not app.cart.count():
+            app.cart.add(first_item, {}, 1)
+        app.go("cart")
+    elif name == "checkout":
+        app.go("checkout")
+    elif name == "done":
+        k.send(Kind.SELECT)  # pay at the counter: a real order, committed
+        k.wait_until(lambda: k.screen == "done")
+    elif name == "access":
+        app.go("access", return_to="attract")
+    k.pump(3)
+
+
+def _titles(app) -> dict[str, str]:
+    """The screen's title in every language the shop offers."""
+    current, titles = app.lang, {}
+    for lang in app.kiosk.languages:
+        app.lang = lang
+        titles[lang] = app.screen.title()
+    app.lang = current
+    return titles
+
+
+def describe(k, name: str, profile: str, shot: Path) -> ScreenInfo:
+    from kivy.core.window import Window
+    from kivy.uix.label import Label
+    from untact.ui.widgets import KioskButton
+
+    app = k.app
+    height = Window.height
+    widgets: list[WidgetInfo] = []
+    focusable = set(map(id, app.focus.targets))
+    ring = app.ring
+    for w in app.screen.walk(restrict=True):
+        if not isinstance(w, Label) or not w.text.strip() or w.opacity == 0 or w.width < 1:
+            continue
+        box = kivy_to_top_left(*w.to_window(*w.pos), w.width, w.height, height)
+        if isinstance(w, KioskButton):
+            widgets.append(WidgetInfo(
+                id=f"{name}.{len(widgets)}", screen=name, role=w.role, labels=dict(w.labels),
+                actionable=not w.disabled, bbox=box, text=w.text, font_size_px=float(w.font_size),
+                bold=bool(w.bold), fg=tuple(w.fg_colour), bg=tuple(w.bg_colour),
+                focus_ring=tuple(app.theme["focus"]), focus_ring_width_px=float(ring.thickness),
+                in_focus_order=id(w) in focusable))
+        else:
+            widgets.append(WidgetInfo(
+                id=f"{name}.{len(widgets)}", screen=name, role="text", bbox=box, text=w.text,
+                font_size_px=float(w.font_size), bold=bool(w.bold), fg=tuple(w.color),
+                bg=tuple(app.theme["bg"])))
+    style = app.frame.style
+    timer = app.kiosk.accessibility.session
+    # Every customer screen is under the session time limit, which warns and extends.
+    widgets.append(WidgetInfo(id=f"{name}.session_timer", screen=name, role="timer", timed=True,
+                              extendable=True, extensions=timer.max_extensions,
+                              warning_s=style.warning_s))
+    return ScreenInfo(name=name, profile=profile, window_px=(Window.width, Window.height),
+                      display=app.kiosk.display, languages=app.kiosk.languages,
+                      background=tuple(app.theme["bg"]),
+                      title=_titles(app),
+                      screenshot=str(shot), widgets=widgets)
