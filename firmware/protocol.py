@@ -37,7 +37,7 @@ PROTOCOL_VERSION = 1
 MAX_FRAME = 120  # bytes from '@' to the last CRC digit
 MAX_TEXT = 200  # longest stray text line kept for the log (the rest is cut)
 MAX_ARGS = 8
-MAX_TOKEN = 32
+MAX_TOKEN = 48
 SEQ_MOD = 65536
 
 K_HELLO_REQ = "Q"

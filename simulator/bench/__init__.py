@@ -8,7 +8,7 @@ prints one JSON object per line and keeps going when one module fails, reporting
 from __future__ import annotations
 
 import statistics
-from typing import Iterable
+from collections.abc import Iterable
 
 
 def metric(name: str, value: float, unit: str, **extra: object) -> dict:
