@@ -265,7 +265,10 @@ class Decoder:
             return
         if at > 0:
             prefix = line[:at]
-            if prefix.strip():
+            if prefix[0] == 64:  # '@': a frame cut short by a new one (the sender reset)
+                self.bad += 1
+                out.append(Junk("format", prefix))
+            elif prefix.strip():
                 self.text += 1
                 out.append(Junk("text", prefix))
         item = parse_body(line[at + 1:])
