@@ -55,7 +55,7 @@ def boot_nonce():
 
         raw = os.urandom(4)
     except Exception:
-        raw = bytes((time.ticks_ms() & 0xFF,))  # type: ignore[attr-defined]
+        raw = bytes((time.ticks_ms() & 0xFF,))  # type: ignore
     return "".join("%02x" % b for b in raw)
 
 

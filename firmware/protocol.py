@@ -29,7 +29,7 @@ no double-underscore names, no ``del`` on bytearray slices.
 """
 
 try:
-    from binascii import crc_hqx as _crc_hqx  # CPython: the same CRC, in C
+    from binascii import crc_hqx as _crc_hqx  # type: ignore[attr-defined]  # CPython: in C
 except ImportError:  # MicroPython
     _crc_hqx = None
 
@@ -136,7 +136,7 @@ class Frame:
 
     def kv(self):
         """Arguments of the form key=value as a dict (the hello's fields)."""
-        out = {}
+        out = {}  # type: dict[str, str]
         for a in self.args:
             i = a.find("=")
             if i > 0:
@@ -216,7 +216,7 @@ class Decoder:
 
     def feed(self, data):
         """Decode ``data`` (bytes) and return the list of Frame and Junk items it completed."""
-        out = []
+        out = []  # type: list[Frame | Junk]
         buf = self._buf + bytes(data) if self._buf else bytes(data)
         start = 0
         while True:

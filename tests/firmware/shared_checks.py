@@ -1,3 +1,4 @@
+# ruff: noqa: UP031  (runs on MicroPython too: plain %-formatting everywhere)
 """Test vectors for the protocol, the gestures and the board loop, run on BOTH interpreters.
 
 This file must run under MicroPython as well as CPython: no pytest, no f-strings with
@@ -89,7 +90,7 @@ def check_decode(protocol, gestures):
 
 def check_decode_byte_by_byte(protocol, gestures):
     stream = b"boot text\r\n"
-    for args, frame in ENCODE_VECTORS:
+    for _args, frame in ENCODE_VECTORS:
         stream += frame
     d = protocol.Decoder()
     frames = []

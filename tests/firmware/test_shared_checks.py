@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from untact.firmware import board, gestures, protocol
-
 import shared_checks
 from micropython_runner import run_micropython
+from untact.firmware import board, gestures, protocol
 
 ALL = [name for name, _ in shared_checks.CHECKS + shared_checks.BOARD_CHECKS]
 
