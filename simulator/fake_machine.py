@@ -29,7 +29,7 @@ class FakeWorld:
         self.distance_script: collections.deque[int | None] = collections.deque()
         self.pir = False
         self.jack_inserted = False
-        self.keys_down: dict[str, list[float]] = {}  # name -> [first_read, reads] while held
+        self.keys_down: dict[str, collections.deque[list]] = {}  # name -> queued presses
         self.key_hold_s = 0.03
         self.gesture_fifo: collections.deque[tuple[int, int, int, int]] = collections.deque()
         self.led = (0, 0, 0)
@@ -57,24 +57,30 @@ class FakeWorld:
             return True, self.distance
 
     def press(self, key: str) -> None:
+        """Queue one press of ``key``; presses of one key follow each other in order."""
         with self.lock:
-            self.keys_down[key] = [0.0, 0]
+            self.keys_down.setdefault(key, collections.deque()).append([0.0, 0, 0])
 
     def key_level(self, key: str) -> int:
-        """Pin level for a key (pull-up: 0 while pressed). A press lasts until the firmware
-        has read it low for key_hold_s and at least 3 times, so a busy machine cannot make
-        the firmware miss it."""
+        """Pin level for a key (pull-up: 0 while pressed). Each press is held down, then
+        released, each until the firmware has read it for key_hold_s and at least 3 times,
+        so a busy machine cannot make the firmware miss one."""
         with self.lock:
-            state = self.keys_down.get(key)
-            if state is None:
+            presses = self.keys_down.get(key)
+            if not presses:
                 return 1
+            state = presses[0]  # [phase start, reads in phase, phase: 0 down / 1 up]
             now = time.monotonic()
             if state[1] == 0:
                 state[0] = now
             state[1] += 1
+            level = state[2]
             if state[1] >= 3 and now - state[0] >= self.key_hold_s:
-                del self.keys_down[key]
-            return 0
+                if state[2] == 0:
+                    state[:] = [0.0, 0, 1]
+                else:
+                    presses.popleft()
+            return level
 
     def swipe(self, direction: str) -> None:
         """A hand passing over the APDS-9960 toward ``direction``'s photodiode."""

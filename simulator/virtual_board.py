@@ -199,6 +199,13 @@ class VirtualBoard:
             self._halt()
             self._boot()
 
+    def hang(self) -> None:
+        """The firmware freezes (a deadlock, a stuck I2C bus): the port stays, nothing is sent.
+
+        The host must declare the board lost after its silence; ``reset()`` revives it."""
+        with self._lock:
+            self._halt()
+
     def stop(self) -> None:
         """Power off and remove the port; the object can start() again."""
         with self._lock:
