@@ -92,6 +92,42 @@ class Pending:
         return f"Pending({self.board_id}, {' '.join(self.args)}, ok={self.ok}, {self.error!r})"
 
 
+class BoardReaderThread(serial.threaded.ReaderThread):
+    """pyserial's ReaderThread, also ending cleanly on OSError.
+
+    On a vanished device pyserial 3.5 raises a bare OSError (EIO) from ``in_waiting``,
+    which the stock ReaderThread does not catch: the thread would die without calling
+    ``connection_lost`` and the link would only notice the silence much later.
+    """
+
+    def run(self) -> None:
+        self.protocol = self.protocol_factory()
+        try:
+            self.protocol.connection_made(self)
+        except Exception as exc:
+            self.alive = False
+            self.protocol.connection_lost(exc)
+            self._connection_made.set()
+            return
+        error: BaseException | None = None
+        self._connection_made.set()
+        while self.alive and self.serial.is_open:
+            try:
+                data = self.serial.read(self.serial.in_waiting or 1)
+            except (serial.SerialException, OSError, TypeError) as exc:
+                error = exc  # TypeError: pyserial closing the port under a blocked read
+                break
+            if data:
+                try:
+                    self.protocol.data_received(data)
+                except Exception as exc:
+                    error = exc
+                    break
+        self.alive = False
+        self.protocol.connection_lost(error)
+        self.protocol = None
+
+
 class BoardProtocol(serial.threaded.Protocol):
     """pyserial's threaded Protocol: bytes from the reader thread into the connection."""
 
@@ -117,7 +153,7 @@ class Connection:
         self.decoder = protocol.Decoder()
         self.seq = protocol.Sequencer()
         self.lock = threading.Lock()
-        self.reader: serial.threaded.ReaderThread | None = None
+        self.reader: BoardReaderThread | None = None
         self.board_id: str | None = None
         self.boot = ""
         self.firmware = ""
@@ -137,7 +173,7 @@ class Connection:
     def open(self) -> None:
         ser = serial.Serial(self.port.path, self.link.config.baud, timeout=None,
                             write_timeout=0.5, exclusive=True)
-        self.reader = serial.threaded.ReaderThread(ser, lambda: BoardProtocol(self))
+        self.reader = BoardReaderThread(ser, lambda: BoardProtocol(self))
         self.reader.name = f"board-reader {self.port.path}"
         self.reader.start()
 

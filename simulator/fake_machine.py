@@ -82,6 +82,12 @@ class FakeWorld:
                     presses.popleft()
             return level
 
+    def idle(self) -> bool:
+        """Nothing queued: every press released, swipe and push scripts played out."""
+        with self.lock:
+            return (not any(self.keys_down.values()) and not self.gesture_fifo
+                    and not self.distance_script)
+
     def swipe(self, direction: str) -> None:
         """A hand passing over the APDS-9960 toward ``direction``'s photodiode."""
         frames = []

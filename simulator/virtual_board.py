@@ -269,6 +269,15 @@ class VirtualBoard:
         with self._events_cond:
             return self._events_cond.wait_for(lambda: len(self.events) >= count, timeout)
 
+    def wait_idle(self, timeout: float = 2.0) -> bool:
+        """Wait until the person has finished: keys released, swipes and pushes played out."""
+        deadline = time.monotonic() + timeout
+        while not self.world.idle():
+            if time.monotonic() > deadline or not self.plugged:
+                return False
+            time.sleep(0.002)
+        return True
+
     def wait_connected(self, timeout: float = 2.0) -> bool:
         """Wait until the firmware hears a host (bounded)."""
         deadline = time.monotonic() + timeout
