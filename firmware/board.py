@@ -56,6 +56,7 @@ class Board:
         self.last_ack = None
         self.dropped = 0
         self.sent_events = 0
+        self.failures = {}  # type: dict[str, int]
 
     def caps(self):
         out = []
@@ -119,33 +120,58 @@ class Board:
             self.hello()
 
     def sense(self, now):
-        if self.tof is not None:
-            mm = self.tof.read_mm()
-            if mm is not None:
-                self.distance = None if mm >= FAR_MM else mm
-                ev = self.hand.update(now, self.distance)
-                if ev is not None:
-                    self.event(now, ev[0], ev[1])
-        pir = self.pir.active() if self.pir is not None else False
-        if self.pir is not None or self.tof is not None:
-            ev = self.presence.update(now, pir, self.distance)
+        """Read every device; one that fails (a loose cable) is reported, the rest go on."""
+        for name, fn in (("tof", self.sense_tof), ("presence", self.sense_presence),
+                         ("gesture", self.sense_gesture), ("keys", self.sense_keys),
+                         ("jack", self.sense_jack)):
+            try:
+                fn(now)
+                self.failures[name] = 0
+            except OSError as exc:
+                n = self.failures.get(name, 0)
+                self.failures[name] = n + 1
+                if n % 500 == 0:  # the first failure, then now and then: not a flood
+                    self.say("untact board error: " + name + " " + repr(exc))
+
+    def sense_tof(self, now):
+        if self.tof is None:
+            return
+        mm = self.tof.read_mm()
+        if mm is not None:
+            self.distance = None if mm >= FAR_MM else mm
+            ev = self.hand.update(now, self.distance)
             if ev is not None:
                 self.event(now, ev[0], ev[1])
-        if self.gesture is not None:
-            sets = self.gesture.read_datasets()
-            if sets:
-                self.last_swipe_data = now
-                for s in sets:
-                    ev = self.swipe.feed(s[0], s[1], s[2], s[3])
-                    if ev is not None:
-                        self.event(now, ev[0], ev[1])
-            elif now - self.last_swipe_data >= SWIPE_IDLE_MS:
-                ev = self.swipe.end()
+
+    def sense_presence(self, now):
+        if self.pir is None and self.tof is None:
+            return
+        pir = self.pir.active() if self.pir is not None else False
+        ev = self.presence.update(now, pir, self.distance)
+        if ev is not None:
+            self.event(now, ev[0], ev[1])
+
+    def sense_gesture(self, now):
+        if self.gesture is None:
+            return
+        sets = self.gesture.read_datasets()
+        if sets:
+            self.last_swipe_data = now
+            for s in sets:
+                ev = self.swipe.feed(s[0], s[1], s[2], s[3])
                 if ev is not None:
                     self.event(now, ev[0], ev[1])
+        elif now - self.last_swipe_data >= SWIPE_IDLE_MS:
+            ev = self.swipe.end()
+            if ev is not None:
+                self.event(now, ev[0], ev[1])
+
+    def sense_keys(self, now):
         if self.keypad is not None:
             for key in self.keypad.poll(now):
                 self.event(now, "key", key)
+
+    def sense_jack(self, now):
         if self.jack is not None:
             level = self.jack.poll(now)
             if level is not None:

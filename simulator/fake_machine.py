@@ -34,6 +34,7 @@ class FakeWorld:
         self.gesture_fifo: collections.deque[tuple[int, int, int, int]] = collections.deque()
         self.led = (0, 0, 0)
         self.buzzer_hz = 0
+        self.i2c_broken = False  # a loose sensor cable: every I2C transfer fails
 
     def set_distance(self, mm: int | None) -> None:
         with self.lock:
@@ -206,12 +207,12 @@ class FakeMachine:
                 return sorted(devices)
 
             def readfrom_mem(self, addr: int, reg: int, n: int) -> bytes:
-                if addr not in devices:
+                if addr not in devices or world.i2c_broken:
                     raise OSError(errno.ENODEV, "no device at address")
                 return devices[addr].read(reg, n)
 
             def writeto_mem(self, addr: int, reg: int, data: bytes) -> None:
-                if addr not in devices:
+                if addr not in devices or world.i2c_broken:
                     raise OSError(errno.ENODEV, "no device at address")
                 devices[addr].write(reg, bytes(data))
 
