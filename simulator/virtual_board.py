@@ -121,6 +121,11 @@ class VirtualBoard:
         self._crashed: BaseException | None = None
         self._last_names: tuple[str | None, str | None] = (None, None)
 
+    @staticmethod
+    def ports_pattern(link_dir: str | Path) -> str:
+        """The glob to put in BoardsConfig.ports so a host link finds boards of ``link_dir``."""
+        return str(Path(link_dir) / "ttyACM*")
+
     # -- power and cable ----------------------------------------------------------------
 
     def start(self) -> VirtualBoard:
