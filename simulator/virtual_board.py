@@ -32,6 +32,8 @@ from untact.firmware import protocol
 
 from .fake_machine import FakeMachine, FakeWorld
 
+DRAIN_S = 2.0
+
 
 @dataclass(frozen=True)
 class SentEvent:
@@ -120,6 +122,8 @@ class VirtualBoard:
         self._lock = threading.RLock()
         self._crashed: BaseException | None = None
         self._last_names: tuple[str | None, str | None] = (None, None)
+        self.drain_timeouts = 0
+        self._dropped_bytes = 0  # unplugs that cut bytes the host had not read yet
 
     @staticmethod
     def ports_pattern(link_dir: str | Path) -> str:
@@ -158,8 +162,10 @@ class VirtualBoard:
         """Pull the USB cable: the firmware stops (no power) and the port disappears.
 
         With ``drain`` the bytes the firmware already wrote are left for the host to read
-        first (bounded at 0.5 s), as a USB host controller had them before the cable went;
-        ``drain=False`` cuts the line wherever it is, mid-frame included.
+        first (bounded at DRAIN_S), as a USB host controller had them before the cable went;
+        ``drain=False`` cuts the line wherever it is, mid-frame included. (Best effort: the
+        kernel may still hold bytes in the pty's flip buffer that no count shows, so a
+        test that must not lose data waits for the host to have them before unplugging.)
         """
         with self._lock:
             self._halt()
@@ -168,9 +174,13 @@ class VirtualBoard:
             self._close_pty()
 
     def _drain(self) -> None:
+        """Wait (at most DRAIN_S) until the host has read what the firmware wrote."""
         if self._slave is not None:
-            deadline = time.monotonic() + 0.5
-            while time.monotonic() < deadline and _pending(self._slave) > 0:
+            deadline = time.monotonic() + DRAIN_S
+            while _pending(self._slave) > 0:
+                if time.monotonic() > deadline:
+                    self.drain_timeouts += 1
+                    return
                 time.sleep(0.002)
 
     def replug(self, new_name: bool = False) -> None:
@@ -194,6 +204,7 @@ class VirtualBoard:
                 if old[2] is not None:
                     with old[2].lock:
                         old[2].closed = True
+                    self._dropped_bytes += old[2].dropped_bytes
                 for fd in old[:2]:
                     _close_fd(fd)
             self._boot()
@@ -251,6 +262,11 @@ class VirtualBoard:
         if self._port is None:
             raise RuntimeError("board is unplugged")
         self._port.write(bytes(data))
+
+    @property
+    def dropped_bytes(self) -> int:
+        """Bytes the firmware wrote that the line could not take (nobody reading)."""
+        return self._dropped_bytes + (self._port.dropped_bytes if self._port else 0)
 
     @property
     def led(self) -> tuple[int, int, int]:
@@ -379,6 +395,7 @@ class VirtualBoard:
         if self._port is not None:
             with self._port.lock:
                 self._port.closed = True
+            self._dropped_bytes += self._port.dropped_bytes
         for fd in (self._master, self._slave):
             _close_fd(fd)
         self._master = self._slave = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from untact.accessibility.config import ConfigError, Source
 from untact.hardware.board_config import BoardsConfig, from_table
 
