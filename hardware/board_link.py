@@ -382,7 +382,7 @@ class BoardLink:
             return sorted(self._status.values(), key=lambda s: s.board_id)
 
     def wait_for(self, predicate: Callable[[list[BoardStatus]], bool],
-                 timeout: float = 2.0) -> bool:
+                 timeout: float = 5.0) -> bool:
         """Block until ``predicate(status())`` holds (bounded); for tests and the simulator."""
         with self._changed:
             return self._changed.wait_for(lambda: predicate(self.status()), timeout)

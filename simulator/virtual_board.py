@@ -285,12 +285,12 @@ class VirtualBoard:
         with self._events_cond:
             return [e for e in self.events if e.boot == boot]
 
-    def wait_for_events(self, count: int, timeout: float = 2.0) -> bool:
+    def wait_for_events(self, count: int, timeout: float = 5.0) -> bool:
         """Wait until the firmware has sent ``count`` events in all (bounded)."""
         with self._events_cond:
             return self._events_cond.wait_for(lambda: len(self.events) >= count, timeout)
 
-    def wait_idle(self, timeout: float = 2.0) -> bool:
+    def wait_idle(self, timeout: float = 5.0) -> bool:
         """Wait until the person has finished: keys released, swipes and pushes played out."""
         deadline = time.monotonic() + timeout
         while not self.world.idle():
@@ -299,7 +299,7 @@ class VirtualBoard:
             time.sleep(0.002)
         return True
 
-    def wait_connected(self, timeout: float = 2.0) -> bool:
+    def wait_connected(self, timeout: float = 5.0) -> bool:
         """Wait until the firmware hears a host (bounded)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

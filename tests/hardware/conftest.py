@@ -20,7 +20,8 @@ class Rig:
         self.intents = []
         self.bus.subscribe(self.intents.append)
         cfg = dict(ports=(str(dev / "ttyACM*"),), scan_s=0.02, lost_after_s=1.0,
-                   heartbeat_s=0.2, handshake_s=1.0, thresholds={"debounce_ms": 5})
+                   heartbeat_s=0.2, handshake_s=1.0, command_timeout_s=0.5,
+                   thresholds={"debounce_ms": 5})
         cfg.update(config)
         self.config = BoardsConfig(**cfg)
         self.link = BoardLink(self.bus, self.config)
@@ -31,18 +32,18 @@ class Rig:
         self.boards.append(b)
         return b.start() if start else b
 
-    def connected(self, board: VirtualBoard, after: float = 0.0, timeout: float = 2.0) -> bool:
+    def connected(self, board: VirtualBoard, after: float = 0.0, timeout: float = 5.0) -> bool:
         """The link has the board connected on its current port since ``after``."""
         return self.link.wait_for(
             lambda st: any(s.board_id == board.board_id and s.state == "connected"
                            and s.port == board.port and s.since >= after for s in st), timeout)
 
-    def lost(self, board: VirtualBoard, timeout: float = 2.0) -> bool:
+    def lost(self, board: VirtualBoard, timeout: float = 5.0) -> bool:
         return self.link.wait_for(
             lambda st: any(s.board_id == board.board_id and s.state == "lost" for s in st),
             timeout)
 
-    def drain_until(self, count: int, timeout: float = 2.0) -> list:
+    def drain_until(self, count: int, timeout: float = 5.0) -> list:
         """Drain the bus (as the UI thread would) until ``count`` intents arrived (bounded)."""
         deadline = time.monotonic() + timeout
         while len(self.intents) < count and time.monotonic() < deadline:
