@@ -7,7 +7,6 @@ import time
 
 import pytest
 import serial
-
 from untact.firmware import main as firmware_main
 from untact.firmware import protocol
 from untact.simulator.virtual_board import VirtualBoard
