@@ -316,6 +316,29 @@ def check_board_session(protocol, board):
     assert b.t.get("push_mm") == 80 and b.dropped == 1
 
 
+def check_board_host_silence(protocol, board):
+    """The host's heartbeats keep the board talking; without them it stops sending events
+    and goes back to announcing itself."""
+    port, clock, keys = ListPort(), StepClock(), ScriptKeypad()
+    b = board.Board(port, clock, "vec-2", "0000beef", keypad=keys)
+    port.inbox = protocol.encode("Q", 0)
+    b.step()
+    for t in range(400, 2801, 400):  # host heartbeats every 400 ms
+        clock.now = t
+        port.inbox = protocol.encode("B", t // 400)
+        b.step()
+    keys.queue = ["ok"]
+    clock.now = 2900
+    b.step()
+    clock.now = 2800 + board.HOST_TIMEOUT_MS  # silence from the host since 2800
+    keys.queue = ["back"]
+    b.step()
+    d = protocol.Decoder()
+    kinds = [i.kind + (":" + i.args[1] if i.kind == "E" else "") for i in d.feed(port.sent)]
+    assert kinds.count("E:ok") == 1 and "E:back" not in kinds, kinds
+    assert kinds[-1] == "H" and b.dropped == 1, kinds
+
+
 CHECKS = [
     ("crc", check_crc),
     ("encode", check_encode),
@@ -331,7 +354,8 @@ CHECKS = [
     ("thresholds", check_thresholds),
     ("debounce", check_debounce),
 ]
-BOARD_CHECKS = [("board_session", check_board_session)]
+BOARD_CHECKS = [("board_session", check_board_session),
+                ("board_host_silence", check_board_host_silence)]
 
 
 def run_all(protocol, gestures, board):
