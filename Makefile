@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.untact-installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libgl1 libegl1 libgl1-mesa-dri libmtdev1 fonts-nanum espeak-ng
+APT_PACKAGES := libgl1 libegl1 libgl1-mesa-dri libmtdev1 fonts-nanum espeak-ng libportaudio2
 CONFIG ?= examples/cafe.toml
 # Kivy renders offscreen (EGL) when DISPLAY is unset; tests never need a screen.
 TEST_ENV := env -u DISPLAY -u WAYLAND_DISPLAY KIVY_NO_ARGS=1 KIVY_NO_CONSOLELOG=1 \
@@ -15,7 +15,7 @@ FIRMWARE_MODULES := $(patsubst firmware/%.py,%,$(filter-out firmware/__init__.py
 PIN_OF = $(shell python3 -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml','rb'))['project']['optional-dependencies']['$(1)']))")
 PORT ?=
 
-.PHONY: setup system-deps run test lint lint-firmware bench check-config clean flash
+.PHONY: setup system-deps run test lint lint-firmware bench audit check-config clean flash
 
 setup: $(STAMP)
 
@@ -61,6 +61,12 @@ flash: setup
 
 bench: setup
 	$(TEST_ENV) $(PY) -m untact.simulator.bench
+
+# The lead's UI renderer replaces the fixture renderer: AUDIT_RENDERER=untact.ui.audit:render_all
+AUDIT_RENDERER ?= untact.accessibility.audit.fixtures:render_all
+audit: setup
+	$(TEST_ENV) $(VENV)/bin/untact-audit --config $(CONFIG) --renderer $(AUDIT_RENDERER) \
+		--out test-output/audit --json test-output/audit/report.json
 
 check-config: setup
 	$(VENV)/bin/untact-kiosk --check-config $(CONFIG)

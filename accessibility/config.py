@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 MAX_CONFIG_BYTES = 1_000_000  # a menu is a few KB; a 10 MB file is a mistake, not a menu
 
@@ -44,7 +45,8 @@ def format_path(path: FieldPath) -> str:
 
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)(\s*\.\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-]+))*\s*=""")
+_NAME = r"""("[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)"""
+_KEY = re.compile(rf"^\s*{_NAME}(\s*\.\s*{_NAME})*\s*=")
 
 
 def _split_dotted(text: str) -> list[str]:
@@ -91,7 +93,7 @@ def locate(text: str, path: FieldPath) -> int | None:
 
 def _common_prefix(a: Sequence, b: Sequence) -> int:
     n = 0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         if x != y:
             break
         n += 1
@@ -105,13 +107,14 @@ class Source:
         self.path, self.text, self.data = path, text, data
 
     @classmethod
-    def load(cls, path: str | Path) -> "Source":
+    def load(cls, path: str | Path) -> Source:
         path = Path(path)
         name = str(path)
         try:
             size = path.stat().st_size
             if size > MAX_CONFIG_BYTES:
-                raise ConfigError(name, None, "", f"file is {size:,} bytes; a kiosk file must be under {MAX_CONFIG_BYTES:,}")
+                raise ConfigError(name, None, "",
+                                  f"file is {size:,} bytes; a kiosk file must be under {MAX_CONFIG_BYTES:,}")
             raw = path.read_bytes()
         except FileNotFoundError:
             raise ConfigError(name, None, "", "file not found") from None
@@ -142,7 +145,7 @@ class Source:
     def error(self, path: FieldPath, message: str) -> ConfigError:
         return ConfigError(str(self.path), locate(self.text, path) or 1, format_path(path), message)
 
-    def root(self) -> "Table":
+    def root(self) -> Table:
         return Table(self, (), self.data)
 
 
@@ -192,11 +195,11 @@ class Table:
             raise self.error(key, f"is too long ({len(value)} > {max_len})")
         return value
 
-    def table(self, key: str, required: bool = False) -> "Table":
+    def table(self, key: str, required: bool = False) -> Table:
         value = self.get(key, dict, ... if required else {})
         return Table(self.source, (*self.path, key), value)
 
-    def tables(self, key: str, required: bool = False) -> list["Table"]:
+    def tables(self, key: str, required: bool = False) -> list[Table]:
         """An array of tables (``[[items]]``)."""
         value = self.get(key, list, ... if required else [])
         out = []

@@ -7,7 +7,8 @@ get keyboard, keypad, swipe and voice navigation for free by listing their targe
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence, TypeVar
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
 
 
 class Focusable(Protocol):

@@ -9,9 +9,10 @@ frame operable by every modality.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 
 class Kind(enum.Enum):
@@ -31,6 +32,8 @@ class Kind(enum.Enum):
     VOLUME_DOWN = "volume_down"
     SPEECH_MODE = "speech_mode"
     PRESENCE = "presence"  # a person arrived (value True) or left (False)
+    RATE_UP = "rate_up"  # speak faster / slower: every modality must reach these too
+    RATE_DOWN = "rate_down"
 
 
 

@@ -16,3 +16,14 @@ def attach_bus_to_kivy(bus: InputBus) -> None:
     bus.set_waker(trigger)
     if bus.pending():
         trigger()
+
+
+def on_ui_thread(fn):
+    """Wrap ``fn`` so calling it from any thread (the speech thread's captions, the
+    frame's warning) runs it on Kivy's main thread at the next frame."""
+    from kivy.clock import Clock
+
+    def call(*args, **kwargs):
+        Clock.schedule_once(lambda _dt: fn(*args, **kwargs), 0)
+
+    return call

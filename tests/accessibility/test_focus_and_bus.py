@@ -2,7 +2,6 @@ import threading
 from dataclasses import dataclass
 
 import pytest
-
 from untact.accessibility.bus import InputBus
 from untact.accessibility.focus import FocusModel, reading_order
 from untact.accessibility.intents import Intent, Kind, point, simple

@@ -1,0 +1,123 @@
+"""``untact-sim``: the kiosk in a desktop window, by hand or by script.
+
+    untact-sim examples/cafe.toml [--record session.toml]     by hand
+    untact-sim run SCENARIO.toml... [--headless] [--out DIR]   by script
+
+By hand, the keyboard is the kiosk's keypad: arrows move, Enter selects, Backspace goes
+back, Home starts over, F1 help, R repeat. Exit status: 0 all passed, 1 a scenario failed,
+2 bad usage or a bad file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from untact.accessibility.config import ConfigError
+
+from .driver import DEFAULT_SCALE
+
+PANEL_WIDTH = 420  # the control panel beside the kiosk (simulator/panel.py)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["run"]:
+        return run_scenarios(argv[1:])
+    return run_by_hand(argv)
+
+
+def run_by_hand(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="untact-sim", description="Run the untact kiosk simulator.",
+                                epilog="Scripted: untact-sim run SCENARIO.toml... --headless")
+    p.add_argument("config", help="the kiosk file (TOML), e.g. examples/cafe.toml")
+    p.add_argument("--data", metavar="DIR", help="orders folder (default: the file's data_folder)")
+    p.add_argument("--scale", type=float, default=DEFAULT_SCALE,
+                   help=f"window size relative to the kiosk screen (default {DEFAULT_SCALE})")
+    p.add_argument("--record", metavar="FILE", help="save this session as a scenario file")
+    p.add_argument("--exit-after-first-frame", action="store_true",
+                   help="print the time of the attract screen's first frame and exit (benchmarks)")
+    args = p.parse_args(argv)
+    if not 0.1 <= args.scale <= 2:
+        p.error("--scale must be between 0.1 and 2")
+    from untact.ui.cli import run_kiosk
+    from untact.ui.menu import load_kiosk
+
+    try:
+        kiosk = load_kiosk(args.config)
+    except ConfigError as exc:
+        print(f"untact-sim: {exc}", file=sys.stderr)
+        return 2
+
+    def configure(app) -> None:
+        if args.exit_after_first_frame:
+            _exit_after_attract(app)
+        if args.record:
+            from .recorder import Recorder
+
+            rec = Recorder(args.record, Path(args.config), now=app.now)
+            app.bus.subscribe(rec.on_intent)
+            app.order_listeners.append(rec.on_order)
+
+    from untact.ui import kivy_setup
+
+    w, h = kiosk.display.resolution
+    kivy_setup.configure(size=(int(w * args.scale) + PANEL_WIDTH, int(h * args.scale)))
+    from .panel import SimulatorApp  # imports Kivy's window: only after configure()
+
+    return run_kiosk(kiosk, Path(args.data) if args.data else None, fullscreen=False,
+                     scale=args.scale, configure_app=configure, app_class=SimulatorApp)
+
+
+def run_scenarios(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="untact-sim run", description="Run scenario files.")
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario files (TOML)")
+    p.add_argument("--headless", action="store_true", help="render offscreen, without a display")
+    p.add_argument("--out", metavar="DIR", default="test-output/scenarios",
+                   help="where screenshots of failed steps go (default test-output/scenarios)")
+    args = p.parse_args(argv)
+    if args.headless:
+        os.environ.pop("DISPLAY", None)  # Kivy then renders offscreen (EGL)
+        os.environ.pop("WAYLAND_DISPLAY", None)
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")  # keep stderr ours (see kivy_setup)
+    from .runner import Runner, ScenarioFailed
+    from .scenario import load_scenario
+
+    try:
+        scenarios = [load_scenario(s) for s in args.scenarios]
+    except ConfigError as exc:
+        print(f"untact-sim: {exc}", file=sys.stderr)
+        return 2
+    for sc in scenarios:
+        t0 = time.monotonic()
+        try:
+            result = Runner(sc, out_dir=Path(args.out)).run()
+        except ScenarioFailed as exc:
+            print(f"FAIL {exc}", file=sys.stderr)
+            return 1
+        memory = f", memory {result.memory_growth:+.1%} first to last hour" \
+            if result.memory_growth is not None else ""
+        print(f"ok   {sc.path} ({result.steps_run} steps, {result.simulated_s:.0f} s simulated "
+              f"in {time.monotonic() - t0:.1f} s, {len(result.orders)} orders{memory})", flush=True)
+    return 0
+
+
+def _exit_after_attract(app) -> None:
+    """Print when the first frame with the attract screen has been drawn, then quit."""
+    from kivy.clock import Clock
+
+    def check(_dt):
+        if getattr(app, "sm", None) is not None and app.sm.current == "attract":
+            # This callback runs after the frame that drew the attract screen was flipped.
+            print(f"first-frame {time.time():.6f}", flush=True)
+            os._exit(0)
+        Clock.schedule_once(check, 0)
+
+    Clock.schedule_once(check, 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

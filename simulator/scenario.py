@@ -1,0 +1,186 @@
+"""Scenario files: a customer, step by step, and what must follow.
+
+A scenario is TOML::
+
+    [scenario]
+    name = "Americano by keypad"
+    config = "../../examples/cafe.toml"   # relative to this file
+
+    [[step]]
+    do = "choose"                # focus the widget whose label contains the text, select it
+    text = "아메리카노"
+
+    [[step]]
+    expect = { screen = "cart", cart_total = 4500 }
+
+Every step is either an action (``do``) or expectations (``expect``), or both (the
+action first). Errors name the file, line and step, like the kiosk file's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from untact.accessibility.config import ConfigError, Source, Table
+
+INTENT_NAMES = ("next", "previous", "select", "back", "home", "help", "repeat",
+                "stop_speech", "volume_up", "volume_down", "speech_mode")
+
+# action -> {field: (type, required)}
+ACTIONS: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
+    "intent": {"intent": (str, True), "times": (int, False)},
+    "key": {"key": (str, True), "times": (int, False)},
+    "choose": {"text": (str, True)},
+    "point": {"text": (str, True), "hold_s": (float, False)},
+    "wait": {"seconds": (float, True)},
+    "approach": {},
+    "leave": {},
+    "set_profile": {"profile": (str, True)},
+    # Devices: carried out by the simulator's virtual devices where they are attached.
+    "swipe": {"direction": (str, True), "board": (int, False)},
+    "push": {"board": (int, False)},
+    "hover": {"distance_mm": (float, True), "seconds": (float, False), "board": (int, False)},
+    "press": {"button": (str, True), "board": (int, False)},
+    "plug_earphone": {"board": (int, False)},
+    "unplug_earphone": {"board": (int, False)},
+    "unplug_board": {"board": (int, False)},
+    "replug_board": {"board": (int, False), "new_name": (bool, False)},
+    "line_noise": {"text": (str, True), "board": (int, False)},
+    "reset_board": {"board": (int, False)},
+    "say": {"text": (str, True), "lang": (str, False)},
+}
+
+EXPECTATIONS: dict[str, type | tuple[type, ...]] = {
+    "screen": str,
+    "focused": str,       # the focused widget's label contains this
+    "spoken": str,        # said since the previous step that had expectations
+    "not_spoken": str,
+    "language": str,
+    "profile": str,
+    "cart_count": int,
+    "cart_total": int,
+    "orders": int,        # orders in the database today
+    "new_orders": int,    # orders placed since this repetition of the steps began
+    "last_order_total": int,
+    "last_order_items": list,
+    "boards_connected": int,
+}
+
+
+@dataclass
+class Step:
+    index: int
+    line: int
+    action: str | None
+    args: dict[str, Any] = field(default_factory=dict)
+    expect: dict[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        parts = []
+        if self.action:
+            parts.append(self.action + "".join(f" {k}={v!r}" for k, v in self.args.items()))
+        if self.expect:
+            parts.append("expect " + ", ".join(f"{k}={v!r}" for k, v in self.expect.items()))
+        return "; ".join(parts)
+
+
+@dataclass
+class Scenario:
+    path: Path
+    name: str
+    config: Path
+    steps: list[Step]
+    boards: int = 0
+    language: str | None = None
+    repeat: int = 1            # run the steps this many times (a day of customers)
+    render: bool = True        # False: skip rasterising frames (long simulations)
+    max_memory_growth: float | None = None  # e.g. 0.05: RSS, first vs last simulated hour
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    src = Source.load(path)
+    root = src.root()
+    root.unknown_keys({"scenario", "step"})
+    head = root.table("scenario", required=True)
+    head.unknown_keys({"name", "config", "boards", "language", "repeat", "render", "max_memory_growth"})
+    config = Path(head.get("config", str, max_len=1000))
+    if not config.is_absolute():
+        config = (src.path.resolve().parent / config).resolve()
+    if not config.is_file():
+        raise head.error("config", f"no kiosk file at {config}")
+    steps = []
+    for i, st in enumerate(root.tables("step", required=True)):
+        steps.append(_step(src, st, i))
+    if not steps:
+        raise root.error("step", "a scenario needs at least one step")
+    return Scenario(src.path, head.get("name", str, src.path.stem, max_len=200), config, steps,
+                    head.get("boards", int, 0, min=0, max=4),
+                    head.get("language", str, None, choices=("ko", "en")),
+                    head.get("repeat", int, 1, min=1, max=100_000),
+                    head.get("render", bool, True),
+                    head.get("max_memory_growth", float, None, min=0, max=10))
+
+
+def _step(src: Source, st: Table, i: int) -> Step:
+    from untact.accessibility.config import locate
+
+    line = locate(src.text, ("step", i)) or 1
+    action = st.get("do", str, None)
+    if action is not None and action not in ACTIONS:
+        raise st.error("do", f"unknown action {action!r} (expected one of: {', '.join(ACTIONS)})")
+    allowed = {"do", "expect"} | set(ACTIONS.get(action or "", {}))
+    st.unknown_keys(allowed)
+    args: dict[str, Any] = {}
+    for name, (kind, required) in ACTIONS.get(action or "", {}).items():
+        if required or st.has(name):
+            args[name] = st.get(name, kind)
+    if action == "intent" and args["intent"] not in INTENT_NAMES:
+        names = ", ".join(INTENT_NAMES)
+        raise st.error("intent", f"unknown intent {args['intent']!r} (expected one of: {names})")
+    if action == "wait" and not 0 <= args["seconds"] <= 24 * 3600:
+        raise st.error("seconds", "must be between 0 and 86400")
+    if action == "swipe" and args["direction"] not in ("left", "right", "up", "down"):
+        raise st.error("direction", "must be left, right, up or down")
+    for name in ("times",):
+        if name in args and not 1 <= args[name] <= 1000:
+            raise st.error(name, "must be between 1 and 1000")
+    expect: dict[str, Any] = {}
+    if st.has("expect"):
+        et = st.table("expect")
+        et.unknown_keys(EXPECTATIONS)
+        for name, kind in EXPECTATIONS.items():
+            if et.has(name):
+                expect[name] = et.get(name, kind)
+    if action is None and not expect:
+        raise ConfigError(str(src.path), line, f"step[{i}]",
+                          "needs an action ('do') or expectations ('expect')")
+    return Step(i, line, action, args, expect)
+
+
+# -- writing (for recorded sessions) ----------------------------------------------------
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{k} = {_toml_value(x)}" for k, x in v.items()) + " }"
+    raise TypeError(type(v))
+
+
+def dump_scenario(name: str, config: Path, steps: list[dict[str, Any]], boards: int = 0) -> str:
+    """TOML text for a scenario; only the few value types scenarios use (no library
+    needed for that: the stdlib reads TOML but does not write it)."""
+    out = ["# Recorded by untact-sim --record; replay with: untact-sim run THIS_FILE --headless", "",
+           "[scenario]", f"name = {_toml_value(name)}", f"config = {_toml_value(str(config))}"]
+    if boards:
+        out.append(f"boards = {boards}")
+    for st in steps:
+        out += ["", "[[step]]"] + [f"{k} = {_toml_value(v)}" for k, v in st.items()]
+    return "\n".join(out) + "\n"

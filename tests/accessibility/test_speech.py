@@ -1,0 +1,230 @@
+"""The speech queue with real synthesis: pyttsx3 on espeak-ng in the supervised worker,
+played into a real-time null sink (this machine has no sound card)."""
+
+from __future__ import annotations
+
+import array
+import math
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+from untact.accessibility.audio_sink import NullSink
+from untact.accessibility.speech import (
+    Priority,
+    SpeechConfig,
+    SpeechEngine,
+    apply_gain,
+    volume_problem,
+)
+
+LONG_KO = "메뉴 화면입니다. 커피, 차, 음료, 베이커리 중에서 고르세요. 다음과 이전으로 움직입니다."
+SHORT_KO = "아이스 아메리카노, 4,500원, 버튼"
+
+
+@pytest.fixture(scope="module")
+def engine():
+    sink = NullSink(capture=True)
+    # Generous: on a loaded 2-core machine a slow-rate clause can take over a second to
+    # synthesise, and a timeout there restarts the worker mid-test (the hang test waits it out).
+    eng = SpeechEngine(SpeechConfig(synth_timeout_s=4.0), sink=sink)
+    eng.start()
+    yield eng
+    eng.close()
+
+
+@pytest.fixture(autouse=True)
+def _quiet(engine):
+    engine.stop()
+    assert engine.wait_idle(5)
+    engine.reset_session()
+    yield
+
+
+def rms_db(pcm: bytes) -> float:
+    a = array.array("h")
+    a.frombytes(pcm)
+    return 20 * math.log10(math.sqrt(sum(s * s for s in a) / len(a)))
+
+
+def test_speaks_korean_and_english_into_the_transcript(engine):
+    ko = engine.speak(SHORT_KO, "ko")
+    en = engine.speak("Iced Americano, 4,500 won, button", "en")
+    assert en.done.wait(15) and ko.done.is_set()
+    assert (ko.outcome, en.outcome) == ("played", "played")
+    texts = [(t.text, t.lang) for t in engine.transcript[-2:]]
+    assert texts == [(SHORT_KO, "ko"), ("Iced Americano, 4,500 won, button", "en")]
+    assert engine.transcript[-2].time <= engine.transcript[-1].time
+
+
+def test_higher_priority_preempts_and_queue_orders_by_priority(engine):
+    a = engine.speak(LONG_KO, "ko", Priority.NORMAL)
+    assert a.started.wait(5)
+    b = engine.speak("힌트", "ko", Priority.HINT)
+    c = engine.speak("담았습니다", "ko", Priority.NORMAL)
+    d = engine.speak("곧 처음 화면으로 돌아갑니다", "ko", Priority.URGENT)
+    assert b.done.wait(20)
+    assert a.outcome == "interrupted"
+    assert [x.outcome for x in (b, c, d)] == ["played"] * 3
+    order = [t.text for t in engine.transcript[-4:]]
+    assert order == [LONG_KO, d.text, c.text, b.text]
+
+
+def test_user_action_silences_stale_speech_and_drops_the_queue(engine):
+    sink = engine.sink
+    a = engine.speak(LONG_KO, "ko")
+    queued = engine.speak("아직 말하지 않은 안내", "ko")
+    assert a.started.wait(5)
+    engine.user_action()
+    assert a.done.wait(2) and queued.done.wait(2)
+    assert (a.outcome, queued.outcome) == ("interrupted", "dropped")
+    assert a.t_stopped is not None and a.t_stopped >= a.t_cancel
+    played = sink.frames_played
+    time.sleep(0.1)  # nothing may keep playing after the interrupt
+    assert sink.frames_played == played
+    assert queued.text not in [t.text for t in engine.transcript]
+
+
+def test_repeat_says_the_last_thing_again_and_stop_silences(engine):
+    u = engine.speak("아메리카노, 버튼", "ko")
+    assert u.done.wait(10) and u.outcome == "played"
+    r = engine.repeat()
+    assert r is not None and r.done.wait(10) and r.outcome == "played"
+    assert [t.text for t in engine.transcript[-2:]] == ["아메리카노, 버튼"] * 2
+    long_ = engine.speak(LONG_KO, "ko")
+    assert long_.started.wait(5)
+    engine.stop()
+    assert long_.done.wait(2) and long_.outcome == "interrupted"
+
+
+def test_volume_levels_measured_in_db(engine):
+    cfg = engine.config
+    assert cfg.volume_levels_db[-1] - cfg.volume_levels_db[0] >= 18
+    levels = {}
+    for index in (0, 2, len(cfg.volume_levels_db) - 1):
+        engine.set_volume_index(index)
+        engine.sink.captured.clear()
+        u = engine.speak("아 아 아", "ko")
+        assert u.done.wait(10) and u.outcome == "played"
+        levels[index] = rms_db(b"".join(p for _, p in engine.sink.captured))
+    lowest = cfg.volume_levels_db[0]
+    assert cfg.volume_levels_db[2] - lowest == 12
+    assert levels[2] - levels[0] == pytest.approx(12, abs=0.5)
+    top = len(cfg.volume_levels_db) - 1
+    assert levels[top] - levels[0] == pytest.approx(cfg.volume_levels_db[top] - lowest, abs=0.5)
+
+
+def test_rate_changes_duration_and_session_end_restores_defaults(engine):
+    durations = {}
+    for wpm in (engine.config.rates_wpm[0], engine.config.rates_wpm[-1]):
+        engine.set_rate_wpm(wpm)
+        before = engine.sink.frames_played
+        u = engine.speak("하나, 둘, 셋, 넷", "ko")
+        assert u.done.wait(15) and u.outcome == "played"
+        durations[wpm] = engine.sink.frames_played - before
+    slow, fast = durations.values()
+    assert slow > 1.5 * fast
+    engine.volume_up()
+    engine.rate_down()
+    engine.reset_session()
+    assert engine.volume_index == engine.config.default_volume_index
+    assert engine.rate_wpm == engine.config.default_rate_wpm
+    assert engine.repeat() is None  # the next customer does not hear the last one's order
+
+
+def test_hung_worker_is_killed_and_restarted(engine):
+    old = engine.worker_pid
+    restarts = engine.restarts
+    os.kill(old, signal.SIGSTOP)  # an honest hang: the process exists but never answers
+    try:
+        u = engine.speak("다시 시작했습니다", "ko")
+        assert u.done.wait(engine.config.synth_timeout_s + engine.config.startup_timeout_s)
+    finally:
+        try:
+            os.kill(old, signal.SIGCONT)
+        except ProcessLookupError:
+            pass
+    assert u.outcome == "played" and u.attempts == 2
+    assert engine.restarts == restarts + 1
+    assert engine.worker_pid != old
+    with pytest.raises(ProcessLookupError):
+        os.kill(old, 0)
+
+
+def test_volume_rules_and_gain():
+    assert volume_problem((-24, -18, -12, -6, 0)) is None
+    assert "18 dB" in volume_problem((-12, -6, 0))
+    assert "12 dB above" in volume_problem((-20, -10, 0))
+    with pytest.raises(ValueError):
+        SpeechConfig(volume_levels_db=(-6, 0))
+    pcm = array.array("h", [10000, -10000] * 100).tobytes()
+    assert rms_db(pcm) - rms_db(apply_gain(pcm, -12)) == pytest.approx(12, abs=0.05)
+
+
+ALSA_NULL = """
+</usr/share/alsa/alsa.conf>
+pcm.untact_null {
+    type null
+    hint { show on description "untact null sink" }
+}
+"""
+
+
+def test_portaudio_sink_through_a_real_stream(tmp_path):
+    """PortAudio plays through ALSA's null device: the real output code path without a
+    sound card (a separate process: PortAudio reads the ALSA config once, at import)."""
+    try:
+        import sounddevice  # noqa: F401
+    except OSError as exc:
+        pytest.skip(f"PortAudio not installed: {exc}")
+    conf = tmp_path / "alsa.conf"
+    conf.write_text(ALSA_NULL)
+    code = textwrap.dedent("""
+        from untact.accessibility.audio_sink import PortAudioSink
+        from untact.accessibility.speech import SpeechEngine
+        with SpeechEngine(sink=PortAudioSink("untact_null")) as eng:
+            u = eng.speak("소리 출력 시험", "ko")
+            assert u.done.wait(10), "timed out"
+            print(u.outcome, eng.sink.frames_played)
+    """)
+    env = dict(os.environ, ALSA_CONFIG_PATH=str(conf))
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    outcome, frames = out.stdout.split()
+    assert outcome == "played" and int(frames) > 22050 // 2
+
+
+def test_worker_hung_mid_utterance_does_not_hang_the_queue(engine):
+    """Stopped while it streams a long announcement (possibly halfway through a message):
+    the next request still gets a voice, from a restarted worker."""
+    long_ = engine.speak(LONG_KO * 3, "ko")
+    assert long_.started.wait(5)
+    old = engine.worker_pid
+    os.kill(old, signal.SIGSTOP)
+    try:
+        u = engine.speak("취소, 버튼", "ko", Priority.FOCUS, interrupt=True)
+        assert u.done.wait(engine.config.synth_timeout_s + engine.config.startup_timeout_s)
+    finally:
+        try:
+            os.kill(old, signal.SIGCONT)
+        except ProcessLookupError:
+            pass
+    assert long_.outcome == "interrupted" and u.outcome == "played"
+    assert engine.worker_pid != old
+
+
+def test_long_serving_worker_is_recycled_while_idle():
+    with SpeechEngine(SpeechConfig(recycle_after=2), sink=NullSink()) as eng:
+        first = eng.worker_pid
+        for text in ("하나", "둘", "셋"):
+            u = eng.speak(text, "ko")
+            assert u.done.wait(10) and u.outcome == "played"
+        assert eng.wait_idle(10)
+        assert eng.recycles == 1 and eng.restarts == 0
+        assert eng.worker_pid != first
+        assert [t.text for t in eng.transcript] == ["하나", "둘", "셋"]

@@ -1,0 +1,89 @@
+"""Every scenario in the library passes; bad scenarios are refused clearly; a failing
+expectation stops the run with a screenshot; a recorded session replays to the same orders."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from untact.accessibility.config import ConfigError
+from untact.simulator.runner import Runner, ScenarioFailed
+from untact.simulator.scenario import load_scenario
+
+REPO = Path(__file__).resolve().parents[2]
+LIBRARY = sorted((REPO / "simulator" / "scenarios").glob("*.toml"))
+CAFE = REPO / "examples" / "cafe.toml"
+
+
+@pytest.mark.parametrize("path", LIBRARY, ids=lambda p: p.stem)
+def test_library_scenario_passes(path, tmp_path):
+    scenario = load_scenario(path)
+    result = Runner(scenario, out_dir=tmp_path).run()
+    assert result.steps_run == len(scenario.steps) * scenario.repeat
+    if scenario.max_memory_growth is not None:  # the full day: measured, and flat
+        assert result.memory_growth is not None and result.memory_growth <= scenario.max_memory_growth
+
+
+def write(tmp_path, body: str) -> Path:
+    path = tmp_path / "s.toml"
+    path.write_text(f'[scenario]\nconfig = "{CAFE}"\n' + body, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("body, message", [
+    ('\n[[step]]\ndo = "swip"\n', "step[0].do: unknown action 'swip'"),
+    ('\n[[step]]\ndo = "wait"\n', "step[0].seconds: is missing"),
+    ('\n[[step]]\ndo = "intent"\nintent = "jump"\n', "step[0].intent: unknown intent 'jump'"),
+    ('\n[[step]]\ndo = "wait"\nseconds = 1\n\n[[step]]\nexpect = { screne = "x" }\n', "step[1].expect.screne: unknown field"),
+    ('\n[[step]]\n', "step[0]: needs an action"),
+])
+def test_bad_scenarios_name_file_line_and_step(tmp_path, body, message):
+    path = write(tmp_path, body)
+    with pytest.raises(ConfigError) as err:
+        load_scenario(path)
+    assert message in str(err.value) and str(err.value).startswith(f"{path}:")
+    cli = subprocess.run([sys.executable, "-m", "untact.simulator.cli", "run", str(path), "--headless"],
+                         capture_output=True, text=True, timeout=60)
+    assert cli.returncode == 2 and message in cli.stderr and "Traceback" not in cli.stderr
+
+
+def test_a_failed_expectation_stops_with_screenshot_and_transcript(tmp_path):
+    path = write(tmp_path, '\n[[step]]\ndo = "intent"\nintent = "select"\n'
+                           '\n[[step]]\ndo = "intent"\nintent = "next"\nexpect = { screen = "cart" }\n'
+                           '\n[[step]]\ndo = "wait"\nseconds = 1\n')
+    with pytest.raises(ScenarioFailed) as err:
+        Runner(load_scenario(path), out_dir=tmp_path / "out").run()
+    exc = err.value
+    assert exc.step.index == 1 and f"{path}:8:" in str(exc)  # the [[step]] line
+    assert "screen: expected 'cart', got 'language'" in str(exc)
+    assert exc.screenshot.is_file() and exc.screenshot.stat().st_size > 5000
+    assert any("English" in said for said in exc.transcript)  # focus moved to English and said so
+    cli = subprocess.run([sys.executable, "-m", "untact.simulator.cli", "run", str(path), "--headless",
+                          "--out", str(tmp_path / "cli")], capture_output=True, text=True, timeout=120)
+    assert cli.returncode == 1 and "FAIL" in cli.stderr
+
+
+def test_recorded_hand_session_replays_to_the_same_orders(tmp_path):
+    from untact.simulator.driver import KioskDriver
+    from untact.simulator.recorder import Recorder
+
+    record = tmp_path / "session.toml"
+    hand = KioskDriver(CAFE, data_dir=tmp_path / "hand", sim_time=True).start()
+    rec = Recorder(record, CAFE, now=hand.app.now)
+    hand.bus.subscribe(rec.on_intent)
+    hand.app.order_listeners.append(rec.on_order)
+    for key in ["enter", "right", "enter", "right", "enter", "right", "right", "enter", "down", "enter"]:
+        hand.key(key)  # English, Tea, Citron Tea, iced
+        hand.advance(0.7)
+    for text in ("Add to cart", "Place order", "Pay at the counter"):
+        hand.focus_on(lambda w, text=text: text in w.text)
+        hand.key("enter")
+    hand.wait_until(lambda: hand.screen == "done")
+    original = [(o.total, o.lines) for o in hand.store.for_day()]
+    hand.stop()
+    assert original and original[0][1][0]["item"] == "citron_tea"
+
+    replay = Runner(load_scenario(record), data_dir=tmp_path / "replay").run()
+    assert [(o.total, o.lines) for o in replay.orders] == original
+    text = record.read_text()
+    assert 'do = "wait"' in text and 'intent = "next"' in text and "orders = 1" in text

@@ -1,0 +1,152 @@
+"""The whole ordering flow in the real app: by keyboard alone, in both languages, with a
+screenshot of every screen and a check that no character renders as a missing-glyph box."""
+
+import sqlite3
+
+import pytest
+from untact.accessibility.intents import Kind
+
+SCREENS_IN_FLOW = ["attract", "language", "categories", "items", "options", "cart", "checkout", "done"]
+
+
+def press_until(kiosk, text, key="right", limit=40):
+    """Press ``key`` until the focused widget's label contains ``text``, then Enter."""
+    for _ in range(limit):
+        if kiosk.focused and text in kiosk.focused:
+            kiosk.key("enter")
+            return
+        kiosk.key(key)
+    raise AssertionError(f"{text!r} never got focus on {kiosk.screen}; last focus {kiosk.focused!r}")
+
+
+def test_whole_order_by_keyboard_alone(kiosk):
+    assert kiosk.screen == "attract"
+    kiosk.key("enter")
+    assert kiosk.screen == "language"
+    press_until(kiosk, "한국어")
+    press_until(kiosk, "커피")
+    assert kiosk.screen == "items"
+    press_until(kiosk, "아메리카노")
+    assert kiosk.screen == "options"
+    press_until(kiosk, "차갑게")
+    press_until(kiosk, "큰 사이즈")
+    press_until(kiosk, "하나 더")
+    press_until(kiosk, "담기")
+    assert kiosk.screen == "cart"
+    assert "10,000원" in kiosk.app.sm.get_screen("cart").ids.summary.text  # (4,500 + 500) x 2
+    kiosk.key("backspace")  # back to the categories, cart kept
+    assert kiosk.screen == "categories"
+    press_until(kiosk, "베이커리")
+    press_until(kiosk, "크루아상")
+    press_until(kiosk, "담기")
+    press_until(kiosk, "주문하기")
+    assert kiosk.screen == "checkout"
+    press_until(kiosk, "카운터")
+    kiosk.wait_until(lambda: kiosk.screen == "done", what="the order number")
+    shown = kiosk.app.sm.get_screen("done").ids.number.text
+
+    rows = sqlite3.connect(kiosk.store.path).execute("SELECT number, total, lines_json FROM orders").fetchall()
+    assert len(rows) == 1
+    number, total, lines = rows[0]
+    assert str(number) == shown == "1"
+    assert total == 10_000 + 3_800
+    assert '"temperature": "iced"' in lines and '"size": "large"' in lines and '"croissant"' in lines
+    assert any("주문 번호는 1번" in s for s in kiosk.spoken)
+    kiosk.key("enter")  # finish: the next customer starts clean
+    assert kiosk.screen == "attract" and kiosk.app.cart.count() == 0
+
+
+def test_english_order_by_intents_with_back_and_home(kiosk):
+    kiosk.send(Kind.SELECT)
+    kiosk.choose("English")
+    assert kiosk.app.lang == "en" and kiosk.screen == "categories"
+    kiosk.choose("Tea")
+    kiosk.choose("Citron")
+    kiosk.send(Kind.BACK)  # changed my mind
+    assert kiosk.screen == "items"
+    kiosk.choose("Green Tea")
+    kiosk.choose("Iced")
+    kiosk.choose("Add to cart")
+    assert "4,500 won" in kiosk.app.sm.get_screen("cart").ids.summary.text
+    kiosk.send(Kind.HOME)
+    assert kiosk.screen == "categories" and kiosk.app.cart.count() == 1
+    kiosk.choose("Cart")
+    kiosk.choose("Place order")
+    kiosk.choose("Pay at the counter")
+    kiosk.wait_until(lambda: kiosk.screen == "done")
+    order = kiosk.store.for_day()[0]
+    assert order.language == "en" and order.total == 4500 and not order.paid
+
+
+def test_sold_out_items_cannot_be_chosen(kiosk):
+    kiosk.kiosk.item("croissant").sold_out = True
+    kiosk.send(Kind.SELECT)
+    kiosk.choose("한국어")
+    kiosk.choose("베이커리")
+    labels = [w.text for w in kiosk.app.focus.targets if not w.enabled]
+    assert any("크루아상" in t and "품절" in t for t in labels)
+    for _ in range(len(kiosk.app.focus.targets) + 1):  # focus never lands on it
+        assert "크루아상" not in (kiosk.focused or "")
+        kiosk.send(Kind.NEXT, frames=1)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_every_screen_rendered_in_both_languages(kiosk, lang, output_dir):
+    """Walk the flow, save a PNG of each screen, and check every character on it has a
+    real glyph in the registered font (Hangul in the default Roboto renders as boxes)."""
+    shots = output_dir / "screens"
+    seen = set()
+    chars: set[str] = set()
+
+    def capture():
+        name = kiosk.screen
+        kiosk.screenshot(shots / f"{lang}_{SCREENS_IN_FLOW.index(name)}_{name}.png")
+        seen.add(name)
+        chars.update(label_text(kiosk))
+
+    capture()
+    kiosk.send(Kind.SELECT)
+    capture()
+    kiosk.choose("한국어" if lang == "ko" else "English")
+    capture()
+    kiosk.send(Kind.SELECT)
+    capture()
+    kiosk.send(Kind.SELECT)
+    capture()
+    kiosk.choose("담기" if lang == "ko" else "Add to cart")
+    capture()
+    kiosk.choose("주문하기" if lang == "ko" else "Place order")
+    capture()
+    kiosk.choose("카운터" if lang == "ko" else "counter")
+    kiosk.wait_until(lambda: kiosk.screen == "done")
+    capture()
+    kiosk.send(Kind.HELP)
+    chars.update(kiosk.app.help_label.text)
+    assert seen == set(SCREENS_IN_FLOW)
+    assert all((shots / f"{lang}_{i}_{n}.png").stat().st_size > 5000 for i, n in enumerate(SCREENS_IN_FLOW))
+    if lang == "ko":
+        assert any("\uac00" <= c <= "\ud7a3" for c in chars)  # Hangul was on screen
+    assert missing_glyphs(chars) == set()
+
+
+def label_text(kiosk) -> str:
+    from kivy.uix.label import Label
+
+    return "".join(w.text for w in kiosk.app.root.walk() if isinstance(w, Label) and w.opacity > 0)
+
+
+def missing_glyphs(chars) -> set:
+    """Characters the default font draws as its missing-glyph box (.notdef)."""
+    from kivy.core.text import Label as CoreLabel
+
+    def pixels(c):
+        label = CoreLabel(text=c, font_size=40)
+        label.refresh()
+        return label.texture.pixels
+
+    notdef = pixels("\ue000")  # private use: no font has it
+    return {c for c in chars if not c.isspace() and pixels(c) == notdef}
+
+
+def test_the_missing_glyph_check_can_fail(kiosk):
+    assert missing_glyphs({"\ue001", "가", "A"}) == {"\ue001"}

@@ -1,0 +1,69 @@
+"""``untact-kiosk``: run the kiosk on its screen, or check a kiosk file.
+
+Exit status 2 for bad usage or a bad kiosk file, with one line naming file, line and field.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from untact.accessibility.config import ConfigError
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="untact-kiosk", description="Run the untact kiosk.")
+    p.add_argument("config", nargs="?", help="the kiosk file (TOML)")
+    p.add_argument("--check-config", metavar="FILE", help="only validate FILE and exit")
+    p.add_argument("--data", metavar="DIR", help="orders folder (default: the file's data_folder)")
+    p.add_argument("--window", action="store_true", help="run in a window instead of full screen")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from untact.ui.menu import load_kiosk
+
+    path = args.check_config or args.config
+    if not path:
+        parser().error("give a kiosk file, or --check-config FILE")
+    try:
+        kiosk = load_kiosk(path)
+    except ConfigError as exc:
+        print(f"untact-kiosk: {exc}", file=sys.stderr)
+        return 2
+    if args.check_config:
+        print(f"{path}: ok ({len(kiosk.items)} items in {len(kiosk.categories)} categories)")
+        return 0
+    return run_kiosk(kiosk, Path(args.data) if args.data else None, fullscreen=not args.window)
+
+
+def run_kiosk(kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0,
+              configure_app=None, app_class=None) -> int:
+    """Open the orders store and run the app (``app_class``: the simulator's, with its
+    control panel)."""
+    from untact.ui import kivy_setup
+
+    w, h = kiosk.display.resolution
+    kivy_setup.configure(size=(int(w * scale), int(h * scale)), fullscreen=fullscreen)
+    from untact.ui.app import KioskApp
+    from untact.ui.orders import OrderStore
+
+    app_class = app_class or KioskApp
+
+    try:
+        store = OrderStore(data_dir or kiosk.data_folder)
+    except OSError as exc:
+        print(f"untact-kiosk: cannot open the orders folder {data_dir or kiosk.data_folder}: {exc}",
+              file=sys.stderr)
+        return 2
+    app = app_class(kiosk, store)
+    if configure_app:
+        configure_app(app)
+    app.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,235 @@
+"""The merchant's kiosk file: shop, display, options and menu, validated on load.
+
+A wrong file never reaches the screens: :func:`load_kiosk` raises
+:class:`~untact.accessibility.config.ConfigError` naming the file, line and field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from untact.accessibility.config import ConfigError, Source, Table
+
+SUPPORTED_LANGUAGES = ("ko", "en")
+MAX_ITEMS = 2000
+MAX_PRICE = 10_000_000
+_ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    name: dict[str, str]
+    price: int  # added to the item's price, in won
+
+
+@dataclass(frozen=True)
+class OptionGroup:
+    id: str
+    name: dict[str, str]
+    choices: tuple[Choice, ...]
+    default: str
+
+    def choice(self, choice_id: str) -> Choice:
+        for c in self.choices:
+            if c.id == choice_id:
+                return c
+        raise KeyError(choice_id)
+
+
+@dataclass
+class Item:
+    id: str
+    category: str
+    name: dict[str, str]
+    price: int
+    options: tuple[str, ...] = ()
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sold_out: bool = False
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    name: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Display:
+    resolution: tuple[int, int] = (1080, 1920)
+    size_mm: tuple[float, float] = (268.0, 477.0)
+    bottom_edge_mm: float = 750.0
+    viewing_distance_mm: float = 500.0
+
+    @property
+    def px_per_mm(self) -> float:
+        return self.resolution[0] / self.size_mm[0]
+
+
+@dataclass
+class Kiosk:
+    """Everything a merchant configures, as loaded from one file."""
+
+    path: Path
+    shop_name: dict[str, str]
+    languages: tuple[str, ...]
+    data_folder: Path
+    display: Display
+    options: dict[str, OptionGroup]
+    categories: list[Category]
+    items: list[Item]
+    source: Source
+
+    def item(self, item_id: str) -> Item:
+        for it in self.items:
+            if it.id == item_id:
+                return it
+        raise KeyError(item_id)
+
+    def items_in(self, category_id: str) -> list[Item]:
+        return [it for it in self.items if it.category == category_id]
+
+    def section(self, *names: str) -> Table:
+        """A raw table of the file (e.g. ``section("devices", "boards")``) for device
+        modules to parse with their own ``from_table``."""
+        table = self.source.root()
+        for n in names:
+            table = table.table(n)
+        return table
+
+
+def _check_id(table: Table, key: str = "id") -> str:
+    value = table.get(key, str, max_len=40)
+    if not value or not set(value) <= _ID_CHARS:
+        raise table.error(key, f"must be lower-case letters, digits, '_' or '-', not {value!r}")
+    return value
+
+
+def _price(table: Table, key: str, default: object = ...) -> int:
+    value = table.get(key, int, default)
+    if value < 0 or value > MAX_PRICE:
+        raise table.error(key, f"must be a whole number of won from 0 to {MAX_PRICE:,}, not {value}")
+    return value
+
+
+def load_kiosk(path: str | Path) -> Kiosk:
+    """Load and validate a kiosk file; raise ConfigError on the first problem found."""
+    src = Source.load(path)
+    root = src.root()
+    root.unknown_keys({"shop", "display", "options", "categories", "items", "devices",
+                       "accessibility", "admin", "payment"})
+
+    shop = root.table("shop", required=True)
+    shop.unknown_keys({"name", "languages", "data_folder"})
+    languages = shop.get("languages", list, ["ko", "en"])
+    if not languages:
+        raise shop.error("languages", "must name at least one language")
+    for i, lang in enumerate(languages):
+        if lang not in SUPPORTED_LANGUAGES:
+            raise src.error(("shop", "languages", i),
+                            f"unsupported language {lang!r} (supported: {', '.join(SUPPORTED_LANGUAGES)})")
+    if len(set(languages)) != len(languages):
+        raise shop.error("languages", "names a language twice")
+    languages = tuple(languages)
+    shop_name = shop.text_by_language("name", languages)
+    data_folder = Path(shop.get("data_folder", str, "data", max_len=500))
+    if not data_folder.is_absolute():
+        data_folder = src.path.resolve().parent / data_folder
+
+    display = _load_display(root.table("display"))
+
+    options: dict[str, OptionGroup] = {}
+    opt_root = root.table("options")
+    for gid in opt_root.data:
+        group = opt_root.table(gid)
+        if not set(gid) <= _ID_CHARS:
+            raise opt_root.error(gid, "option group ids must be lower-case letters, digits, '_' or '-'")
+        group.unknown_keys({"name", "choices", "default"})
+        choices = []
+        seen: set[str] = set()
+        for ct in group.tables("choices", required=True):
+            ct.unknown_keys({"id", "name", "price"})
+            cid = _check_id(ct)
+            if cid in seen:
+                raise ct.error("id", f"duplicate choice id {cid!r} in option {gid!r}")
+            seen.add(cid)
+            choices.append(Choice(cid, ct.text_by_language("name", languages), _price(ct, "price", 0)))
+        if not choices:
+            raise group.error("choices", "must list at least one choice")
+        default = group.get("default", str, choices[0].id)
+        if default not in seen:
+            raise group.error("default", f"names no choice of this option: {default!r}")
+        options[gid] = OptionGroup(gid, group.text_by_language("name", languages), tuple(choices), default)
+
+    categories: list[Category] = []
+    for ct in root.tables("categories", required=True):
+        ct.unknown_keys({"id", "name"})
+        cid = _check_id(ct)
+        if any(c.id == cid for c in categories):
+            raise ct.error("id", f"duplicate category id {cid!r}")
+        categories.append(Category(cid, ct.text_by_language("name", languages)))
+    if not categories:
+        raise root.error("categories", "must list at least one category")
+
+    items: list[Item] = []
+    item_tables = root.tables("items", required=True)
+    if len(item_tables) > MAX_ITEMS:
+        raise root.error("items", f"lists {len(item_tables)} items; at most {MAX_ITEMS} are supported")
+    seen_items: set[str] = set()
+    for it in item_tables:
+        it.unknown_keys({"id", "category", "name", "price", "options", "aliases", "sold_out"})
+        iid = _check_id(it)
+        if iid in seen_items:
+            raise it.error("id", f"duplicate item id {iid!r}")
+        seen_items.add(iid)
+        cat = it.get("category", str)
+        if not any(c.id == cat for c in categories):
+            raise it.error("category", f"names no category: {cat!r}")
+        opts = it.get("options", list, [])
+        for j, o in enumerate(opts):
+            if not isinstance(o, str) or o not in options:
+                defined = ", ".join(options) or "none"
+                raise src.error((*it.path, "options", j), f"unknown option {o!r} (defined: {defined})")
+        aliases: dict[str, tuple[str, ...]] = {}
+        at = it.table("aliases")
+        at.unknown_keys(languages)
+        for lang in languages:
+            words = at.get(lang, list, [])
+            for j, w in enumerate(words):
+                if not isinstance(w, str) or not w.strip() or len(w) > 60:
+                    raise src.error((*at.path, lang, j), "must be non-empty text of at most 60 characters")
+            aliases[lang] = tuple(w.strip() for w in words)
+        items.append(Item(iid, cat, it.text_by_language("name", languages), _price(it, "price"),
+                          tuple(opts), aliases, it.get("sold_out", bool, False)))
+    if not items:
+        raise root.error("items", "must list at least one item")
+    for c in categories:
+        if not any(i.category == c.id for i in items):
+            raise src.error(("categories", categories.index(c), "id"), f"category {c.id!r} has no items")
+
+    return Kiosk(src.path, shop_name, languages, data_folder, display, options, categories,
+                 items, src)
+
+
+def _load_display(t: Table) -> Display:
+    t.unknown_keys({"resolution", "size_mm", "bottom_edge_mm", "viewing_distance_mm"})
+    d = Display()
+
+    def pair(key: str, default: tuple, kind: type, lo: float, hi: float) -> tuple:
+        value = t.get(key, list, list(default))
+        if len(value) != 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+            raise t.error(key, "must be two numbers: [width, height]")
+        if not all(lo <= v <= hi for v in value):
+            raise t.error(key, f"values must be between {lo:g} and {hi:g}")
+        return tuple(kind(v) for v in value)
+
+    return Display(
+        resolution=pair("resolution", d.resolution, int, 240, 8000),
+        size_mm=pair("size_mm", d.size_mm, float, 50, 3000),
+        bottom_edge_mm=t.get("bottom_edge_mm", float, d.bottom_edge_mm, min=0, max=2500),
+        viewing_distance_mm=t.get("viewing_distance_mm", float, d.viewing_distance_mm, min=150, max=3000),
+    )
+
+
+__all__ = ["Kiosk", "Item", "Category", "OptionGroup", "Choice", "Display", "ConfigError", "load_kiosk"]

@@ -1,0 +1,64 @@
+"""What every kiosk screen is: a title, a one-line summary, actionable widgets, and BACK.
+
+Screens never see intents or devices. The app moves focus and activates widgets; a
+screen only says what is on it (``refresh``) and what its buttons do (``on_activate``).
+"""
+
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.uix.screenmanager import Screen
+
+from ..strings import t
+from ..widgets import KioskButton
+
+
+class KioskScreen(Screen):
+    #: where BACK goes; None means the screen handles BACK itself or ignores it
+    back_to: str | None = None
+
+    @property
+    def app(self):
+        return App.get_running_app()
+
+    def t(self, key: str, **fmt: object) -> str:
+        return t(key, self.app.lang, **fmt)
+
+    def button(self, key_or_labels: str | dict, variant: str = "normal", payload=None,
+               spoken_value: str = "", **kw) -> KioskButton:
+        """A KioskButton labelled in every language from a string key or a {lang: text} dict."""
+        langs = self.app.kiosk.languages
+        if isinstance(key_or_labels, str):
+            fmt = kw.pop("fmt", {})
+            labels = {lang: t(key_or_labels, lang, **fmt) for lang in langs}
+        else:
+            labels = dict(key_or_labels)
+        text = kw.pop("text", labels[self.app.lang])  # visible text may differ ("+")
+        b = KioskButton(text=text, labels=labels, variant=variant,
+                        payload=payload, spoken_value=spoken_value, **kw)
+        b.bind(on_release=lambda w: self.app.activate(w))
+        return b
+
+    # -- what a screen provides ---------------------------------------------------------
+    def refresh(self) -> None:
+        """Rebuild content from the app's state; called on every entry and change."""
+
+    def title(self) -> str:
+        return ""
+
+    def summary(self) -> str:
+        return ""
+
+    def on_activate(self, widget: KioskButton) -> None:
+        """A button of this screen was chosen (by any modality)."""
+
+    def on_back(self) -> bool:
+        """BACK on this screen; True when handled."""
+        if self.back_to:
+            self.app.go(self.back_to)
+            return True
+        return False
+
+    def focus_first(self) -> KioskButton | None:
+        """Which widget gets focus on entry; default: the first in reading order."""
+        return None
