@@ -282,6 +282,8 @@ class Connection:
             return
         same_session = self.connected and board_id == self.board_id and boot == self.boot
         if not same_session:
+            if self.connected and self.board_id and self.board_id != board_id:
+                self.link.mark_lost(self.board_id, self.port.path, "another board on its port")
             resumed = self.link.last_seq_of(board_id, boot)
             self.board_id, self.boot = board_id, boot
             self.firmware = kv.get("fw", "")
@@ -556,10 +558,14 @@ class BoardLink:
         if conn.board_id is None:
             log.debug("port %s closed before a hello: %s", conn.port.path, reason)
             return
-        log.warning("board %s lost on %s: %s", conn.board_id, conn.port.path, reason)
+        self.mark_lost(conn.board_id, conn.port.path, reason)
+
+    def mark_lost(self, board_id: str, port: str, reason: str) -> None:
+        """Show ``board_id`` as lost, unless it has meanwhile come back on another port."""
+        log.warning("board %s lost on %s: %s", board_id, port, reason)
         with self._lock:
-            st = self._status.get(conn.board_id)
-            if st is not None and st.port == conn.port.path and st.state == "connected":
-                self._status[conn.board_id] = replace(st, state="lost", since=time.monotonic())
+            st = self._status.get(board_id)
+            if st is not None and st.port == port and st.state == "connected":
+                self._status[board_id] = replace(st, state="lost", since=time.monotonic())
             self._changed.notify_all()
         self._notify()

@@ -12,6 +12,7 @@ import time
 import tty
 
 import pytest
+from board_rig import Rig
 from untact.accessibility.intents import Kind, simple
 from untact.firmware import protocol
 from untact.hardware.board_config import BoardsConfig
@@ -158,8 +159,6 @@ def test_commands_are_acknowledged_and_the_led_survives_a_replug(rig):
 
 
 def test_thresholds_from_config_reach_the_board(tmp_path):
-    from conftest import Rig
-
     rig = Rig(tmp_path / "dev", thresholds={"hover_mm": 120, "push_mm": 70})
     rig.link.start()
     board = rig.board()
@@ -199,8 +198,6 @@ def test_several_boards_at_once(rig):
 
 
 def test_one_board_under_two_names_is_opened_once(tmp_path):
-    from conftest import Rig
-
     rig = Rig(tmp_path / "dev")
     board = rig.board()
     by_id = tmp_path / "by-id"
