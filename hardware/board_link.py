@@ -462,6 +462,7 @@ class BoardLink:
                 return
             changes = {k: (v if k == "hand_mm" else getattr(st, k) + v) for k, v in fields.items()}
             self._status[conn.board_id] = replace(st, **changes)
+            self._changed.notify_all()
 
     def on_connected(self, conn: Connection) -> None:
         board_id = conn.board_id or ""

@@ -74,7 +74,7 @@ def test_hover_reaches_listeners_and_status_but_is_no_intent(rig):
     assert rig.connected(board) and board.wait_connected()
     board.set_distance(180)  # a hand held in the hover zone (a person is there, too)
     assert board.wait_for_events(2, timeout=3)
-    rig.link.wait_for(lambda st: st and st[0].hand_mm == 180)
+    assert rig.link.wait_for(lambda st: st and st[0].hand_mm == 180)
     assert sorted((e.name, e.value) for e in heard) == [("hover", "180"), ("presence", "1")]
     assert rig.link.status()[0].hand_mm == 180
     assert kinds(rig.drain_until(1)) == [(Kind.PRESENCE, True)]  # hover itself: no intent
