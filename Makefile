@@ -11,7 +11,12 @@ CONFIG ?= examples/cafe.toml
 TEST_ENV := env -u DISPLAY -u WAYLAND_DISPLAY KIVY_NO_ARGS=1 KIVY_NO_CONSOLELOG=1 \
 	UNTACT_TEST_OUTPUT=$(CURDIR)/test-output
 
-.PHONY: setup system-deps run test lint bench audit check-config install-pi clean
+FIRMWARE_STUBS := $(VENV)/firmware-stubs
+FIRMWARE_MODULES := $(patsubst firmware/%.py,%,$(filter-out firmware/__init__.py,$(wildcard firmware/*.py)))
+PIN_OF = $(shell python3 -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml','rb'))['project']['optional-dependencies']['$(1)']))")
+PORT ?=
+
+.PHONY: setup system-deps run test lint lint-firmware bench audit check-config install-pi clean flash
 
 setup: $(STAMP)
 
@@ -37,9 +42,25 @@ run: setup
 test: setup
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
-lint: setup
+lint: setup lint-firmware
 	$(VENV)/bin/ruff check accessibility hardware ui simulator tests
 	shellcheck deploy/install-pi.sh
+
+$(FIRMWARE_STUBS)/.installed: pyproject.toml | $(STAMP)
+	$(PY) -m pip install -q --upgrade --target $(FIRMWARE_STUBS) $(call PIN_OF,firmware-stubs)
+	@touch $@
+
+# The firmware against MicroPython's own stubs (as the typeshed): Pico APIs only.
+lint-firmware: setup $(FIRMWARE_STUBS)/.installed
+	cd firmware && MYPYPATH=.:$(abspath $(FIRMWARE_STUBS)) $(abspath $(VENV))/bin/mypy \
+		--config-file mypy.ini --custom-typeshed-dir $(abspath $(FIRMWARE_STUBS)) \
+		--cache-dir $(abspath $(VENV))/.mypy-firmware $(addprefix -m ,$(FIRMWARE_MODULES))
+
+# Copy the firmware to a Pico running MicroPython and restart it: make flash PORT=/dev/ttyACM0
+flash: setup
+	@[ -n "$(PORT)" ] || { echo "say which board: make flash PORT=/dev/ttyACM0"; exit 2; }
+	@[ -x $(VENV)/bin/mpremote ] || $(PY) -m pip install -q $(call PIN_OF,flash)
+	$(VENV)/bin/mpremote connect $(PORT) cp $(addprefix firmware/,$(addsuffix .py,$(FIRMWARE_MODULES))) : + reset
 
 bench: setup
 	$(TEST_ENV) $(PY) -m untact.simulator.bench
