@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 class Devices:
     voice: object | None = None  # hardware.voice_session.VoiceSession
     camera: object | None = None  # hardware.camera_input.CameraInput
+    boards: object | None = None  # hardware.board_link.BoardLink
     status: dict[str, str] = field(default_factory=dict)  # device -> "on" or why it is off
     _threads: list[threading.Thread] = field(default_factory=list)
 
@@ -34,6 +35,14 @@ class Devices:
             t = threading.Thread(target=start_voice, name="voice-start", daemon=True)
             self._threads.append(t)
             t.start()
+        if self.boards is not None:
+            def board_status(statuses) -> None:
+                connected = [s.board_id for s in statuses if s.state == "connected"]
+                self.status["boards"] = (f"{len(connected)} connected ({', '.join(connected)})"
+                                         if connected else "no board connected")
+            self.boards.on_change = board_status
+            self.status["boards"] = "looking for boards"
+            self.boards.start()
         if self.camera is not None:
             self.camera.on_status(lambda st: self.status.__setitem__("camera", st.reason
                                   if st.state not in ("tracking", "starting") else st.state))
@@ -41,6 +50,8 @@ class Devices:
             self.status["camera"] = st.state if st.state in ("tracking", "starting") else st.reason
 
     def close(self) -> None:
+        if self.boards is not None:
+            self.boards.stop()
         if self.camera is not None:
             self.camera.stop()
         if self.voice is not None:
@@ -77,11 +88,26 @@ def build_camera(devices: Table, bus: InputBus, source=None):
     return CameraInput(config, bus, source=source)
 
 
+def build_boards(devices: Table, bus: InputBus, ports: tuple[str, ...] | None = None):
+    """The host link to the sensor boards (``ports``: override, e.g. virtual boards)."""
+    import dataclasses
+
+    from .board_config import from_table
+    from .board_link import BoardLink
+
+    config = from_table(devices.table("boards"))
+    if ports is not None:
+        config = dataclasses.replace(config, ports=ports)
+    return BoardLink(bus, config)
+
+
 def validate(devices: Table) -> None:
     """Check every device section (``--check-config``): ConfigError on the first problem."""
+    from .board_config import from_table as boards_from_table
     from .camera_config import from_table as camera_from_table
     from .voice_config import from_table as voice_from_table
 
     devices.unknown_keys({"voice", "camera", "boards"})
     voice_from_table(devices.table("voice"))
     camera_from_table(devices.table("camera"))
+    boards_from_table(devices.table("boards"))

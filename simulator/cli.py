@@ -40,6 +40,8 @@ def run_by_hand(argv: list[str]) -> int:
     p.add_argument("--record", metavar="FILE", help="save this session as a scenario file")
     p.add_argument("--mic", choices=("sim", "real"), default="sim",
                    help="voice input hears typed text / WAV files (sim) or the real microphone")
+    p.add_argument("--boards", type=int, default=1, choices=range(0, 5), metavar="N",
+                   help="virtual sensor boards running the real firmware (default 1; 0: none)")
     p.add_argument("--camera", metavar="SOURCE", default=None,
                    help="a webcam number, a video file, or 'demo' (a real hand photo moved "
                         "over a background, from $UNTACT_TESTDATA/hands)")
@@ -84,9 +86,18 @@ def run_by_hand(argv: list[str]) -> int:
     except ValueError as exc:
         print(f"untact-sim: --camera: {exc}", file=sys.stderr)
         return 2
-    return run_kiosk(kiosk, Path(args.data) if args.data else None, fullscreen=False,
-                     scale=args.scale, configure_app=configure, app_class=SimulatorApp,
-                     voice_source=voice_source, camera_source=camera)
+    from .virtual_boards import VirtualBoards
+
+    boards = VirtualBoards(args.boards).start() if args.boards else None
+    SimulatorApp.virtual_boards = boards
+    try:
+        return run_kiosk(kiosk, Path(args.data) if args.data else None, fullscreen=False,
+                         scale=args.scale, configure_app=configure, app_class=SimulatorApp,
+                         voice_source=voice_source, camera_source=camera,
+                         board_ports=boards.ports if boards else None)
+    finally:
+        if boards is not None:
+            boards.stop()
 
 
 def _camera_source(spec: str | None):

@@ -31,7 +31,7 @@ class SimClock:
 class KioskDriver:
     def __init__(self, config: str | Path, data_dir: str | Path | None = None,
                  scale: float = DEFAULT_SCALE, sim_time: bool = False, render: bool = True,
-                 voice_recognizers=None, camera_source=None) -> None:
+                 voice_recognizers=None, camera_source=None, boards: int = 0) -> None:
         """``render=False`` runs every frame's logic (clock, input, layout, text) but skips
         rasterising it, for long simulations; screenshots still draw a real frame."""
         from untact.ui.menu import load_kiosk
@@ -69,6 +69,19 @@ class KioskDriver:
                                 self.kiosk.languages[0], source_factory=self.microphone.open,
                                 recognizers=voice_recognizers)
         self.voice = voice
+        self.boards = self.link = None
+        if boards:  # virtual boards running the real firmware, found by the real link
+            import dataclasses
+
+            from untact.hardware.board_config import from_table
+            from untact.hardware.board_link import BoardLink
+
+            from .virtual_boards import VirtualBoards
+
+            self.boards = VirtualBoards(boards)
+            config = dataclasses.replace(from_table(self.kiosk.section("devices").table("boards")),
+                                         ports=self.boards.ports, scan_s=0.05)
+            self.link = BoardLink(self.bus, config)
         self.camera = None
         if camera_source is not None:  # the real tracking worker, fed by a simulated camera
             from untact.hardware.devices import build_camera
@@ -97,6 +110,13 @@ class KioskDriver:
         if self.camera is not None:
             self.app.hover_listeners.append(self.camera.reset_hold)
             self.camera.start()
+        if self.boards is not None:
+            self.boards.start()
+            self.link.start()
+            ids = {b.board_id for b in self.boards.boards}
+            if not self.link.wait_for(lambda st: ids <= {s.board_id for s in st if s.state == "connected"},
+                                      timeout=10):
+                raise RuntimeError("the virtual boards did not connect to the link")
         self.app._run_prepare()
         self.pump(3)
         self.wait_until(lambda: self.app.sm.current == "attract", what="the attract screen")
@@ -107,6 +127,9 @@ class KioskDriver:
 
         if self.camera is not None:
             self.camera.stop()
+        if self.link is not None:
+            self.link.stop()
+            self.boards.stop()
         self.app.dispatch("on_stop")
         for child in list(Window.children):
             Window.remove_widget(child)
@@ -177,6 +200,37 @@ class KioskDriver:
         finally:
             unsubscribe()
         return heard
+
+    def board_action(self, action: str, args: dict, index: int = 0, timeout: float = 5.0) -> None:
+        """Do something to a virtual board (a gesture, a key, the cable) and wait until the
+        kiosk has seen its effect through the firmware, the pty and the link."""
+        from .virtual_boards import ACTIONS
+
+        board = self.boards.board(index)
+        if action == "unplug_board":
+            board.unplug()
+            ok = self.link.wait_for(lambda st: not any(s.board_id == board.board_id and
+                                                       s.state == "connected" for s in st), timeout)
+            if not ok:
+                raise AssertionError(f"the link did not notice {board.board_id} unplugged")
+            return
+        if action in ("replug_board", "reset_board"):
+            board.replug(new_name=bool(args.get("new_name"))) if action == "replug_board" else board.reset()
+            if not self.link.wait_for(lambda st: any(s.board_id == board.board_id and s.state == "connected"
+                                                     and s.port == board.port for s in st), timeout):
+                raise AssertionError(f"{board.board_id} did not reconnect within {timeout:.0f} s")
+            return
+        seen = []
+        unsubscribe = self.bus.subscribe(lambda i: seen.append(i) if i.source.startswith("board:") else None)
+        try:
+            ACTIONS[action](board, args)
+            board.wait_idle(timeout)
+            if action not in ("hover", "line_noise"):
+                self.wait_until(lambda: seen, timeout=timeout,
+                                what=f"the board's {action} to reach the kiosk")
+            self.pump(3)
+        finally:
+            unsubscribe()
 
     def key(self, name: str) -> None:
         """Press a key as the keyboard device does (through Kivy's window event)."""

@@ -106,10 +106,43 @@ def voice_section(panel: ControlPanel, microphone) -> None:
     panel.add_section("Microphone", box)
 
 
+def board_section(panel: ControlPanel, board) -> None:
+    """One virtual board: the person, the hand, the keypad, the earphone and the cable."""
+    from kivy.uix.gridlayout import GridLayout
+    from kivy.uix.slider import Slider
+
+    grid = GridLayout(cols=5, spacing=3, size_hint_y=None)
+    grid.bind(minimum_height=grid.setter("height"))
+    state = {"present": False, "jack": False}
+
+    def toggle(key, fn):
+        state[key] = not state[key]
+        fn(state[key])
+
+    controls = [
+        ("person", lambda: toggle("present", board.set_presence)),
+        ("swipe <", lambda: board.swipe("left")), ("swipe >", lambda: board.swipe("right")),
+        ("swipe ^", lambda: board.swipe("up")), ("push", board.push),
+    ] + [(k, lambda k=k: board.press(k)) for k in ("left", "right", "ok", "back", "help",
+                                                     "vol_up", "vol_down")] + [
+        ("earphone", lambda: toggle("jack", board.plug_jack)),
+        ("unplug", board.unplug), ("replug", lambda: board.replug(new_name=True)),
+        ("noise", lambda: board.inject_noise(b"\r\n>>> Traceback (most recent call last):\r\n")),
+        ("reset", board.reset),
+    ]
+    for text, fn in controls:
+        grid.add_widget(panel_button(text, fn))
+    hand = Slider(min=0, max=400, value=400, size_hint_y=None, height=30)
+    hand.bind(value=lambda _s, v: board.set_distance(None if v >= 400 else int(v)))
+    panel.add_section(f"Board {board.board_id} (real firmware, pty)", grid,
+                      small_label("hand distance (mm; right end: no hand)"), hand)
+
+
 class SimulatorApp(KioskApp):
     """The kiosk with the control panel beside it."""
 
     microphone = None  # the simulated microphone, when voice input listens to it
+    virtual_boards = None  # simulator.virtual_boards.VirtualBoards
 
     def _on_key_down(self, window, key, scancode, codepoint, modifiers):
         text = getattr(getattr(self, "panel", None), "voice_text", None)
@@ -128,6 +161,8 @@ class SimulatorApp(KioskApp):
         outer = BoxLayout()
         outer.add_widget(area)
         self.panel = ControlPanel(self)
+        for board in (self.virtual_boards.boards if self.virtual_boards else ()):
+            board_section(self.panel, board)
         if self.microphone is not None:
             voice_section(self.panel, self.microphone)
         status = small_label("")

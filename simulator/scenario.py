@@ -35,8 +35,8 @@ ACTIONS: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
     "choose": {"text": (str, True)},
     "point": {"text": (str, True), "hold_s": (float, False)},
     "wait": {"seconds": (float, True)},
-    "approach": {},
-    "leave": {},
+    "approach": {"board": (int, False)},
+    "leave": {"board": (int, False)},
     "set_profile": {"profile": (str, True)},
     # Devices: carried out by the simulator's virtual devices where they are attached.
     "swipe": {"direction": (str, True), "board": (int, False)},

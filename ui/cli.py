@@ -44,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_kiosk(kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0,
-              configure_app=None, app_class=None, voice_source=None, camera_source=None) -> int:
+              configure_app=None, app_class=None, voice_source=None, camera_source=None,
+              board_ports=None) -> int:
     """Open the orders store and run the app (``app_class``: the simulator's, with its
     control panel; ``voice_source``: the simulator's microphone instead of the real one)."""
     from untact.ui import kivy_setup
@@ -56,13 +57,14 @@ def run_kiosk(kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0
 
     app_class = app_class or KioskApp
     from untact.accessibility.bus import InputBus
-    from untact.hardware.devices import Devices, build_camera, build_voice
+    from untact.hardware.devices import Devices, build_boards, build_camera, build_voice
 
     bus = InputBus()
     section = kiosk.section("devices")
     devices = Devices(voice=build_voice(section, kiosk.source.data, bus, kiosk.languages[0],
                                         source_factory=voice_source),
-                      camera=build_camera(section, bus, source=camera_source))
+                      camera=build_camera(section, bus, source=camera_source),
+                      boards=build_boards(section, bus, ports=board_ports))
 
     try:
         store = OrderStore(data_dir or kiosk.data_folder)
@@ -74,6 +76,7 @@ def run_kiosk(kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0
     app.device_status = devices.status
     if devices.camera is not None:
         app.hover_listeners.append(devices.camera.reset_hold)
+    app.devices = devices  # e.g. the staff call lights the boards' LED
     devices.start()
     if configure_app:
         configure_app(app)
