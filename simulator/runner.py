@@ -40,6 +40,7 @@ BOARD_ACTIONS = {"swipe", "push", "press", "hover", "approach", "leave", "plug_e
 _RECOGNIZERS: dict = {}
 
 
+
 def load_recognizers() -> dict:
     """The real recognizers, loaded once per process (Vosk's Korean model takes seconds)."""
     if not _RECOGNIZERS:
@@ -149,6 +150,11 @@ class Runner:
                     break
         elif step.action == "point":
             self._point(a["text"], a.get("hold_s", 1.2))
+        elif step.action == "set_profile":
+            from untact.accessibility.profiles import PROFILES
+
+            # As a customer does: on the settings screen, the profile's button.
+            d.choose(PROFILES[a["profile"]].labels[d.app.lang])
         elif step.action in BOARD_ACTIONS and d.boards is not None:
             d.board_action(step.action, a, a.get("board", 1) - 1)
         elif step.action in ("approach", "leave") and "approach" not in self.devices:
@@ -198,8 +204,9 @@ class Runner:
         if "not_spoken" in e:
             want("not_spoken", said, not any(e["not_spoken"] in s for s in said))
         want("language", d.app.lang)
+        want("overlay", d.app.overlay.shown)
         if "profile" in e:
-            want("profile", getattr(d.app, "profile_name", "standard"))
+            want("profile", d.app.profile_name)
         want("cart_count", d.app.cart.count())
         want("cart_total", d.app.cart.total())
         wants_orders = {"orders", "new_orders", "last_order_total", "last_order_items"} & set(e)

@@ -59,6 +59,7 @@ EXPECTATIONS: dict[str, type | tuple[type, ...]] = {
     "not_spoken": str,
     "language": str,
     "profile": str,
+    "overlay": str,       # "", "help", "warning" or "confirm"
     "cart_count": int,
     "cart_total": int,
     "orders": int,        # orders in the database today
@@ -144,6 +145,11 @@ def _step(src: Source, st: Table, i: int) -> Step:
         raise st.error("intent", f"unknown intent {args['intent']!r} (expected one of: {names})")
     if action == "wait" and not 0 <= args["seconds"] <= 24 * 3600:
         raise st.error("seconds", "must be between 0 and 86400")
+    if action == "set_profile":
+        from untact.accessibility.profiles import PROFILES
+
+        if args["profile"] not in PROFILES:
+            raise st.error("profile", f"unknown profile {args['profile']!r} (one of: {', '.join(PROFILES)})")
     if action == "swipe" and args["direction"] not in ("left", "right", "up", "down"):
         raise st.error("direction", "must be left, right, up or down")
     for name in ("times",):
