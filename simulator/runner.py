@@ -44,6 +44,9 @@ _RECOGNIZERS: dict = {}
 def load_recognizers() -> dict:
     """The real recognizers, loaded once per process (Vosk's Korean model takes seconds)."""
     if not _RECOGNIZERS:
+        import atexit
+
+        atexit.register(_RECOGNIZERS.clear)  # freed before the interpreter tears vosk down
         from untact.hardware.voice_recognizers import load_recognizer
 
         for lang in ("ko", "en"):

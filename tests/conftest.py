@@ -51,8 +51,11 @@ def cafe_menu(cafe_data):
 
 @pytest.fixture(scope="session")
 def vosk_ko():
+    import gc
+
     from untact.hardware.voice_recognizers import VoskRecognizer
-    return VoskRecognizer()
+    yield VoskRecognizer()
+    gc.collect()  # free the model while vosk's module still exists (not at interpreter exit)
 
 
 @pytest.fixture(scope="session")
