@@ -23,13 +23,13 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    from untact.ui.menu import load_kiosk
+    from untact.ui.menu_service import validate_kiosk
 
     path = args.check_config or args.config
     if not path:
         parser().error("give a kiosk file, or --check-config FILE")
     try:
-        kiosk = load_kiosk(path)
+        kiosk = validate_kiosk(path)  # the menu, [admin] and [payment]: all start-up checks
     except ConfigError as exc:
         print(f"untact-kiosk: {exc}", file=sys.stderr)
         return 2

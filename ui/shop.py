@@ -43,11 +43,15 @@ class Shop:
     def open(cls, kiosk_path: str | Path,
              deliver: Callable[[Callable[[], None]], None] = call_now,
              monotonic: Callable[[], float] = time.monotonic,
-             wall_clock: Callable[[], float] = time.time) -> Shop:
-        """Load and validate the kiosk file (ConfigError on a bad one), open the orders."""
-        menu = MenuService(kiosk_path)
+             wall_clock: Callable[[], float] = time.time, orders: OrderStore | None = None,
+             kiosk=None) -> Shop:
+        """Load and validate the kiosk file (ConfigError on a bad one), open the orders.
+
+        ``orders``: an already open store (the kiosk's ``--data`` folder); ``kiosk``: the
+        already validated Kiosk of ``kiosk_path`` (not loaded twice)."""
+        menu = MenuService(kiosk_path, kiosk)
         kiosk = menu.kiosk
-        orders = OrderStore(kiosk.data_folder)
+        orders = orders if orders is not None else OrderStore(kiosk.data_folder)
         gate = PinGate(orders.path, lambda: admin_config(menu.kiosk), wall_clock)
         config = admin_config(kiosk)
         shop = cls(menu, orders, gate, StaffCall(monotonic),
