@@ -73,10 +73,14 @@ class Shop:
 
     def on_intent(self, intent: Intent) -> str | None:
         """Feed every intent the customer screens receive. Returns ``"admin"`` when the
-        hidden admin sequence completed (the staff call it raised is acknowledged: the
-        person at the kiosk is staff), ``"staff_called"`` on HELP, else None."""
+        hidden admin sequence completed (a staff call raised only by the sequence's own
+        HELPs is acknowledged: the person at the kiosk is staff; a customer's earlier call
+        stays open, for the admin screen to show until staff acknowledge it),
+        ``"staff_called"`` on HELP, else None."""
         if self.entry.feed(intent):
-            self.staff_call.acknowledge(by="admin")
+            call = self.staff_call.state
+            if call.active and call.count <= self.entry.sequence.count(Kind.HELP):
+                self.staff_call.acknowledge(by="admin")
             return "admin"
         if intent.kind is Kind.HELP:
             self.staff_call.raise_call("help")

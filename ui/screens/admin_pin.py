@@ -31,7 +31,7 @@ class AdminPinScreen(KioskScreen):
         self.ids.title.text = self.title()
         self.ids.summary.text = self.summary()
         self.ids.entered.text = "●" * len(self.pin) if self.pin else " "
-        keys = self.ids.keys
+        keys = self.ids.keypad
         keys.clear_widgets()
         for key in KEYPAD:
             if key.isdigit():
