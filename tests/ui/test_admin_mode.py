@@ -13,7 +13,6 @@ from untact.accessibility.intents import Kind
 from untact.ui.admin import hash_pin
 from untact.ui.menu_service import MenuEditRefused
 
-
 CAFE = Path(__file__).resolve().parents[2] / "examples" / "cafe.toml"
 PIN = "4826"
 FAST = {"n": 2**10, "r": 8, "p": 1}  # cheap scrypt costs: the real ones are tested elsewhere
@@ -265,3 +264,58 @@ def test_every_admin_screen_rendered(make_kiosk, output_dir):
     kiosk.choose("1번 완료")
     assert kiosk.store.for_day()[0].status == "served"
     assert "만들 주문이 없습니다" in summary(kiosk)
+
+
+def test_systemd_ready_watchdog_and_stopping(tmp_path, monkeypatch):
+    """READY once the attract screen is up, WATCHDOG from the Kivy clock, STOPPING on stop,
+    through a real unix datagram socket bound as systemd binds it."""
+    import os
+    import socket
+
+    from untact.simulator.driver import KioskDriver
+
+    path = tmp_path / "notify.sock"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(path))
+    sock.settimeout(5)
+    monkeypatch.setenv("NOTIFY_SOCKET", str(path))
+    monkeypatch.setenv("WATCHDOG_USEC", "200000")  # ping every 0.1 s
+    monkeypatch.setenv("WATCHDOG_PID", str(os.getpid()))
+    kiosk = KioskDriver(kiosk_file(tmp_path), data_dir=tmp_path / "data").start()
+    try:
+        kiosk.wait_until(lambda: kiosk.app._ready_sent, what="READY")
+        assert sock.recv(4096).startswith(b"READY=1")
+        sock.setblocking(False)
+        got: list[bytes] = []
+
+        def pinged() -> bool:
+            try:
+                got.append(sock.recv(4096))
+            except BlockingIOError:
+                pass
+            return b"WATCHDOG=1" in got
+
+        kiosk.wait_until(pinged, timeout=5, what="a watchdog ping")
+    finally:
+        kiosk.stop()
+    sock.settimeout(5)
+    sock.setblocking(True)
+    while (message := sock.recv(4096)) == b"WATCHDOG=1":
+        pass
+    assert message == b"STOPPING=1"
+    sock.close()
+
+
+def test_check_config_validates_admin_and_payment(tmp_path):
+    import subprocess
+    import sys
+
+    path = kiosk_file(tmp_path, payment='[payment]\nmethod = "bitcoin"\n')
+    r = subprocess.run([sys.executable, "-m", "untact.ui.cli", "--check-config", str(path)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and "method" in r.stderr and "bitcoin" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    ok = subprocess.run([sys.executable, "-m", "untact.ui.cli", "--check-config",
+                         str(kiosk_file(tmp_path, payment=CARD))],
+                        capture_output=True, text=True, timeout=60)
+    assert ok.returncode == 0, ok.stderr
