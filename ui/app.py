@@ -500,8 +500,15 @@ class KioskApp(App):
             if self.sm.current != "attract":
                 self.go("attract")
 
-    def export_folder(self) -> Path:
-        return self.export_dir or Path(self.store.path).parent / "exports"
+    def export_folder(self) -> tuple[Path, bool]:
+        """Where the admin's CSV export goes, and whether it is the default folder (made
+        when missing) rather than the configured one (a USB stick: missing is an error)."""
+        if self.export_dir is not None:
+            return self.export_dir, False
+        configured = self.shop.admin.export_folder
+        if configured:
+            return self.kiosk.path.parent / Path(configured).expanduser(), False
+        return Path(self.store.path).parent / "exports", True
 
     def _menu_changed(self, kiosk: Kiosk, _change) -> None:
         """Sold out, prices, names: the customer screens show the live menu at once."""

@@ -246,7 +246,7 @@ def test_every_admin_screen_rendered(make_kiosk, output_dir):
     kiosk.screenshot(output_dir / "admin.png")
     kiosk.choose("오늘 주문 CSV 내보내기")
     assert "주문 1건" in kiosk.app.screen.export_message
-    exported = list((kiosk.app.export_folder()).glob("*.csv"))
+    exported = list(kiosk.app.export_folder()[0].glob("*.csv"))
     assert len(exported) == 1 and "4500" in exported[0].read_text(encoding="utf-8")
     for name, button in (("admin_orders", "오늘 주문 목록"), ("admin_queue", "주문 대기열"),
                          ("admin_menu", "품절 설정")):
@@ -319,3 +319,20 @@ def test_check_config_validates_admin_and_payment(tmp_path):
                          str(kiosk_file(tmp_path, payment=CARD))],
                         capture_output=True, text=True, timeout=60)
     assert ok.returncode == 0, ok.stderr
+
+
+def test_export_to_the_configured_folder_reports_a_missing_one(make_kiosk, tmp_path):
+    stick = tmp_path / "usb"
+    kiosk = make_kiosk(payment=f'export_folder = "{stick}"')  # still inside [admin]
+    start_order(kiosk)
+    kiosk.choose("카운터")
+    kiosk.wait_until(lambda: kiosk.screen == "done")
+    kiosk.key("enter")
+    enter_admin(kiosk)
+    type_pin(kiosk, PIN)
+    kiosk.choose("오늘 주문 CSV 내보내기")
+    assert "내보내지 못했습니다" in kiosk.app.screen.export_message and not stick.exists()
+    stick.mkdir()  # the stick is plugged in: the same export now writes the order
+    kiosk.choose("오늘 주문 CSV 내보내기")
+    assert "주문 1건" in kiosk.app.screen.export_message
+    assert len(list(stick.glob("*.csv"))) == 1

@@ -124,9 +124,10 @@ class AdminHomeScreen(AdminScreen):
         if kind == "open":
             app.go(value, page=0)
         elif kind == "export":
-            folder = app.export_folder()
+            folder, default = app.export_folder()
             try:
-                folder.mkdir(parents=True, exist_ok=True)
+                if default:
+                    folder.mkdir(parents=True, exist_ok=True)
                 result = export_day(app.store, dt.date.today(), folder, app.lang)
             except (OSError, ValueError) as exc:
                 log.warning("export failed: %s", exc)
