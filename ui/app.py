@@ -172,6 +172,12 @@ class KioskApp(App):
                 self.end_session()
         if self.admin_deadline is not None and self.now() >= self.admin_deadline:
             self.exit_admin()
+        elif self.admin_deadline is not None and self.staff_call.active \
+                and not self.overlay.shown and self.sm.current != "admin_pin":
+            waited = int(self.staff_call.waiting_s()) // 5  # the banner's wait, every 5 s
+            if waited != getattr(self, "_staff_waited", None):
+                self._staff_waited = waited
+                self.rebuild(keep_focus=True)
 
     def _update_metrics(self) -> None:
         width = self.area.width if self.area.get_parent_window() else Window.width
