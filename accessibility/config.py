@@ -12,13 +12,13 @@ Stdlib only: the host devices and the UI both use it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
 
 # tomli is the library the standard tomllib was made from; its wheels are compiled
 # (mypyc), parsing a large menu about 4x faster. Same API and errors as tomllib.
 import tomli as tomllib
-from collections.abc import Iterable, Sequence
-from pathlib import Path
-from typing import Any
 
 MAX_CONFIG_BYTES = 1_000_000  # a menu is a few KB; a 10 MB file is a mistake, not a menu
 

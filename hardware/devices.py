@@ -49,6 +49,11 @@ class Devices:
             st = self.camera.start()  # spawns the tracking process; never raises
             self.status["camera"] = st.state if st.state in ("tracking", "starting") else st.reason
 
+    def signal_staff_call(self, event) -> None:
+        """A customer asked for help (every modality): the boards light up and beep until
+        staff acknowledge it. Thread-safe; commands are acknowledged by the boards."""
+        signal_staff_call(self.boards, event)
+
     def close(self) -> None:
         if self.boards is not None:
             self.boards.stop()
@@ -58,8 +63,17 @@ class Devices:
             self.voice.close()
 
 
-def voice_section(devices: Table) -> Table:
-    return devices.table("voice")
+STAFF_CALL_LED = (255, 96, 0)  # amber: seen from behind the counter
+
+
+def signal_staff_call(boards, event) -> None:
+    if boards is None:
+        return
+    if event.active:
+        boards.set_led(*STAFF_CALL_LED)
+        boards.buzz(hz=1800, ms=250)
+    else:
+        boards.set_led(0, 0, 0)
 
 
 def build_voice(devices: Table, menu_data: Mapping, bus: InputBus, lang: str,

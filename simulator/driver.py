@@ -111,6 +111,9 @@ class KioskDriver:
             self.app.hover_listeners.append(self.camera.reset_hold)
             self.camera.start()
         if self.boards is not None:
+            from untact.hardware.devices import signal_staff_call
+
+            self.app.staff_call.subscribe(lambda event: signal_staff_call(self.link, event))
             self.boards.start()
             self.link.start()
             ids = {b.board_id for b in self.boards.boards}

@@ -114,10 +114,11 @@ class AdminConfig:
     entry_sequence: tuple[Kind, ...] = (Kind.HELP,) * 5
     entry_window_s: float = 3.0
     idle_exit_s: float = 120.0  # the admin screen closes itself: no open door for customers
+    export_folder: str | None = None  # CSV export (e.g. a USB stick); None: data/exports
 
 
 ADMIN_KEYS = {"pin_hash", "max_attempts", "lockout_minutes", "entry_sequence",
-              "entry_window_s", "idle_exit_s"}
+              "entry_window_s", "idle_exit_s", "export_folder"}
 
 
 def from_table(table: Table) -> AdminConfig:
@@ -146,6 +147,7 @@ def from_table(table: Table) -> AdminConfig:
         entry_sequence=tuple(seq),
         entry_window_s=table.get("entry_window_s", float, d.entry_window_s, min=0.5, max=30),
         idle_exit_s=table.get("idle_exit_s", float, d.idle_exit_s, min=10, max=3600),
+        export_folder=table.get("export_folder", str, None, max_len=500),
     )
 
 

@@ -12,7 +12,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from kivy.app import App
@@ -34,11 +33,15 @@ from untact.accessibility.speech import SpeechEngine
 from untact.accessibility.speech_mode import Action
 from untact.hardware.keyboard import intent_for_key
 
+from . import systemd_notify
 from .cart import Cart, won
+from .checkout import CheckoutOutcome, CheckoutStatus
 from .menu import Kiosk
 from .orders import Order, OrderStore
 from .overlays import Overlay
 from .screens.access import AccessScreen
+from .screens.admin import AdminHomeScreen, AdminMenuScreen, AdminOrdersScreen, AdminQueueScreen
+from .screens.admin_pin import AdminPinScreen
 from .screens.attract import AttractScreen
 from .screens.cart import CartScreen
 from .screens.categories import CategoriesScreen
@@ -47,6 +50,8 @@ from .screens.done import DoneScreen
 from .screens.items import ItemsScreen
 from .screens.language import LanguageScreen
 from .screens.options import OptionsScreen
+from .shop import Shop
+from .staff_call import StaffCallEvent
 from .strings import t
 from .theme import tokens
 from .widgets import FocusRing, HoverCursor, KioskButton
@@ -57,6 +62,8 @@ SCREENS = {
     "attract": AttractScreen, "language": LanguageScreen, "categories": CategoriesScreen,
     "items": ItemsScreen, "options": OptionsScreen, "cart": CartScreen,
     "checkout": CheckoutScreen, "done": DoneScreen, "access": AccessScreen,
+    "admin_pin": AdminPinScreen, "admin": AdminHomeScreen, "admin_orders": AdminOrdersScreen,
+    "admin_queue": AdminQueueScreen, "admin_menu": AdminMenuScreen,
 }
 _KEYNAMES = {code: name for name, code in Keyboard.keycodes.items()}
 
@@ -76,12 +83,21 @@ class KioskApp(App):
 
     def __init__(self, kiosk: Kiosk, store: OrderStore, bus: InputBus | None = None,
                  keyboard: bool = True, now: Callable[[], float] = time.monotonic,
-                 engine: SpeechEngine | None = None, voice=None, **kw) -> None:
+                 engine: SpeechEngine | None = None, voice=None, shop: Shop | None = None,
+                 **kw) -> None:
         """``voice``: a VoiceSession (hardware/voice_session.py) or None; the app only
         calls its handle/answer/screen_changed/session methods."""
         super().__init__(**kw)
-        self.kiosk = kiosk
+        # The shop: live menu (sold out), payment, admin PIN, staff call, on these orders.
+        self.shop = shop or Shop.open(kiosk.path, deliver=_on_main_thread, orders=store,
+                                      kiosk=kiosk)
+        self.kiosk = self.shop.menu.kiosk
         self.store = store
+        self.staff_call = self.shop.staff_call  # the board's LED/buzzer subscribes here
+        self._checkout = self.shop.checkout()
+        self.admin_deadline: float | None = None  # admin mode closes itself when idle
+        self.export_dir: Path | None = None  # CSV export folder; default under the data
+        self._ready_sent = False
         self.bus = bus or InputBus()
         self.cart = Cart(kiosk)
         self.focus = FocusModel()
@@ -92,7 +108,6 @@ class KioskApp(App):
         self.last_order: Order | None = None
         self.saving = False  # an order is being committed; its number is not shown yet
         self.order_listeners: list[Callable[[Order], None]] = []  # e.g. staff screen, recorder
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="orders")
         self.title = f"untact · {kiosk.shop_name[self.lang]}"
         self.voice = voice
         # Hover-and-hold: a DWELL acts only on the widget the hold started on. Devices that
@@ -136,6 +151,14 @@ class KioskApp(App):
             Clock.schedule_once(lambda _dt: self.go("attract"), 0),
         ]
         self._unsubscribe = self.bus.subscribe(self.handle)
+        self._shop_unsubscribe = [
+            self.shop.menu.subscribe(on_ui_thread(self._menu_changed)),
+            self.staff_call.subscribe(on_ui_thread(self._staff_call_changed)),
+        ]
+        interval = systemd_notify.watchdog_interval_s()
+        if interval is not None:
+            self._clock_events.append(
+                Clock.schedule_interval(lambda _dt: systemd_notify.notify_watchdog(), interval))
         attach_bus_to_kivy(self.bus)
         if self.keyboard:
             Window.bind(on_key_down=self._on_key_down)
@@ -162,6 +185,14 @@ class KioskApp(App):
             self.deadline = None
             if self.sm.current == "done":
                 self.end_session()
+        if self.admin_deadline is not None and self.now() >= self.admin_deadline:
+            self.exit_admin()
+        elif self.admin_deadline is not None and self.staff_call.active \
+                and not self.overlay.shown and self.sm.current != "admin_pin":
+            waited = int(self.staff_call.waiting_s()) // 5  # the banner's wait, every 5 s
+            if waited != getattr(self, "_staff_waited", None):
+                self._staff_waited = waited
+                self.rebuild(keep_focus=True)
 
     def _update_metrics(self) -> None:
         width = self.area.width if self.area.get_parent_window() else Window.width
@@ -194,6 +225,10 @@ class KioskApp(App):
 
     def _on_key_down(self, _window, key, _scancode, _codepoint, modifiers):
         name = _KEYNAMES.get(key)
+        if name and name[-1:].isdigit() and name.removeprefix("numpad").isdigit() \
+                and self.sm.current == "admin_pin":
+            self.screen.type_digit(name[-1])  # the PIN from a keyboard, if one is attached
+            return True
         intent = intent_for_key(name, shift="shift" in modifiers) if name else None
         if intent is None:
             return False
@@ -220,6 +255,9 @@ class KioskApp(App):
         self.rebuild()
         self.frame.screen_entered(screen.title(), screen.summary())
         self._announce_focus(queue=True)
+        if name == "attract" and not self._ready_sent:
+            self._ready_sent = True
+            systemd_notify.notify_ready("attract screen up")
 
     def rebuild(self, keep_focus: bool = False) -> None:
         """Re-create the current screen's content and focus targets after a change."""
@@ -252,6 +290,8 @@ class KioskApp(App):
     # -- intents --------------------------------------------------------------------------
     def handle(self, intent: Intent) -> None:
         """Every intent from every device lands here, on the main thread."""
+        if self._shop_intent(intent):
+            return
         action = self.frame.handle(intent)
         k = intent.kind
         if self.voice is not None:
@@ -397,34 +437,55 @@ class KioskApp(App):
     def cart_changed(self) -> None:
         self.frame.announce(t("cart.total", self.lang, total=won(self.cart.total(), self.lang)))
 
-    def place_order(self, payment: str) -> None:
-        """Commit the order off the main thread; show its number only once committed."""
+    def place_order(self, payment: str | None = None) -> None:
+        """Take the payment with the configured method, then commit the order, all off the
+        main thread; show its number only once committed. ``payment`` is kept for callers
+        of the old signature; the kiosk file's ``[payment]`` decides the method."""
+        if self._checkout.busy:
+            return
         lines, total, lang = self.cart.snapshot(), self.cart.total(), self.lang
-        self.rebuild()
-        self.frame.announce(t("checkout.saving", lang))
-        future = self._writer.submit(self.store.place, lines, total, lang, payment)
+        screen = self.sm.get_screen("checkout")
+        screen.saving, screen.failed, screen.message = True, False, ""
         self.saving = True
+        try:
+            self._checkout.start(lines, total, lang, self._checkout_done)
+        except (RuntimeError, ValueError):
+            log.exception("checkout could not start")
+            self.saving = screen.saving = False
+            return
+        self.rebuild()
+        self.frame.announce(screen.summary())
 
-        def finished(_dt) -> None:
-            self.saving = False
-            checkout = self.sm.get_screen("checkout")
-            checkout.saving = False
-            try:
-                order = future.result()
-            except Exception:
-                log.exception("order could not be stored")
-                checkout.failed = True
-                if self.sm.current == "checkout":
-                    self.rebuild()
-                self.frame.announce(t("checkout.failed", lang), urgent=True)
-                return
+    def cancel_payment(self) -> None:
+        """The customer pressed cancel while the card terminal waits."""
+        self._checkout.cancel()
+
+    @property
+    def card_payment(self) -> bool:
+        return bool(self.shop.payment.settles_now)
+
+    def _checkout_done(self, outcome: CheckoutOutcome) -> None:
+        """The checkout's answer, on the main thread."""
+        self.saving = False
+        screen = self.sm.get_screen("checkout")
+        screen.saving = False
+        if outcome.status is CheckoutStatus.ORDERED:
+            order = outcome.order
             self.last_order = order
             self.cart.clear()
             self.go("done", order=order)
             for listener in list(self.order_listeners):
                 listener(order)
-
-        future.add_done_callback(lambda _f: Clock.schedule_once(finished, 0))
+            return
+        lang = self.lang
+        if outcome.call_staff:
+            log.error("checkout failed: %s", outcome.error)
+            self.staff_call.raise_call("checkout_error")
+        screen.failed = outcome.status is CheckoutStatus.ERROR
+        screen.message = outcome.message(lang)
+        if self.sm.current == "checkout":
+            self.rebuild()
+        self.frame.announce(screen.message, urgent=True)
 
     def end_session(self) -> None:
         """The customer is done or gone: nothing of theirs stays for the next one."""
@@ -480,8 +541,65 @@ class KioskApp(App):
         else:
             self.frame.focused(desc)
 
+    # -- the merchant: admin mode, staff call, live menu -----------------------------------
+    def _shop_intent(self, intent: Intent) -> bool:
+        """The hidden admin entry and the staff call; True when the intent is used up."""
+        if self.sm.current.startswith("admin"):
+            self.admin_deadline = self.now() + self.shop.admin.idle_exit_s
+            if intent.kind is Kind.HOME:
+                self.exit_admin()
+                return True
+            return False
+        if self.shop.on_intent(intent) == "admin":
+            self.open_admin()
+            return True
+        return False
+
+    def open_admin(self) -> None:
+        """The PIN screen; the customer's session (cart, profile) ends first."""
+        self.end_session()
+        self.go("admin_pin")
+        self.admin_deadline = self.now() + self.shop.admin.idle_exit_s
+
+    def exit_admin(self) -> None:
+        self.admin_deadline = None
+        if self.sm.current.startswith("admin"):
+            self.end_session()
+            if self.sm.current != "attract":
+                self.go("attract")
+
+    def export_folder(self) -> tuple[Path, bool]:
+        """Where the admin's CSV export goes, and whether it is the default folder (made
+        when missing) rather than the configured one (a USB stick: missing is an error)."""
+        if self.export_dir is not None:
+            return self.export_dir, False
+        configured = self.shop.admin.export_folder
+        if configured:
+            return self.kiosk.path.parent / Path(configured).expanduser(), False
+        return Path(self.store.path).parent / "exports", True
+
+    def _menu_changed(self, kiosk: Kiosk, _change) -> None:
+        """Sold out, prices, names: the customer screens show the live menu at once."""
+        self.kiosk = kiosk
+        self.cart.kiosk = kiosk
+        if getattr(self, "sm", None) is not None and self.sm.current:
+            self.rebuild(keep_focus=True)
+
+    def _staff_call_changed(self, event: StaffCallEvent) -> None:
+        if self.sm.current.startswith("admin") and not self.overlay.shown:
+            self.rebuild(keep_focus=True)
+        elif event.active and not event.repeat:
+            self.frame.announce(t("help.staff_called", self.lang))
+
     def on_stop(self) -> None:
-        self._writer.shutdown(wait=True)  # an order being committed is finished, not dropped
+        systemd_notify.notify_stopping()
+        self._checkout.cancel()  # a card terminal waiting for a card stops waiting
+        deadline = time.monotonic() + 10  # an order being committed is finished, not dropped
+        while self._checkout.busy and time.monotonic() < deadline:
+            time.sleep(0.02)
+        for unsubscribe in getattr(self, "_shop_unsubscribe", []):
+            unsubscribe()
+        self.shop.pin_gate.close()
         for event in getattr(self, "_clock_events", []):
             event.cancel()
         if getattr(self, "_unsubscribe", None):
@@ -494,6 +612,10 @@ class KioskApp(App):
         self.engine.close()
         if self.voice is not None:
             self.voice.close()
+
+
+def _on_main_thread(fn: Callable[[], None]) -> None:
+    Clock.schedule_once(lambda _dt: fn(), 0)
 
 
 def _describe(desc: WidgetDescription, lang: str) -> str:

@@ -23,13 +23,13 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    from untact.ui.menu import load_kiosk
+    from untact.ui.menu_service import validate_kiosk
 
     path = args.check_config or args.config
     if not path:
         parser().error("give a kiosk file, or --check-config FILE")
     try:
-        kiosk = load_kiosk(path)
+        kiosk = validate_kiosk(path)  # the menu, [admin] and [payment]: all start-up checks
         # This is the kiosk's composition root: the device sections are checked here too.
         from untact.hardware.devices import validate as validate_devices
 
@@ -76,7 +76,8 @@ def run_kiosk(kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0
     app.device_status = devices.status
     if devices.camera is not None:
         app.hover_listeners.append(devices.camera.reset_hold)
-    app.devices = devices  # e.g. the staff call lights the boards' LED
+    app.devices = devices
+    app.staff_call.subscribe(devices.signal_staff_call)  # HELP lights and beeps the boards
     devices.start()
     if configure_app:
         configure_app(app)

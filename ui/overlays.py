@@ -73,6 +73,8 @@ class Overlay(FloatLayout):
 
     def show_help(self, app) -> None:
         text = f"{t('help.title', app.lang)}\n\n{t('help.text', app.lang)}"
+        if getattr(app, "staff_call", None) is not None and app.staff_call.active:
+            text += f"\n\n{t('help.staff_called', app.lang)}"
         self._open(app, "help", text, [self._button(app, "help.close", "close"),
                                         self._button(app, "access.open", "access")])
 

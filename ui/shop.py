@@ -43,11 +43,15 @@ class Shop:
     def open(cls, kiosk_path: str | Path,
              deliver: Callable[[Callable[[], None]], None] = call_now,
              monotonic: Callable[[], float] = time.monotonic,
-             wall_clock: Callable[[], float] = time.time) -> Shop:
-        """Load and validate the kiosk file (ConfigError on a bad one), open the orders."""
-        menu = MenuService(kiosk_path)
+             wall_clock: Callable[[], float] = time.time, orders: OrderStore | None = None,
+             kiosk=None) -> Shop:
+        """Load and validate the kiosk file (ConfigError on a bad one), open the orders.
+
+        ``orders``: an already open store (the kiosk's ``--data`` folder); ``kiosk``: the
+        already validated Kiosk of ``kiosk_path`` (not loaded twice)."""
+        menu = MenuService(kiosk_path, kiosk)
         kiosk = menu.kiosk
-        orders = OrderStore(kiosk.data_folder)
+        orders = orders if orders is not None else OrderStore(kiosk.data_folder)
         gate = PinGate(orders.path, lambda: admin_config(menu.kiosk), wall_clock)
         config = admin_config(kiosk)
         shop = cls(menu, orders, gate, StaffCall(monotonic),
@@ -69,10 +73,14 @@ class Shop:
 
     def on_intent(self, intent: Intent) -> str | None:
         """Feed every intent the customer screens receive. Returns ``"admin"`` when the
-        hidden admin sequence completed (the staff call it raised is acknowledged: the
-        person at the kiosk is staff), ``"staff_called"`` on HELP, else None."""
+        hidden admin sequence completed (a staff call raised only by the sequence's own
+        HELPs is acknowledged: the person at the kiosk is staff; a customer's earlier call
+        stays open, for the admin screen to show until staff acknowledge it),
+        ``"staff_called"`` on HELP, else None."""
         if self.entry.feed(intent):
-            self.staff_call.acknowledge(by="admin")
+            call = self.staff_call.state
+            if call.active and call.count <= self.entry.sequence.count(Kind.HELP):
+                self.staff_call.acknowledge(by="admin")
             return "admin"
         if intent.kind is Kind.HELP:
             self.staff_call.raise_call("help")

@@ -28,3 +28,19 @@ def test_board_push_on_a_focused_item_adds_it_to_the_cart(tmp_path):
         assert sources == {"sim-1"}
     finally:
         k.stop()
+
+
+def test_help_on_the_board_calls_staff_at_the_board_and_on_screen(tmp_path):
+    from untact.hardware.devices import STAFF_CALL_LED
+    from untact.simulator.driver import KioskDriver
+
+    k = KioskDriver(CAFE, data_dir=tmp_path / "data", boards=1).start()
+    try:
+        board = k.boards.board(0)
+        k.board_action("press", {"button": "help"})
+        assert k.app.staff_call.active
+        k.wait_until(lambda: board.led == STAFF_CALL_LED, timeout=5, what="the board's LED to light")
+        k.app.staff_call.acknowledge("test")
+        k.wait_until(lambda: board.led == (0, 0, 0), timeout=5, what="the LED to go out")
+    finally:
+        k.stop()

@@ -21,7 +21,9 @@ class DoneScreen(KioskScreen):
         return self.t("done.title")
 
     def summary(self) -> str:
-        return self.t("done.summary", number=self.order.number if self.order else "")
+        paid = self.order is not None and self.order.paid
+        return self.t("done.summary_paid" if paid else "done.summary",
+                      number=self.order.number if self.order else "")
 
     def on_activate(self, widget) -> None:
         if widget.payload[0] == "access":
