@@ -18,7 +18,10 @@ CAFE = Path(__file__).resolve().parents[2] / "examples" / "cafe.toml"
 def voice_kiosk(tmp_path, recognizers):
     from untact.simulator.driver import KioskDriver
 
-    driver = KioskDriver(CAFE, data_dir=tmp_path / "data", voice_recognizers=recognizers).start()
+    # Simulated time: the kiosk's own timers (done screen, session) wait for the test, not
+    # for the recognizer; voice input itself runs in real time.
+    driver = KioskDriver(CAFE, data_dir=tmp_path / "data", voice_recognizers=recognizers,
+                         sim_time=True).start()
     yield driver
     driver.stop()
 
@@ -26,6 +29,7 @@ def voice_kiosk(tmp_path, recognizers):
 def say_until(k, text, lang, done, tries=3):
     for _ in range(tries):
         k.say(text, lang)
+        k.pump(3)
         if done():
             return
     raise AssertionError(f"{text!r} was not understood in {tries} tries; last heard: "
