@@ -390,6 +390,13 @@ class KioskApp(App):
         elif self.overlay.shown == "confirm":
             self.close_overlay()
 
+    def attach_voice(self, voice) -> None:
+        """Voice input arrives after start-up (models load in the background)."""
+        self.voice = voice
+        if voice is not None and getattr(self, "sm", None) is not None and self.sm.current:
+            voice.session(self.sm.current != "attract")
+            voice.screen_changed(self.screen.orderable_by_voice(), self.lang)
+
     def answer_voice(self, yes: bool) -> None:
         """The on-screen answer to a spoken order's confirmation (any modality)."""
         if self.voice is not None:

@@ -61,10 +61,7 @@ def run_kiosk(kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0
 
     bus = InputBus()
     section = kiosk.section("devices")
-    devices = Devices(voice=build_voice(section, kiosk.source.data, bus, kiosk.languages[0],
-                                        source_factory=voice_source),
-                      camera=build_camera(section, bus, source=camera_source),
-                      boards=build_boards(section, bus, ports=board_ports))
+    devices = Devices()
 
     try:
         store = OrderStore(data_dir or kiosk.data_folder)
@@ -72,18 +69,42 @@ def run_kiosk(kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0
         print(f"untact-kiosk: cannot open the orders folder {data_dir or kiosk.data_folder}: {exc}",
               file=sys.stderr)
         return 2
-    app = app_class(kiosk, store, bus=bus, voice=devices.voice)
+    app = app_class(kiosk, store, bus=bus)
     app.device_status = devices.status
-    if devices.camera is not None:
-        app.hover_listeners.append(devices.camera.reset_hold)
     app.devices = devices
     app.staff_call.subscribe(devices.signal_staff_call)  # HELP lights and beeps the boards
-    devices.start()
+
+    def build_devices() -> None:
+        """Off the first frame's path: the recognizers, OpenCV and pyserial take a while
+        to import; the kiosk is usable by keyboard and touch meanwhile."""
+        try:
+            devices.voice = build_voice(section, kiosk.source.data, bus, kiosk.languages[0],
+                                        source_factory=voice_source)
+            devices.camera = build_camera(section, bus, source=camera_source)
+            devices.boards = build_boards(section, bus, ports=board_ports)
+        except Exception as exc:  # a device must never keep the kiosk from running
+            devices.status["devices"] = f"could not start: {exc}"
+            return
+        from kivy.clock import Clock
+
+        Clock.schedule_once(lambda _dt: attach(), 0)
+
+    def attach() -> None:
+        if devices.camera is not None:
+            app.hover_listeners.append(devices.camera.reset_hold)
+        app.attach_voice(devices.voice)
+        devices.start()
+
+    import threading
+
+    builder = threading.Thread(target=build_devices, name="devices", daemon=True)
+    builder.start()
     if configure_app:
         configure_app(app)
     try:
         app.run()
     finally:
+        builder.join(timeout=30)
         devices.close()
     return 0
 
