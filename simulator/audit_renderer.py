@@ -16,7 +16,8 @@ from untact.accessibility.display import kivy_to_top_left
 from untact.accessibility.intents import Kind
 from untact.accessibility.profiles import PROFILES
 
-FLOW = ("attract", "language", "categories", "items", "options", "cart", "checkout", "done", "access")
+FLOW = ("attract", "language", "categories", "items", "options", "cart", "checkout", "done", "access",
+        "admin_pin", "admin", "admin_orders", "admin_queue", "admin_menu")
 
 
 def render_all(config_path: str, out_dir: str) -> list[ScreenInfo]:
@@ -67,6 +68,8 @@ def _visit(k, name: str, profile: str) -> None:
         k.wait_until(lambda: k.screen == "done")
     elif name == "access":
         app.go("access", return_to="attract")
+    elif name.startswith("admin"):
+        app.go(name)  # the merchant's screens, shown as staff would see them
     k.pump(3)
 
 

@@ -61,7 +61,7 @@ class AdminScreen(KioskScreen):
     def label(self, text: str, size_hint_x: float = 1.0) -> Label:
         app = self.app
         label = Label(text=text, color=app.theme["fg"], halign="left", valign="middle",
-                      font_size=app.px_per_mm * 8 * app.text_scale, size_hint_x=size_hint_x)
+                      font_size=app.px_per_mm * 9 * app.text_scale, size_hint_x=size_hint_x)
         label.bind(size=lambda w, s: setattr(w, "text_size", s))
         return label
 
