@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 
 from .intents import Intent
+from .listeners import Listeners
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class InputBus:
         self._queue: collections.deque[Intent] = collections.deque()
         self._maxlen = maxlen
         self._lock = threading.Lock()
-        self._subscribers: list[Subscriber] = []
+        self._subscribers: Listeners[[Intent]] = Listeners(log, "intent")
         self._waker = waker
         self.dropped = 0
 
@@ -46,8 +47,7 @@ class InputBus:
 
     def subscribe(self, fn: Subscriber) -> Callable[[], None]:
         """Register ``fn``; returns a function that unsubscribes it."""
-        self._subscribers.append(fn)
-        return lambda: self._subscribers.remove(fn) if fn in self._subscribers else None
+        return self._subscribers.subscribe(fn)
 
     def post(self, intent: Intent) -> None:
         """Queue ``intent`` from any thread; never blocks on the UI."""
@@ -74,9 +74,5 @@ class InputBus:
                 if not self._queue:
                     return delivered
                 intent = self._queue.popleft()
-            for fn in list(self._subscribers):
-                try:
-                    fn(intent)
-                except Exception:  # one broken screen handler must not freeze the kiosk
-                    log.exception("intent handler failed for %s", intent)
+            self._subscribers.notify(intent)  # one broken handler must not freeze the kiosk
             delivered += 1

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from untact.accessibility.config import ConfigError, locate
+from untact.accessibility.listeners import Listeners
 
 from . import admin, payment
 from .menu import MAX_PRICE, Kiosk, load_kiosk
@@ -76,7 +77,7 @@ class MenuService:
     def __init__(self, path: str | Path, kiosk: Kiosk | None = None) -> None:
         self.path = Path(path)
         self._lock = threading.RLock()
-        self._listeners: list[Listener] = []
+        self._listeners: Listeners[[Kiosk, MenuChange]] = Listeners(log, "menu")
         self._kiosk = kiosk if kiosk is not None else validate_kiosk(self.path)
         self._stamp = self._file_stamp()
 
@@ -86,14 +87,7 @@ class MenuService:
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener(kiosk, change)`` after every change; returns an unsubscribe."""
-        with self._lock:
-            self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-        return unsubscribe
+        return self._listeners.subscribe(listener)
 
     # --- edits -------------------------------------------------------------------------
 
@@ -252,11 +246,7 @@ class MenuService:
     def _swap(self, kiosk: Kiosk, change: MenuChange) -> None:
         self._kiosk = kiosk
         self._stamp = self._file_stamp()
-        for listener in list(self._listeners):
-            try:
-                listener(kiosk, change)
-            except Exception:  # one broken screen must not stop the others hearing it
-                log.exception("menu listener %r failed", listener)
+        self._listeners.notify(kiosk, change)  # a broken screen must not stop the others
 
     def _keep_mode_and_owner(self, tmp: Path) -> None:
         try:

@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from untact.accessibility.listeners import Listeners
+
 log = logging.getLogger(__name__)
 
 
@@ -46,7 +48,7 @@ class StaffCall:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._lock = threading.Lock()
-        self._listeners: list[Listener] = []
+        self._listeners: Listeners[[StaffCallEvent]] = Listeners(log, "staff call")
         self._state = StaffCallEvent(False, 0, None)
 
     @property
@@ -63,14 +65,7 @@ class StaffCall:
         return self._clock() - s.raised_at if s.active and s.raised_at is not None else 0.0
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
-        with self._lock:
-            self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-        return unsubscribe
+        return self._listeners.subscribe(listener)
 
     def raise_call(self, reason: str = "help") -> StaffCallEvent:
         with self._lock:
@@ -95,13 +90,7 @@ class StaffCall:
         return event
 
     def _notify(self, event: StaffCallEvent) -> None:
-        with self._lock:
-            listeners = list(self._listeners)
-        for listener in listeners:
-            try:
-                listener(event)
-            except Exception:
-                log.exception("staff call listener %r failed", listener)
+        self._listeners.notify(event)
 
 
 __all__ = ["MESSAGES", "StaffCall", "StaffCallEvent"]
