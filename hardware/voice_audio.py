@@ -28,10 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-SAMPLE_RATE = 16000
-FRAME_MS = 30
-FRAME_SAMPLES = SAMPLE_RATE * FRAME_MS // 1000
-FRAME_BYTES = FRAME_SAMPLES * 2
+from .audio_format import FRAME_BYTES, FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE
+
 MAX_FILE_SECONDS = 120  # a WAV longer than this is a mistake, not an utterance
 NOISE_FLOOR = 12.0  # standard deviation of the added room noise, in int16 units
 

@@ -17,12 +17,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from untact.accessibility.config import Table
 
-from .voice_audio import FRAME_MS
+from .audio_format import FRAME_MS
 from .voice_grammar import LANGUAGES
-from .voice_vad import VadSettings
+
+if TYPE_CHECKING:
+    from .voice_vad import VadSettings
 
 FIELDS = ("enabled", "languages", "ko_model", "en_model", "device", "vad_aggressiveness",
           "min_level", "end_silence_ms", "accept_confidence", "reject_confidence")
@@ -45,6 +48,8 @@ class VoiceConfig:
         return {"ko": self.ko_model, "en": self.en_model}.get(lang) or None
 
     def vad_settings(self) -> VadSettings:
+        from .voice_vad import VadSettings  # numpy and webrtcvad: not when reading the file
+
         return VadSettings(aggressiveness=self.vad_aggressiveness, min_rms=self.min_level,
                            end_window=max(3, self.end_silence_ms // FRAME_MS))
 
