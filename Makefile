@@ -16,7 +16,7 @@ FIRMWARE_MODULES := $(patsubst firmware/%.py,%,$(filter-out firmware/__init__.py
 PIN_OF = $(shell python3 -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml','rb'))['project']['optional-dependencies']['$(1)']))")
 PORT ?=
 
-.PHONY: setup system-deps run test lint lint-firmware bench audit check-config install-pi clean flash
+.PHONY: setup system-deps run test lint lint-firmware bench audit check-config install-pi check-pi-wheels clean flash
 
 setup: $(STAMP)
 
@@ -78,6 +78,10 @@ check-config: setup
 # Pi then boots into the kiosk. Try it first with: deploy/install-pi.sh --dry-run
 install-pi:
 	$(SUDO) deploy/install-pi.sh
+
+# Every pinned package has an aarch64 wheel for the Pi's Python (needs the package index).
+check-pi-wheels: setup
+	$(PY) deploy/check_pi_wheels.py
 
 clean:
 	rm -rf test-output .pytest_cache

@@ -105,8 +105,12 @@ if [ "$LIVE" = 1 ]; then
     [ -x "$APP/.venv/bin/python" ] || run python3 -m venv "$APP/.venv"
     run "$APP/.venv/bin/python" -m pip install -q --upgrade pip
     run "$APP/.venv/bin/python" -m pip install -q "$APP"
+    # MediaPipe without its declared dependencies (jax, a second cv2): see pyproject.toml
+    read -r -a NODEPS <<< "$("$APP/.venv/bin/python" -c "import tomllib; print(' '.join(
+        tomllib.load(open('$APP/pyproject.toml', 'rb'))['tool']['untact']['install-without-deps']))")"
+    run "$APP/.venv/bin/python" -m pip install -q --no-deps "${NODEPS[@]}"
 else
-    skip "python3 -m venv $APP/.venv && pip install $APP"
+    skip "python3 -m venv $APP/.venv && pip install $APP && pip install --no-deps mediapipe"
 fi
 
 # 4. Data folder, kiosk file (kept if present) and Kivy settings -------------------------
