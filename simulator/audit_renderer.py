@@ -17,7 +17,8 @@ from untact.accessibility.intents import Kind
 from untact.accessibility.profiles import PROFILES
 
 FLOW = ("attract", "language", "categories", "items", "options", "cart", "checkout", "done", "access",
-        "admin_pin", "admin", "admin_orders", "admin_queue", "admin_menu")
+        "admin_pin", "admin", "admin_orders", "admin_queue", "admin_menu",
+        "admin_devices")
 
 
 def render_all(config_path: str, out_dir: str) -> list[ScreenInfo]:

@@ -109,6 +109,7 @@ class KioskDriver:
                 raise RuntimeError(f"voice input is off: {status.reason}")
         if self.camera is not None:
             self.app.hover_listeners.append(self.camera.reset_hold)
+            self.app.camera_preview = self.camera
             self.camera.start()
         if self.boards is not None:
             from untact.hardware.devices import signal_staff_call

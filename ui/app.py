@@ -41,6 +41,7 @@ from .orders import Order, OrderStore
 from .overlays import Overlay
 from .screens.access import AccessScreen
 from .screens.admin import AdminHomeScreen, AdminMenuScreen, AdminOrdersScreen, AdminQueueScreen
+from .screens.admin_devices import AdminDevicesScreen
 from .screens.admin_pin import AdminPinScreen
 from .screens.attract import AttractScreen
 from .screens.cart import CartScreen
@@ -64,6 +65,7 @@ SCREENS = {
     "checkout": CheckoutScreen, "done": DoneScreen, "access": AccessScreen,
     "admin_pin": AdminPinScreen, "admin": AdminHomeScreen, "admin_orders": AdminOrdersScreen,
     "admin_queue": AdminQueueScreen, "admin_menu": AdminMenuScreen,
+    "admin_devices": AdminDevicesScreen,
 }
 _KEYNAMES = {code: name for name, code in Keyboard.keycodes.items()}
 
@@ -116,6 +118,8 @@ class KioskApp(App):
         self.hover = HoverGuard(self._hit_test, reset_hold=lambda: [f() for f in self.hover_listeners])
         self._last_point = -1e9
         self.device_status: dict[str, str] = {}  # device -> why it is off (shown to staff)
+        # The camera, for the merchant's set-up preview: set_preview(bool), latest_preview().
+        self.camera_preview = None
         acc = kiosk.accessibility
         self.engine = engine or SpeechEngine(acc.speech)
         self.frame = AccessibilityFrame(

@@ -114,6 +114,7 @@ def run_kiosk(kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0
     def attach() -> None:
         if devices.camera is not None:
             app.hover_listeners.append(devices.camera.reset_hold)
+            app.camera_preview = devices.camera
         app.attach_voice(devices.voice)
         devices.start()
 

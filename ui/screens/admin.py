@@ -107,7 +107,7 @@ class AdminHomeScreen(AdminScreen):
 
     def fill(self, content) -> None:
         for screen, key in (("admin_orders", "admin.orders"), ("admin_queue", "admin.queue"),
-                            ("admin_menu", "admin.menu")):
+                            ("admin_menu", "admin.menu"), ("admin_devices", "admin.devices")):
             row = self.row()
             row.add_widget(self.button(key, payload=("open", screen)))
             content.add_widget(row)
