@@ -224,6 +224,10 @@ class KioskApp(App):
         Window.clearcolor = self.theme["bg"]
         if getattr(self, "sm", None) is not None:
             self._place_screens()
+            overlay = getattr(self, "overlay", None)
+            for widget in overlay.walk(restrict=True) if overlay is not None else ():
+                if isinstance(widget, KioskButton):
+                    widget.recolour()
             if self.sm.current:
                 self.rebuild(keep_focus=True)
 

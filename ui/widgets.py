@@ -31,12 +31,10 @@ class KioskButton(ButtonBehavior, Label):
 
     def __init__(self, **kw):
         super().__init__(**kw)
-        from kivy.app import App
-
-        app = App.get_running_app()
+        # Not bound to the app's theme: a profile change rebuilds the screen and recolours
+        # the overlay (KioskApp._apply_style). A binding per button made every new button
+        # slower than the last: Kivy scans a property's observers when one is added.
         self.bind(variant=self.recolour, selected=self.recolour, disabled=self.recolour)
-        if app is not None:
-            app.bind(theme=self.recolour)
         self.recolour()
 
     def recolour(self, *_):

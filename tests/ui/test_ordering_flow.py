@@ -156,3 +156,25 @@ def missing_glyphs(chars) -> set:
 
 def test_the_missing_glyph_check_can_fail(kiosk):
     assert missing_glyphs({"\ue001", "가", "A"}) == {"\ue001"}
+
+
+def test_profile_change_recolours_the_screen_and_an_open_overlay(kiosk):
+    """Buttons take their colours from the theme when built; a profile chosen while the
+    help overlay is up must recolour the overlay's buttons as well as the screen's."""
+    from untact.ui.theme import button_colours
+    from untact.ui.widgets import KioskButton
+
+    kiosk.key("enter")
+    kiosk.send(Kind.HELP)
+    app = kiosk.app
+    assert app.overlay.shown
+    before = app.theme["bg"]
+    app.set_profile("low_vision")
+    kiosk.pump(2)
+    assert app.theme["bg"] != before
+    buttons = [w for root in (app.overlay, app.screen) for w in root.walk(restrict=True)
+               if isinstance(w, KioskButton)]
+    assert any(w in app.overlay.walk(restrict=True) for w in buttons)
+    for w in buttons:
+        bg, fg = button_colours(w.variant, w.selected, w.disabled, app.theme)
+        assert (tuple(w.bg_colour), tuple(w.fg_colour)) == (tuple(bg), tuple(fg)), w.text
