@@ -183,6 +183,7 @@ class KioskApp(App):
     def tick(self) -> None:
         """Time-driven behaviour, checked against the injected clock (real or simulated)."""
         self.frame.tick()
+        self.screen.poll()
         if self.cursor.point is not None and self.now() - self._last_point > 0.6:
             self.cursor.point = None  # the hand has gone
         if self.deadline is not None and self.now() >= self.deadline:

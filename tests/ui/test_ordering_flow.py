@@ -178,3 +178,23 @@ def test_profile_change_recolours_the_screen_and_an_open_overlay(kiosk):
     for w in buttons:
         bg, fg = button_colours(w.variant, w.selected, w.disabled, app.theme)
         assert (tuple(w.bg_colour), tuple(w.fg_colour)) == (tuple(bg), tuple(fg)), w.text
+
+
+def test_attract_screen_offers_only_the_inputs_that_work(kiosk):
+    """Devices start after the first frame and can fail: the attract screen invites the
+    customer by what works now and says what is off, in both languages, as it changes."""
+    app = kiosk.app
+    summary = app.sm.get_screen("attract").ids.summary
+    assert summary.text.splitlines() == ["아무 버튼이나 누르세요", "Press any button"]  # none set up
+    app.device_status.update(camera="starting", voice="voice input is off: no microphone")
+    kiosk.advance(0.5)
+    assert "화면 앞에 손을 대거나 아무 버튼이나 누르세요" in summary.text
+    assert "Voice ordering is off just now" in summary.text and "말씀" not in summary.text
+    app.device_status.update(camera="camera is off: no camera at /dev/video0", voice="on")
+    kiosk.advance(0.5)
+    assert "Speak or press any button" in summary.text
+    assert "지금은 카메라 손짓을 쓸 수 없습니다" in summary.text
+    app.device_status.update(camera="tracking", boards="1 connected (b1)")
+    kiosk.advance(0.5)
+    assert summary.text.splitlines() == ["화면 앞에 손을 대거나, 말씀하시거나, 아무 버튼이나 누르세요",
+                                         "Hold up your hand, speak, or press any button"]

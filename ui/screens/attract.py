@@ -6,6 +6,18 @@ from ..strings import t
 from .base import KioskScreen
 
 
+def usable_inputs(device_status: dict[str, str]) -> tuple[bool, bool, list[str]]:
+    """(hands work, voice works, devices set up but off) from the devices' states: hands
+    by the camera or a connected sensor board; buttons (touch, keypad) always work."""
+    camera = device_status.get("camera")
+    boards = device_status.get("boards", "")
+    hand = camera in ("tracking", "starting") or boards[:1].isdigit() and not boards.startswith("0")
+    voice = device_status.get("voice") == "on"
+    off = [d for d, ok in (("camera", camera in ("tracking", "starting")), ("voice", voice))
+           if device_status.get(d) is not None and not ok]
+    return hand, voice, off
+
+
 class AttractScreen(KioskScreen):
     def refresh(self) -> None:
         self.ids.title.text = self.title()
@@ -23,8 +35,19 @@ class AttractScreen(KioskScreen):
         return self.t("attract.welcome", shop=self.app.kiosk.shop_name[self.app.lang])
 
     def summary(self) -> str:
-        # The customer has not chosen a language yet: invite them in every one.
-        return "\n".join(t("attract.hint", lang) for lang in self.app.kiosk.languages)
+        """How to begin, naming only the inputs that work now, and which are off; in every
+        language, since the customer has not chosen one yet."""
+        hand, voice, off = usable_inputs(self.app.device_status)
+        hint = "attract.hint" if hand and voice else "attract.hint.hand" if hand \
+            else "attract.hint.voice" if voice else "attract.hint.press"
+        keys = [hint] + [f"attract.off.{device}" for device in off]
+        return "\n".join(t(key, lang) for lang in self.app.kiosk.languages for key in keys)
+
+    def poll(self) -> None:
+        """Devices start after the first frame and may stop or come back at any time."""
+        summary = self.summary()
+        if self.ids.summary.text != summary:
+            self.ids.summary.text = summary
 
     def on_activate(self, widget) -> None:
         if widget.payload and widget.payload[0] == "access":

@@ -59,6 +59,9 @@ class KioskScreen(Screen):
             return True
         return False
 
+    def poll(self) -> None:
+        """Called four times a second while shown, for what changes without an intent."""
+
     def orderable_by_voice(self) -> tuple[str, ...] | None:
         """Item ids a customer may order by voice here: None for all, () for none."""
         return ()
