@@ -100,6 +100,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "admin.devices.state.on": {"ko": "켜짐", "en": "on"},
     "admin.devices.state.tracking": {"ko": "손을 찾는 중 (켜짐)", "en": "tracking hands (on)"},
     "admin.devices.state.starting": {"ko": "시작하는 중", "en": "starting"},
+    "admin.devices.state.connected": {"ko": "{n}개 연결됨 ({ids})", "en": "{n} connected ({ids})"},
+    "admin.devices.state.off": {"ko": "꺼짐. 원인: {reason}", "en": "off: {reason}"},
     "admin.devices.state.looking_for_boards": {"ko": "보드를 찾는 중", "en": "looking for boards"},
     "done.title": {"ko": "주문 번호", "en": "Your order number"},
     "done.summary": {"ko": "주문 번호는 {number}번입니다. 카운터에서 결제하고 번호를 기다려 주세요.",

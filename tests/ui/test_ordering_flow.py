@@ -198,3 +198,17 @@ def test_attract_screen_offers_only_the_inputs_that_work(kiosk):
     kiosk.advance(0.5)
     assert summary.text.splitlines() == ["화면 앞에 손을 대거나, 말씀하시거나, 아무 버튼이나 누르세요",
                                          "Hold up your hand, speak, or press any button"]
+
+
+def test_devices_screen_says_each_state_in_the_kiosk_language(kiosk):
+    app = kiosk.app
+    app.device_status.update(camera="tracking", voice="voice input is off: no microphone",
+                             boards="2 connected (b1, b2)")
+    app.go("admin_devices")
+    screen = app.screen
+    assert [screen.status_line(d) for d in ("camera", "voice", "boards")] == [
+        "카메라: 손을 찾는 중 (켜짐)", "음성 인식: 꺼짐. 원인: voice input is off: no microphone",
+        "센서 보드: 2개 연결됨 (b1, b2)"]
+    app.device_status.pop("boards")
+    assert screen.status_line("boards") == "센서 보드: 설정되지 않음"
+    app.go("admin")

@@ -58,6 +58,11 @@ class AdminDevicesScreen(AdminScreen):
             return self.t("admin.devices.absent", name=name)
         if state in STATES:
             state = self.t("admin.devices.state." + state.replace(" ", "_"))
+        elif device == "boards" and state[:1].isdigit():
+            count, _, ids = state.partition(" connected")
+            state = self.t("admin.devices.state.connected", n=count, ids=ids.strip(" ()"))
+        else:  # the device's own sentence, from the hardware layer (English)
+            state = self.t("admin.devices.state.off", reason=state)
         return self.t("admin.devices.row", name=name, state=state)
 
     # -- the preview, only while this screen is shown ---------------------------------------
