@@ -9,6 +9,10 @@ and tests/ui/test_kiosk_crash.py, which start 200 kiosks this way.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
+import glob
 import importlib
 import sys
 
@@ -31,10 +35,30 @@ MODULES = (
 )
 
 
+def preload_gl_libraries() -> None:
+    """Map the GL libraries (and Mesa's software driver, with the LLVM it links) now:
+    loading them is a large part of opening a window, and loading is fork-safe (no
+    context, no display, no threads: only their constructors run). Each kiosk's window
+    then finds them loaded. Whatever is missing is simply not preloaded."""
+    names = [ctypes.util.find_library(n) for n in ("EGL", "GL")]
+    names += sorted(glob.glob("/usr/lib/*/dri/swrast_dri.so"))[:1]
+    for name in names:
+        if name:
+            try:
+                ctypes.CDLL(name)
+            except OSError:
+                pass
+
+
 def prewarm() -> None:
     kivy_setup.prepare_environment()  # Kivy reads these when it is first imported
     for name in MODULES:
         importlib.import_module(name)
+    preload_gl_libraries()
+    # Everything loaded so far lives as long as any kiosk: keep it out of the children's
+    # garbage collections (less work, and fewer copy-on-write page faults after fork).
+    gc.collect()
+    gc.freeze()
     if "kivy.core.window" in sys.modules:  # a module above started importing the window
         raise RuntimeError("kiosk_prewarm imported kivy.core.window: forked kiosks would "
                            "share one GL context")

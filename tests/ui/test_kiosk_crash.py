@@ -54,6 +54,7 @@ KIOSKS = int(os.environ.get("UNTACT_CRASH_KIOSKS", "200"))
 AT_ONCE = int(os.environ.get("UNTACT_CRASH_AT_ONCE", "2"))  # CI has two cores
 TAP_S = 0.05  # the simulated customer's card tap: part of the card checkout window
 DEFAULT_SEED = 20261122
+NEAR_S = 0.006  # "around the commit and the number": this far either side of the usual time
 
 CARD_FILE = f"""
 [payment]
@@ -107,6 +108,7 @@ class Child:
     index: int
     method: str
     fraction: float  # where in its checkout window it is killed
+    near_number: bool  # killed within a few ms of when numbers have been showing
     proc: multiprocessing.process.BaseProcess
     reader: multiprocessing.connection.Connection
     started: float
@@ -144,9 +146,19 @@ class Crash:
             return 0.15 + (TAP_S if method == "card" else 0.0)
         return 1.5 * statistics.median(seen)
 
+    def kill_delay(self, child: Child) -> float:
+        """Seconds after the pay intent. Half the kiosks: anywhere in the checkout window;
+        the other half: within NEAR_S of the usual pay-to-number time, where the commit
+        and the showing of the number happen (a window of a few milliseconds that evenly
+        spread kills would seldom hit)."""
+        seen = self.durations[child.method]
+        if not child.near_number or len(seen) < 3:
+            return child.fraction * self.window(child.method)
+        return max(0.0, statistics.median(seen) + (2 * child.fraction - 1) * NEAR_S)
+
     def launch(self, index: int) -> None:
         method, steps = plan(self.rng)
-        fraction = self.rng.random()
+        fraction, near_number = self.rng.random(), self.rng.random() < 0.5
         from untact.simulator import crash_kiosk
 
         reader, writer = self.ctx.Pipe(duplex=False)
@@ -154,14 +166,14 @@ class Crash:
                                 args=(str(self.files[method]), str(self.data), steps, writer))
         proc.start()
         writer.close()  # the child holds the only writer: EOF once it is dead
-        self.running.append(Child(index, method, fraction, proc, reader, time.monotonic()))
+        self.running.append(Child(index, method, fraction, near_number, proc, reader, time.monotonic()))
 
     def on_message(self, child: Child, msg: bytes) -> None:
         kind, _, rest = msg.decode().partition(" ")
         if kind == "PAY":
             child.pay = json.loads(rest)
             child.pay_at = child.pay["t"]  # the child's clock: a busy parent reads late
-            child.kill_at = child.pay_at + child.fraction * self.window(child.method)
+            child.kill_at = child.pay_at + self.kill_delay(child)
         elif kind == "SHOWN":
             day, number, at = rest.split()
             assert child.shown is None, f"kiosk {child.index} showed two numbers"
@@ -254,11 +266,21 @@ def forkserver(monkeypatch):
     from untact.ui import kivy_setup
 
     monkeypatch.setenv("KIVY_NO_CONSOLELOG", "1")
+    # The kiosks lay out and render text but rasterize no frame (render=False): Mesa's
+    # simplest software renderer opens a context in half llvmpipe's time (no LLVM JIT
+    # threads). Ignored where the GL driver is not Mesa's Gallium.
+    monkeypatch.setenv("GALLIUM_DRIVER", "softpipe")
     kivy_setup.prepare_environment()  # what the forkserver inherits, before Kivy loads
+    server = multiprocessing.forkserver._forkserver
+    assert server._forkserver_pid is None, "a forkserver is already running without the preload"
     ctx = multiprocessing.get_context("forkserver")
+    before = list(server._preload_modules)
     ctx.set_forkserver_preload(["untact.simulator.kiosk_prewarm"])
-    yield ctx
-    multiprocessing.forkserver._forkserver._stop()
+    try:
+        yield ctx
+    finally:
+        server._stop()  # no server left behind; the next user gets the default preload
+        ctx.set_forkserver_preload(before)
 
 
 @pytest.mark.slow
