@@ -27,7 +27,9 @@ What must hold, whatever the kills hit:
 Kiosks are forked from a multiprocessing forkserver that has already imported Kivy and
 the kiosk (simulator/kiosk_prewarm.py), not started from scratch. Set UNTACT_CRASH_SEED
 to repeat a run's plan (items, payment, kill fractions); kill instants also depend on
-measured checkout durations, so a repeat is close, not identical.
+measured checkout durations, so a repeat is close, not identical. UNTACT_CRASH_KIOSKS
+and UNTACT_CRASH_AT_ONCE change the count (200) and the parallelism (2) for a quick try.
+Run with ``-s`` to see the seed, the timing and where the kills landed.
 """
 
 from __future__ import annotations
