@@ -31,9 +31,12 @@ class SimClock:
 class KioskDriver:
     def __init__(self, config: str | Path, data_dir: str | Path | None = None,
                  scale: float = DEFAULT_SCALE, sim_time: bool = False, render: bool = True,
-                 voice_recognizers=None, camera_source=None, boards: int = 0) -> None:
+                 voice_recognizers=None, camera_source=None, boards: int = 0,
+                 speech: bool = True) -> None:
         """``render=False`` runs every frame's logic (clock, input, layout, text) but skips
-        rasterising it, for long simulations; screenshots still draw a real frame."""
+        rasterising it, for long simulations; screenshots still draw a real frame.
+        ``speech=False`` keeps the speech queue (``spoken`` works) but starts no synthesis
+        worker process: for runs of many short-lived kiosks (the crash test)."""
         from untact.ui.menu import load_kiosk
 
         self.kiosk = load_kiosk(config)
@@ -54,7 +57,8 @@ class KioskDriver:
         from untact.accessibility.speech import SpeechEngine
 
         # Real synthesis into a sink that plays at real-time pace without a sound card.
-        self.engine = SpeechEngine(self.kiosk.accessibility.speech, sink=NullSink())
+        engine_class = SpeechEngine if speech else _unvoiced_engine_class()
+        self.engine = engine_class(self.kiosk.accessibility.speech, sink=NullSink())
         self.microphone = None
         voice = None
         if voice_recognizers is not None:
@@ -294,6 +298,19 @@ class KioskDriver:
         self.pump(2, draw=True)
         w, h = Window.size
         return w, h, glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE)
+
+
+def _unvoiced_engine_class():
+    from untact.accessibility.speech import SpeechEngine
+
+    class UnvoicedEngine(SpeechEngine):
+        """The real speech queue with no synthesis worker: utterances are queued and
+        recorded in ``history`` but never synthesized (nothing would hear them)."""
+
+        def start(self) -> None:
+            pass
+
+    return UnvoicedEngine
 
 
 def _idle_without_drawing(loop) -> None:

@@ -43,19 +43,7 @@ def configure(size: tuple[int, int] | None = None, fullscreen: bool = False,
     global _configured
     if _configured:
         return
-    os.environ.setdefault("KIVY_NO_ARGS", "1")  # our CLIs parse their own arguments
-    os.environ.setdefault("KIVY_NO_FILELOG", "1")
-    # Kivy's default log mode swallows sys.stderr into its logger; our one-line errors
-    # (and any traceback a developer needs) must reach the terminal.
-    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
-    # Kivy probes xclip/xsel for a clipboard and logs a traceback when they are missing.
-    os.environ.setdefault("KIVY_CLIPBOARD", "sdl2")
-    if "KIVY_HOME" not in os.environ:
-        # Kivy writes a config.ini and logs under KIVY_HOME: keep them out of $HOME/.kivy
-        # on a shared kiosk user and out of the repository.
-        home = Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state")) / "untact" / "kivy"
-        home.mkdir(parents=True, exist_ok=True)
-        os.environ["KIVY_HOME"] = str(home)
+    prepare_environment()
     from kivy.config import Config
 
     Config.set("kivy", "exit_on_escape", "0")  # Escape is BACK; the customer never exits
@@ -72,3 +60,23 @@ def configure(size: tuple[int, int] | None = None, fullscreen: bool = False,
     regular, bold = hangul_font()
     LabelBase.register(DEFAULT_FONT, regular, fn_bold=bold)
     _configured = True
+
+
+def prepare_environment() -> None:
+    """Kivy's environment switches: Kivy reads them when ``kivy`` is first imported.
+
+    :func:`configure` starts with this; call it alone to import Kivy modules ahead of any
+    window (a process that forks kiosks, see simulator/crash_kiosk.py)."""
+    os.environ.setdefault("KIVY_NO_ARGS", "1")  # our CLIs parse their own arguments
+    os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    # Kivy's default log mode swallows sys.stderr into its logger; our one-line errors
+    # (and any traceback a developer needs) must reach the terminal.
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    # Kivy probes xclip/xsel for a clipboard and logs a traceback when they are missing.
+    os.environ.setdefault("KIVY_CLIPBOARD", "sdl2")
+    if "KIVY_HOME" not in os.environ:
+        # Kivy writes a config.ini and logs under KIVY_HOME: keep them out of $HOME/.kivy
+        # on a shared kiosk user and out of the repository.
+        home = Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state")) / "untact" / "kivy"
+        home.mkdir(parents=True, exist_ok=True)
+        os.environ["KIVY_HOME"] = str(home)

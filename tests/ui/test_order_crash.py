@@ -5,7 +5,8 @@ is the moment the kiosk would show the number. Whatever the kill hit (start-up, 
 creation, the middle of a transaction, the fsync), every printed order must be in SQLite
 exactly once, and each day's numbers must run 1..N without gaps or duplicates.
 Children alternate between two days, several run at once (as two kiosks sharing a
-database would). LEAD later extends this to the full kiosk.
+database would). It kills densely inside the store (start-up, schema creation, many
+orders a second); test_kiosk_crash.py does the same with 200 whole kiosks at checkout.
 """
 
 from __future__ import annotations
