@@ -51,6 +51,16 @@ class Rig:
         self.bus.drain()
         return self.intents
 
+    def wait_for(self, condition, timeout: float = 5.0, what: str = "") -> None:
+        """Drain the bus (as the UI thread would) until ``condition()`` holds (bounded)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self.bus.drain()
+            if condition():
+                return
+            assert time.monotonic() < deadline, f"timed out waiting for {what or condition}"
+            time.sleep(0.002)
+
     def close(self):
         self.link.stop()
         for b in self.boards:
