@@ -218,6 +218,13 @@ def test_volume_rules_and_gain():
     assert volume_problem((-24, -18, -12, -6, 0)) is None
     assert "18 dB" in volume_problem((-12, -6, 0))
     assert "12 dB above" in volume_problem((-20, -10, 0))
+    # the numbers come from the rules file, with the clauses they come from
+    from untact.accessibility.audit.checks import load_rules
+    rule = load_rules()["speech_volume"]
+    assert (rule["min_range_db"], rule["step_above_lowest_db"]) == (18, 12)
+    assert any("8.2.1.2" in c for c in rule["clauses"])
+    stricter = {"speech_volume": {"min_range_db": 30, "step_above_lowest_db": 12}}
+    assert "at least 30 dB" in volume_problem((-24, -18, -12, -6, 0), stricter)
     with pytest.raises(ValueError):
         SpeechConfig(volume_levels_db=(-6, 0))
     pcm = array.array("h", [10000, -10000] * 100).tobytes()
