@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import array
 import enum
+import functools
 import itertools
 import logging
 import os
@@ -130,18 +131,30 @@ class SpeechConfig:
         )
 
 
-def volume_problem(levels: tuple[float, ...]) -> str | None:
-    """Why a volume scale breaks the rule (>= 18 dB range, a step 12 dB above the
-    lowest, never above 0 dB full scale), or None."""
+def volume_problem(levels: tuple[float, ...], rules: dict | None = None) -> str | None:
+    """Why a volume scale breaks the rule (``[speech_volume]`` in the audit's rules.toml:
+    an 18 dB range with a step 12 dB above the lowest; never above 0 dB full scale), or
+    None. ``rules`` replaces the rules file (tests)."""
+    rule = (rules if rules is not None else _rules()).get("speech_volume", {})
+    min_range = float(rule.get("min_range_db", 18.0))
+    step = float(rule.get("step_above_lowest_db", 12.0))
     if len(levels) < 2 or list(levels) != sorted(levels):
         return "volume levels must be at least two dB values, lowest first"
     if levels[-1] > 0:
         return "volume levels cannot exceed 0 dB (full scale)"
-    if levels[-1] - levels[0] < 18:
-        return f"volume range is {levels[-1] - levels[0]:g} dB; at least 18 dB is required"
-    if not any(abs(v - levels[0] - 12) <= 0.5 for v in levels):
-        return "one volume level must be 12 dB above the lowest"
+    if levels[-1] - levels[0] < min_range:
+        return (f"volume range is {levels[-1] - levels[0]:g} dB; at least {min_range:g} dB "
+                "is required")
+    if not any(abs(v - levels[0] - step) <= 0.5 for v in levels):
+        return f"one volume level must be {step:g} dB above the lowest"
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _rules() -> dict:
+    from .audit.checks import load_rules
+
+    return load_rules()
 
 
 def apply_gain(pcm: bytes, db: float) -> bytes:

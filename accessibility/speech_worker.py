@@ -2,9 +2,11 @@
 
 pyttsx3 is known to hang or cut utterances in long-running processes, and its Linux
 ``say()`` shells out to ``aplay``. So the kiosk never calls it on the UI thread nor even
-in the UI process: this worker only *synthesizes* (``save_to_file`` into memory) and
-sends raw PCM back over a pipe; the engine in the UI process plays it through a sink it
-controls, and kills and restarts this process when it stops answering.
+in the UI process: this worker only *synthesizes* (espeak-ng in its synchronous mode,
+through pyttsx3's binding, into memory: see :class:`Synthesizer` for why not through
+pyttsx3's ``Engine``) and sends raw PCM back over a pipe; the engine in the UI process
+plays it through a sink it controls, and kills and restarts this process when it stops
+answering.
 
 Text is split into clauses and each is sent as soon as it is synthesized, so the first
 audio does not wait for a long announcement to be synthesized whole.
@@ -18,14 +20,12 @@ Messages (tuples over a ``multiprocessing`` connection):
 from __future__ import annotations
 
 import array
-import contextlib
-import io
+import ctypes
 import os
 import re
 import sys
-import wave
 
-SAMPLE_RATE = 22050  # what pyttsx3's espeak driver writes
+SAMPLE_RATE = 22050  # what espeak-ng produces (the worker reports the real one)
 _CLAUSE = re.compile(r"(?<=[.!?,;:。])\s+")
 SILENCE_LEVEL = 200  # int16 amplitude under which leading samples are trimmed
 MAX_TEXT = 2000
@@ -57,31 +57,104 @@ def trim_leading_silence(pcm: bytes, keep_frames: int = 220) -> bytes:
 
 
 class Synthesizer:
-    """pyttsx3 used only to synthesize into memory."""
+    """espeak-ng through pyttsx3's binding, in synchronous mode, synthesizing into memory.
+
+    Not through pyttsx3's ``Engine`` (``save_to_file`` + ``runAndWait``), which lost
+    rate changes: its espeak driver runs espeak-ng in the asynchronous RETRIEVAL mode,
+    where ``espeak_SetParameter`` (the rate) is only queued for espeak's own command
+    thread, and ``runAndWait()`` always calls the driver's ``stop()``, which calls
+    ``espeak_Cancel()`` if that thread is busy at that instant. ``espeak_Cancel`` drops
+    the queued rate change and resets every parameter to the last one applied, so
+    whether a customer's "slower" took effect depended on thread timing (a change right
+    after a clause, or on a loaded machine, lost it), and it was then remembered as set
+    and never sent again. The same ``stop()`` could cancel the clause just queued (pyttsx3
+    "cutting utterances"). In synchronous mode every call runs in this thread, in order,
+    and ``espeak_Synth`` returns with the clause complete: nothing is queued or cancelled.
+    pyttsx3's Engine cannot drive that mode (its loop waits for an end-of-message event
+    only the asynchronous mode sends), so this class calls the binding directly.
+
+    espeak-ng is one state per process (initialised once, one callback; ``pyttsx3.init``
+    likewise caches one engine per driver), so the voice and rate in effect are read
+    back from espeak-ng before every clause, never remembered per object.
+    """
 
     def __init__(self) -> None:
-        import pyttsx3
+        from pyttsx3.drivers import _espeak
 
-        self.engine = pyttsx3.init("espeak")
-        self._voice: str | None = None
-        self._rate: int | None = None
+        self._espeak = _espeak
+        self.sample_rate = _init_espeak_synchronously(_espeak)
+        # espeak_GetParameter(parameter, current): pyttsx3 binds it with one argument,
+        # which leaves ``current`` (1 = the value in effect) to chance.
+        self._get_parameter = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int, ctypes.c_int)(
+            ("espeak_GetParameter", _espeak.dll))
+        self._chunks: list[bytes] = []
+        self._voice_ids: dict[str, str] = {}  # requested name -> espeak identifier
+
+    def current_rate(self) -> int:
+        """The rate espeak-ng uses for the next clause, in words per minute."""
+        return self._get_parameter(self._espeak.RATE, 1)
+
+    def current_voice(self) -> str | None:
+        """The identifier of espeak-ng's current voice (e.g. ``sit/ko``)."""
+        voice = self._espeak.GetCurrentVoice()
+        if not voice or not voice.contents.identifier:
+            return None
+        return voice.contents.identifier.decode("utf-8", "replace")
+
+    def set_voice(self, voice: str) -> None:
+        if self._voice_ids.get(voice) and self._voice_ids[voice] == self.current_voice():
+            return
+        self._voice_ids.pop(voice, None)
+        if self._espeak.SetVoiceByName(voice.encode("utf-8")) != 0:
+            raise ValueError(f"espeak-ng has no voice {voice!r}")
+        self._voice_ids[voice] = self.current_voice() or ""
+
+    def set_rate(self, rate_wpm: int) -> None:
+        if self.current_rate() != rate_wpm:
+            self._espeak.SetParameter(self._espeak.RATE, rate_wpm, 0)
+        if self.current_rate() != rate_wpm:  # e.g. outside espeak-ng's 80..450
+            raise ValueError(f"espeak-ng kept {self.current_rate()} wpm, not {rate_wpm}")
 
     def synth(self, text: str, voice: str, rate_wpm: int) -> bytes:
-        if voice != self._voice:
-            self.engine.setProperty("voice", voice)
-            self._voice = voice
-        if rate_wpm != self._rate:
-            self.engine.setProperty("rate", int(rate_wpm))
-            self._rate = rate_wpm
-        buf = io.BytesIO()
-        with contextlib.redirect_stdout(io.StringIO()):  # it prints "Audio saved to ..."
-            self.engine.save_to_file(text, buf)
-            self.engine.runAndWait()
-        buf.seek(0)
-        if not buf.getbuffer().nbytes:
-            return b""
-        with wave.open(buf, "rb") as w:
-            return w.readframes(w.getnframes())
+        """16-bit mono PCM at :attr:`sample_rate`; returns when the clause is complete."""
+        self.set_voice(voice)
+        self.set_rate(int(rate_wpm))
+        self._chunks = []
+        self._espeak.SetSynthCallback(self._on_synth)  # the process has one: take it
+        status = self._espeak.Synth(text.encode("utf-8"),
+                                    flags=self._espeak.ENDPAUSE | self._espeak.CHARS_UTF8)
+        if status != 0:
+            raise RuntimeError(f"espeak_Synth failed with status {status}")
+        pcm, self._chunks = b"".join(self._chunks), []
+        return pcm
+
+    def _on_synth(self, wav, numsamples, events) -> int:
+        if numsamples > 0:
+            self._chunks.append(ctypes.string_at(wav, numsamples * 2))
+        return 0  # 0: go on
+
+
+def _init_espeak_synchronously(_espeak) -> int:
+    """Initialise espeak-ng in AUDIO_OUTPUT_SYNCHRONOUS mode, once per process, and tell
+    pyttsx3's espeak driver it is done (so ``pyttsx3.init()`` in the same process cannot
+    switch it to the asynchronous mode). Returns the sample rate."""
+    from pyttsx3.drivers.espeak import EspeakDriver
+
+    rate = getattr(EspeakDriver, "_untact_sample_rate", None)
+    if rate:
+        return rate
+    if EspeakDriver._moduleInitialized:
+        raise RuntimeError("espeak-ng was already initialised asynchronously in this "
+                           "process; rate changes would be lost (see Synthesizer)")
+    rate = _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, 200)
+    if rate <= 0:
+        raise RuntimeError("could not initialise espeak-ng")
+    voice = _espeak.GetCurrentVoice()
+    default = voice.contents.name.decode("utf-8") if voice and voice.contents.name else ""
+    EspeakDriver._defaultVoice = default or "en"
+    EspeakDriver._moduleInitialized = True
+    EspeakDriver._untact_sample_rate = rate
+    return rate
 
 
 def serve(conn) -> None:
@@ -94,7 +167,7 @@ def serve(conn) -> None:
 
 
 def _serve(conn, synth: Synthesizer) -> None:
-    conn.send(("ready", os.getpid(), SAMPLE_RATE))
+    conn.send(("ready", os.getpid(), synth.sample_rate))
     pending = None
     while True:
         try:
