@@ -7,6 +7,7 @@ made before the Hangul font is registered renders Korean as boxes. So every entr
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -59,7 +60,15 @@ def configure(size: tuple[int, int] | None = None, fullscreen: bool = False,
 
     regular, bold = hangul_font()
     LabelBase.register(DEFAULT_FONT, regular, fn_bold=bold)
+    logging.getLogger("kivy").addFilter(_no_cutbuffer_alarm)
     _configured = True
+
+
+def _no_cutbuffer_alarm(record: logging.LogRecord) -> bool:
+    """Kivy looks for xclip or xsel to share X11's selection (any text input, like the
+    simulator's phrase box, triggers it) and, when neither is installed, logs a critical
+    error with the tracebacks of both. A kiosk has no X11 selection to share: not an error."""
+    return not record.getMessage().startswith("Cutbuffer: Unable to find any valuable")
 
 
 def prepare_environment() -> None:
