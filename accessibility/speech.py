@@ -152,7 +152,7 @@ def volume_problem(levels: tuple[float, ...], rules: dict | None = None) -> str 
 
 @functools.lru_cache(maxsize=1)
 def _rules() -> dict:
-    from .audit.checks import load_rules
+    from .audit.rules import load_rules
 
     return load_rules()
 
@@ -177,7 +177,9 @@ class SpeechEngine:
                  clock: Callable[[], float] = time.monotonic,
                  on_spoken: Listener | None = None) -> None:
         self.config = config or SpeechConfig()
-        self.sink = sink if sink is not None else make_sink(self.config.sink, self.config.device)
+        # None: chosen in start(), off the first frame's path (probing PortAudio's devices
+        # takes tens of milliseconds).
+        self.sink: AudioSink | None = sink
         self.clock = clock
         self.transcript: list[Spoken] = []
         self.history: list[Utterance] = []  # every utterance, for the bench and tests
@@ -208,6 +210,8 @@ class SpeechEngine:
         if self._running:
             return
         self._start_worker()
+        if self.sink is None:
+            self.sink = make_sink(self.config.sink, self.config.device)
         self.sink.open(self.sample_rate)
         self._running = True
         self._thread = threading.Thread(target=self._speaker, name="untact-speech",
@@ -226,7 +230,8 @@ class SpeechEngine:
         if self._thread:
             self._thread.join(timeout=2)
         self._stop_worker()
-        self.sink.close()
+        if self.sink is not None:
+            self.sink.close()
 
     def __enter__(self) -> SpeechEngine:
         self.start()

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import functools
 import math
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..contrast import contrast_ratio, to_hex
 from .model import ScreenInfo, WidgetInfo
 from .pixels import Pixels, load_png, measure_text_colours
+from .rules import Rules, load_rules
 
 PT_MM = 25.4 / 72
 
@@ -45,16 +44,6 @@ class Finding:
         return d
 
 
-Rules = dict[str, dict[str, Any]]
-
-
-def load_rules(path: str | Path | None = None) -> Rules:
-    """The thresholds: ``rules.toml`` beside this module unless ``path`` is given."""
-    if path is None:
-        text = resources.files(__package__).joinpath("rules.toml").read_text("utf-8")
-    else:
-        text = Path(path).read_text("utf-8")
-    return tomllib.loads(text)
 
 
 def _f(rule: str, screen: ScreenInfo, w: WidgetInfo | None, message: str, rules: Rules,
