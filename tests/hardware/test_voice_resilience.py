@@ -166,3 +166,28 @@ def test_stopping_while_the_microphone_is_down_lets_the_next_customer_retry(reco
     assert voice.status.state == "off" and "Device unavailable" in voice.status.reason
     voice.stop_listening()
     assert voice.status.state == "ready"  # not stuck off: the next start_listening retries
+
+
+def test_the_kiosks_device_status_follows_the_microphone(espeak, recognizers, cafe_menu):
+    from untact.hardware.devices import Devices
+    from untact.hardware.voice_session import VoiceSession
+
+    r = Recorder()
+    mic = FailingMicrophone(TextToSpeechSource("next", "en"))
+    session = VoiceSession(r.bus, VoiceConfig(), cafe_menu, "en", source_factory=mic,
+                           recognizers=recognizers)
+    session.input.REOPEN_FIRST_S = 0.2
+    seen = []
+    devices = Devices(voice=session)
+    devices.start()
+    try:
+        assert session.ready.wait(20) and devices.status["voice"] == "on"
+        session.on_status(r.status)  # after the devices' own listener: called after it
+        session.session(True)
+        assert r.wait_for(lambda: any(s.state == "off" for s in r.statuses))
+        seen.append(devices.status["voice"])  # read while the microphone is down
+        assert r.wait_for(lambda: r.statuses[-1].state == "listening")
+        seen.append(devices.status["voice"])
+    finally:
+        devices.close()
+    assert "microphone failed" in seen[0] and seen[1] == "on"
