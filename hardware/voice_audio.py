@@ -318,6 +318,15 @@ class PushSource:
         self._noise = noise
         self.idle = threading.Event()  # set while nothing pushed is left to play
         self.idle.set()
+        self.live: queue.Queue[bytes] | None = None  # frames played between pushes
+
+    def clear(self) -> None:
+        """Forget audio pushed but not played yet."""
+        while True:
+            try:
+                self._pending.get_nowait()
+            except queue.Empty:
+                break
 
     def push(self, frames) -> None:
         self.idle.clear()
@@ -340,11 +349,21 @@ class PushStream:
     def __iter__(self) -> Iterator[bytes]:
         owner = self._owner
         while not self._closed.is_set():
+            live = owner.live  # a live feed (the simulator's real microphone) between pushes
             try:
-                frames = owner._pending.get(timeout=FRAME_MS / 1000)
+                if live is None:
+                    frames = owner._pending.get(timeout=FRAME_MS / 1000)
+                else:
+                    frames = owner._pending.get_nowait()
             except queue.Empty:
                 owner.idle.set()
-                yield self._quiet()
+                frame = None
+                if live is not None:
+                    try:
+                        frame = live.get(timeout=FRAME_MS / 1000)
+                    except queue.Empty:
+                        pass
+                yield frame if frame is not None else self._quiet()
                 continue
             for frame in frames:
                 if self._closed.is_set():
