@@ -74,6 +74,10 @@ class VoskRecognizer:
         self._cache: dict[str, object] = {}
         self._grammar_json = ""
         self.dropped: list[str] = []
+        self._commands = None
+        self._audio: list[bytes] = []
+        self._items: list[str] = []
+        self._slot_words: set[str] = set()
 
     def knows(self, word: str) -> bool:
         return self._model.vosk_model_find_word(word) >= 0
@@ -140,22 +144,82 @@ class VoskRecognizer:
         if not phrases:
             raise ValueError("the grammar has no phrase this model can say")
         self._grammar_json = json.dumps(phrases, ensure_ascii=False)
-        rec = self._cache.pop(self._grammar_json, None)
+        self._rec = self._recognizer(self._grammar_json, self.max_alternatives)
+        self._commands = None
+        if grammar.ordering and (grammar.commands or grammar.answers):
+            self._commands = self._command_check(grammar)
+            split = lambda forms: [" ".join(self._known_words(f.text, 2)  # noqa: E731
+                                            or self._known_words(f.text, 1)) for f in forms]
+            self._items = [f for f in split(grammar.items) if f]
+            self._slot_words = {w for f in split([*grammar.quantities, *grammar.options])
+                                for w in f.split()}
+
+    def _recognizer(self, grammar_json: str, alternatives: int):
+        key = f"{alternatives}:{grammar_json}"
+        rec = self._cache.pop(key, None)
         if rec is None:
-            rec = self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE, self._grammar_json)
-            rec.SetMaxAlternatives(self.max_alternatives)
-        self._cache[self._grammar_json] = rec  # most recently used last
+            rec = self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE, grammar_json)
+            rec.SetMaxAlternatives(alternatives)
+        self._cache[key] = rec  # most recently used last
         while len(self._cache) > 16:
             self._cache.pop(next(iter(self._cache)))
-        self._rec = rec
+        return rec
+
+    def _command_check(self, grammar: Grammar):
+        """A commands-only recognizer for a menu screen, and what each of its words means.
+
+        On a menu screen the orders' many short words ("업", "거", "잔") outbid a
+        command: "결제" came back as "업", "다음" as "라떼". The utterance is decoded once
+        more with only the screen's commands and answers; when that decode is one
+        command (its words all of one meaning, "다음" or "도와줘 도와줘"), it is put first
+        in the n-best. An order decoded that way comes back as a string of different
+        commands ("이전 크게 다시 도와줘") and is left alone.
+        """
+        import copy
+        short = copy.copy(grammar)
+        short.items, short.options, short.quantities = [], [], []
+        meaning: dict[str, object] = {}
+        for f in [*grammar.commands, *grammar.answers]:
+            words = self._known_words(f.text, 2) or self._known_words(f.text, 1)
+            if words:
+                meaning[" ".join(words)] = (f.kind, f.value)
+        dropped = self.dropped
+        phrases = self.vosk_phrases(short)
+        self.dropped = dropped  # what the screen's grammar left out, not this one's
+        return json.dumps(phrases, ensure_ascii=False), meaning
+
+    def _is_order(self, text: str) -> bool:
+        """An item and a count or option in ``text``: an order, not a misheard command
+        (a lone item, "라떼", is what "다음" often becomes)."""
+        padded = f" {text} "
+        return (any(f" {item} " in padded for item in self._items)
+                and any(w in self._slot_words for w in text.split()))
+
+    def _one_command(self, pcm: bytes) -> str:
+        grammar_json, meaning = self._commands
+        rec = self._recognizer(grammar_json, 1)
+        rec.Reset()
+        rec.AcceptWaveform(pcm)
+        texts = self._texts(json.loads(rec.FinalResult()))
+        text = " ".join(texts[0].split()) if texts else ""
+        rec.Reset()
+        words, found = text.split(), set()
+        i = 0
+        while i < len(words):  # the words as a sequence of whole command phrases
+            for j in range(len(words), i, -1):
+                if " ".join(words[i:j]) in meaning:
+                    found.add(meaning[" ".join(words[i:j])])
+                    i = j
+                    break
+            else:
+                return ""
+        return text if len(found) == 1 else ""
 
     def new_speaker(self) -> None:
         """Forget what was adapted to the last customer (Vosk adapts across utterances)."""
         self._cache.clear()
         if self._grammar_json:
-            rec = self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE, self._grammar_json)
-            rec.SetMaxAlternatives(self.max_alternatives)
-            self._cache[self._grammar_json] = self._rec = rec
+            self._rec = self._recognizer(self._grammar_json, self.max_alternatives)
 
     # Streaming: begin() when speech starts, accept() each frame as it comes, finish() at
     # the end, so only the last frames are left to decode when the customer stops.
@@ -164,8 +228,11 @@ class VoskRecognizer:
             raise RuntimeError("set_grammar() first")
         self._rec.Reset()
         self._done: list[str] = []
+        self._audio: list[bytes] = []  # this utterance, in memory, for the command check
 
     def accept(self, pcm: bytes) -> None:
+        if self._commands is not None:
+            self._audio.append(pcm)
         if self._rec.AcceptWaveform(pcm):  # Vosk's own endpoint inside the utterance
             top = self._texts(json.loads(self._rec.Result()))
             if top:
@@ -178,6 +245,11 @@ class VoskRecognizer:
         self._done = []
         if head:
             texts = [f"{head} {t}".strip() for t in texts] or [head]
+        audio, self._audio = b"".join(getattr(self, "_audio", ())), []
+        if self._commands is not None and audio and not (texts and self._is_order(texts[0])):
+            command = self._one_command(audio)
+            if command:
+                texts = [command] + [t for t in texts if t != command]
         return [(t, 1.0) for t in texts if t.strip()]
 
     @staticmethod
