@@ -191,3 +191,24 @@ def test_the_kiosks_device_status_follows_the_microphone(espeak, recognizers, ca
     finally:
         devices.close()
     assert "microphone failed" in seen[0] and seen[1] == "on"
+
+
+def test_the_portaudio_callback_never_raises():
+    """An exception escaping a sounddevice callback would stop the stream for good."""
+    import queue
+
+    from untact.hardware.voice_audio import MicrophoneSource
+
+    class Broken:  # a buffer PortAudio handed over that cannot be read (mock)
+        def __bytes__(self):
+            raise RuntimeError("buffer gone")
+
+    mic = MicrophoneSource.__new__(MicrophoneSource)  # no device here: the callback only
+    mic._queue, mic._resampler, mic._carry = queue.Queue(maxsize=4), None, b""
+    mic.overflows = mic.bad_blocks = 0
+    mic._error = None
+    mic._callback(b"\x01\x02\x03", 1, None, None)
+    mic._callback(Broken(), 480, None, None)
+    mic._callback(b"\x00" * FRAME_BYTES, FRAME_SAMPLES, None, "input overflow")
+    assert mic.bad_blocks == 2 and mic.overflows == 1
+    assert mic._queue.get_nowait() == b"\x00" * FRAME_BYTES and mic._queue.empty()
