@@ -29,9 +29,13 @@ class Devices:
 
     def start(self) -> None:
         if self.voice is not None:
-            def start_voice() -> None:
-                st = self.voice.start()
+            def voice_status(st) -> None:  # also while the microphone is reopened
                 self.status["voice"] = "on" if st.on else st.reason
+
+            def start_voice() -> None:
+                if hasattr(self.voice, "on_status"):
+                    self.voice.on_status(voice_status)
+                voice_status(self.voice.start())
             t = threading.Thread(target=start_voice, name="voice-start", daemon=True)
             self._threads.append(t)
             t.start()

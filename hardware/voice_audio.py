@@ -38,6 +38,33 @@ class AudioSourceError(RuntimeError):
     """An audio source cannot give audio; the message says why in one line."""
 
 
+class BadFrame(ValueError):
+    """A frame that is not FRAME_MS of 16 kHz mono int16; the message says how, never
+    what the audio was."""
+
+
+def check_frame(frame) -> bytes:
+    """``frame`` as FRAME_BYTES of int16 PCM, or :class:`BadFrame` saying what is wrong.
+
+    Sources give ``bytes``; an int16 numpy array (as sounddevice's non-raw streams give)
+    is accepted too. Anything else (wrong size, float samples, stereo, not audio at all)
+    is refused here, before it reaches the VAD, which would raise on it.
+    """
+    if isinstance(frame, np.ndarray):
+        if frame.dtype != np.int16:
+            raise BadFrame(f"{frame.dtype} samples, expected int16")
+        if frame.ndim > 1 and frame.shape[-1] != 1:
+            raise BadFrame(f"{frame.shape[-1]} channels, expected 1")
+        data = frame.tobytes()
+    elif isinstance(frame, (bytes, bytearray, memoryview)):
+        data = bytes(frame)
+    else:
+        raise BadFrame(f"a {type(frame).__name__}, expected bytes")
+    if len(data) != FRAME_BYTES:
+        raise BadFrame(f"{len(data)} bytes, expected {FRAME_BYTES}")
+    return data
+
+
 def resample(samples: np.ndarray, rate: int) -> np.ndarray:
     """Mono float/int samples at ``rate`` to 16 kHz int16."""
     data = samples.astype(np.float32)
@@ -181,11 +208,23 @@ class MicrophoneSource:
         self._carry = b""
         self._closed = threading.Event()
         self.overflows = 0
+        self.bad_blocks = 0  # blocks the callback could not use (counted, never logged)
+        self._error: str | None = None
 
     def _callback(self, indata, frames, time_info, status) -> None:  # PortAudio thread
-        if status:
-            self.overflows += 1
-        data = bytes(indata)
+        # An exception escaping a sounddevice callback stops the stream for good, so
+        # nothing may: a block that cannot be used is counted and dropped.
+        try:
+            if status:
+                self.overflows += 1
+            self._take(bytes(indata))
+        except Exception as exc:
+            self.bad_blocks += 1
+            self._error = f"{type(exc).__name__}: {exc}"
+
+    def _take(self, data: bytes) -> None:
+        if len(data) % 2:
+            raise BadFrame(f"{len(data)} bytes is not whole int16 samples")
         if self._resampler is not None:  # device cannot do 16 kHz: convert in memory
             samples = np.frombuffer(data, dtype=np.int16).astype(np.float32)
             data = np.clip(self._resampler.resample_chunk(samples), -32768, 32767) \
@@ -232,11 +271,16 @@ class MicrophoneSource:
                 try:
                     frame = self._queue.get(timeout=0.2)
                 except queue.Empty:
+                    stream = self._stream
+                    if stream is not None and not stream.active and not self._closed.is_set():
+                        # PortAudio stopped it (device unplugged, driver error): say so,
+                        # and let the reader reopen a new stream.
+                        why = f" ({self._error})" if self._error else ""
+                        raise AudioSourceError(f"microphone stream stopped{why}") from None
                     continue
                 if frame is None:
                     break
-                if len(frame) == FRAME_BYTES:
-                    yield frame
+                yield frame  # the size is checked by the reader (voice_input)
         finally:
             self._stop_stream()
 
@@ -272,6 +316,15 @@ class PushSource:
         self._noise = noise
         self.idle = threading.Event()  # set while nothing pushed is left to play
         self.idle.set()
+        self.live: queue.Queue[bytes] | None = None  # frames played between pushes
+
+    def clear(self) -> None:
+        """Forget audio pushed but not played yet."""
+        while True:
+            try:
+                self._pending.get_nowait()
+            except queue.Empty:
+                break
 
     def push(self, frames) -> None:
         self.idle.clear()
@@ -294,11 +347,21 @@ class PushStream:
     def __iter__(self) -> Iterator[bytes]:
         owner = self._owner
         while not self._closed.is_set():
+            live = owner.live  # a live feed (the simulator's real microphone) between pushes
             try:
-                frames = owner._pending.get(timeout=FRAME_MS / 1000)
+                if live is None:
+                    frames = owner._pending.get(timeout=FRAME_MS / 1000)
+                else:
+                    frames = owner._pending.get_nowait()
             except queue.Empty:
                 owner.idle.set()
-                yield self._quiet()
+                frame = None
+                if live is not None:
+                    try:
+                        frame = live.get(timeout=FRAME_MS / 1000)
+                    except queue.Empty:
+                        pass
+                yield frame if frame is not None else self._quiet()
                 continue
             for frame in frames:
                 if self._closed.is_set():

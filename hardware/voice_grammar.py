@@ -6,7 +6,8 @@ the UI stores its menu, so ``ui.menu`` only has to convert to it (see
 (:class:`Screen`: which commands, which items, whether a yes/no is expected) the builder
 makes a :class:`Grammar` per language, which
 
-- lists every phrase for Vosk's grammar list (:meth:`Grammar.phrases`),
+- lists every phrase (:meth:`Grammar.phrases`) and, for Vosk, whole sentences as the
+  text its grammar's bigram model is estimated from (:meth:`Grammar.sentences`),
 - writes a JSGF grammar for pocketsphinx (:meth:`Grammar.jsgf`),
 - and tells the understander what each spoken form means (commands, items, options,
   quantities), so recognizer output is mapped back to intents and slots.
@@ -39,8 +40,8 @@ COMMANDS: dict[str, dict[str, tuple[str, ...]]] = {
     "repeat": {"ko": ("다시",), "en": ("repeat", "again")},
     "bigger": {"ko": ("크게",), "en": ("bigger",)},
 }
-# Few, distinct words on purpose: Vosk's grammar is a word loop, so every extra short
-# word ("가", "해") is one more thing a mishearing can turn into.
+# Few, distinct words on purpose: Vosk's grammar backs off to any word in any order, so
+# every extra short word ("가", "해") is one more thing a mishearing can turn into.
 ANSWERS: dict[str, dict[str, tuple[str, ...]]] = {
     "yes": {"ko": ("네", "예"), "en": ("yes", "okay")},
     "no": {"ko": ("아니요",), "en": ("no",)},
@@ -75,7 +76,13 @@ _SYNONYM_KEYS = {
     "큰 사이즈": "large", "large": "large", "샷 추가": "extra", "add a shot": "extra",
     "바닐라 시럽": "vanilla", "vanilla syrup": "vanilla",
 }
+# Option forms said before the item ("아이스 아메리카노", "따뜻한 라테", "iced latte"); the
+# other forms of OPTION_SYNONYMS follow it ("아메리카노 큰 거", "라테 샷 추가"). A choice's own
+# name from the menu may be said on either side.
+OPTION_BEFORE = {"ko": {"아이스", "차가운", "따뜻한", "뜨거운", "큰 사이즈"},
+                 "en": {"iced", "cold", "hot", "warm", "large", "big"}}
 MAX_QUANTITY = 10
+VOICE_QUANTITY = 5  # counts up to this are spoken; more is rare and easily misheard
 
 
 def spoken_choice(choice: Choice, lang: str) -> str:
@@ -178,7 +185,7 @@ class Grammar:
     def order_phrases(self) -> list[str]:
         """One phrase per item/quantity/option pattern, without listing every combination.
 
-        Recognizers join phrases freely (Vosk's list is a word loop), so "아이스" +
+        Recognizers join phrases freely (Vosk backs off to any word order), so "아이스" +
         "아메리카노 두 잔" + "주세요" is covered without its product being listed.
         """
         out: list[str] = []
@@ -204,7 +211,7 @@ class Grammar:
                 and int(q.value) <= 5]  # type: ignore[arg-type]
 
     def phrases(self) -> list[str]:
-        """Every phrase, for Vosk's grammar list (deduplicated, in a stable order)."""
+        """Every phrase (deduplicated, in a stable order)."""
         out = [f.text for f in self.commands] + [f.text for f in self.answers]
         if self.ordering:
             out += self.order_phrases()
@@ -212,9 +219,10 @@ class Grammar:
         return list(dict.fromkeys(p for p in out if p))
 
     def phrase_groups(self) -> list[list[str]]:
-        """:meth:`phrases` grouped by meaning: spoken forms of one command share a group."""
+        """:meth:`phrases` grouped by meaning: spoken forms of one command, or of one option
+        choice, share a group."""
         groups: dict[object, list[str]] = {}
-        for f in [*self.commands, *self.answers]:
+        for f in [*self.commands, *self.answers, *self.options]:
             groups.setdefault((f.kind, f.value), []).append(f.text)
         said = {t for g in groups.values() for t in g}
         for p in self.phrases():
@@ -222,26 +230,82 @@ class Grammar:
                 groups.setdefault(("phrase", p), []).append(p)
         return [list(dict.fromkeys(g)) for g in groups.values()]
 
+    def sentences(self, keep=None) -> list[str]:
+        """Whole utterances as customers say them, as training text for a statistical
+        recognizer grammar (Vosk).
+
+        Vosk (0.3.45) does not loop over the listed phrases: it estimates a bigram language
+        model from them (Kaldi's LanguageModelEstimator, discount 0.5). So the list is a
+        corpus: word order and how often each word pair occurs decide what is heard. A
+        list of fragments ("아메리카노 두 잔", "따뜻한", "큰 거") never shows "따뜻한" before an
+        item or "큰 거" after one, and its counters, listed once per item, outweigh every
+        option ("따뜻한" came back as "두 잔"). Here every order form is a sentence:
+        [before-option] item [quantity counter] [after-option...] [주세요], each word pair
+        listed about as often as the others. (Repeating commands to make them likelier
+        was measured and did not change accuracy, so each is listed once.)
+
+        ``keep``: the option/command forms a recognizer can say (a form it cannot is left
+        out here, see VoskRecognizer.vosk_phrases); ``None`` keeps all.
+        """
+        def ok(text: str) -> bool:
+            return keep is None or text in keep
+        out: list[str] = []
+        order: list[str] = []
+        if self.ordering:
+            carrier = CARRIERS[self.lang][0]
+            spoken_q: dict[int, list[str]] = {}
+            for q in self.quantities:
+                if int(q.value) <= VOICE_QUANTITY:  # type: ignore[arg-type]
+                    spoken_q.setdefault(int(q.value), []).append(q.text)  # type: ignore[arg-type]
+            before_set = OPTION_BEFORE[self.lang]
+            synonyms = {t for forms in OPTION_SYNONYMS.values() for t in forms[self.lang]}
+            for f in self.items:
+                item_id = str(f.value)
+                groups = self.item_options.get(item_id, ())
+                opts = [o for o in self.options if o.value[0] in groups and ok(o.text)]  # type: ignore[index]
+                before = [o.text for o in opts if o.text in before_set or o.text not in synonyms]
+                after = [o.text for o in opts if o.text not in before_set]
+                if self.lang == "ko":
+                    counter = self.menu.item(item_id).counter_ko if self.menu else "잔"
+                    qty = [q for n in sorted(spoken_q) for q in spoken_q[n] if q.endswith(counter)]
+                    x = f.text
+                    order += [x, f"{x} {carrier}"]
+                    order += [s for q in qty for s in (f"{x} {q}", f"{x} {q} {carrier}")]
+                    order += [f"{b} {x}" for b in before]
+                    order += [s for a in after for s in (f"{x} {a}", f"{x} {qty[0]} {a} {carrier}")]
+                else:
+                    qty = [spoken_q[n][0] for n in sorted(spoken_q)]
+                    x = f.text
+                    order += [x, f"{x} {carrier}"] + [f"{q} {x}" for q in qty]
+                    order += [f"{qty[0]} {b} {x}" for b in before]
+                    order += [f"{x} with {a}" for a in after]
+        for f in [*self.commands, *self.answers]:
+            if ok(f.text):
+                out.append(f.text)
+        out += [p for p in self.extra_phrases if ok(p)]
+        return out + order
+
     def words(self) -> list[str]:
         return sorted({w for p in self.phrases() for w in p.split()})
 
     def jsgf(self, name: str = "untact") -> str:
-        """A JSGF grammar for pocketsphinx: commands | answers | orders, with structure."""
+        """A JSGF grammar for pocketsphinx: commands | answers | orders, with structure.
+
+        Commands, answers and phrases are alternatives of the top rule itself, not rules
+        of their own: pocketsphinx joins rules with null transitions, and a one-syllable
+        command reached through them was lost ("pay" came back empty in 2 of 5 voices;
+        listed at the top, 5 of 5).
+        """
         def alt(forms: Iterable[str]) -> str:
             forms = list(dict.fromkeys(forms))
             return " | ".join(forms) if forms else "<VOID>"
 
         rules = []
         top = []
-        if self.commands:
-            rules.append(f"<command> = {alt(f.text for f in self.commands)};")
-            top.append("<command>")
-        if self.answers:
-            rules.append(f"<answer> = {alt(f.text for f in self.answers)};")
-            top.append("<answer>")
-        if self.extra_phrases:
-            rules.append(f"<phrase> = {alt(self.extra_phrases)};")
-            top.append("<phrase>")
+        for forms in ([f.text for f in self.commands], [f.text for f in self.answers],
+                      list(self.extra_phrases)):
+            if forms:
+                top.append(alt(forms))
         if self.ordering:
             rules.append(f"<item> = {alt(f.text for f in self.items)};")
             # Up to five by voice: "eight" is too easily heard for "a" (more: buttons).

@@ -43,7 +43,7 @@ from typing import Protocol
 from untact.accessibility.bus import InputBus
 from untact.accessibility.intents import Intent, Kind, simple, voice
 
-from .voice_audio import AudioSourceError, MicrophoneSource
+from .voice_audio import AudioSourceError, BadFrame, MicrophoneSource, check_frame
 from .voice_config import VoiceConfig
 from .voice_grammar import Grammar, Screen, VoiceMenu, build_grammar
 from .voice_recognizers import RecognizerUnavailable, load_recognizer
@@ -238,7 +238,17 @@ class VoiceInput:
     ``source_factory`` makes the audio source when listening starts (default: the
     configured microphone); ``recognizers`` may be given (tests, or to share loaded
     models), otherwise they are loaded in :meth:`start`.
+
+    Voice input survives its microphone: a malformed frame (wrong size or sample type,
+    not audio) is dropped and counted (:attr:`dropped_frames`, a one-line log naming
+    only what was wrong); a stream that fails (a PortAudio error, an unplugged device)
+    is reopened with a growing pause (:attr:`REOPEN_FIRST_S` doubling up to
+    :attr:`REOPEN_MAX_S`), and meanwhile the status is "off" with the reason, then
+    "listening" again. Listeners given to :meth:`on_status` hear every change.
     """
+
+    REOPEN_FIRST_S = 0.5
+    REOPEN_MAX_S = 10.0
 
     def __init__(self, bus: InputBus, config: VoiceConfig | None = None,
                  menu: VoiceMenu | None = None,
@@ -256,10 +266,32 @@ class VoiceInput:
         self._source = None
         self._stop = threading.Event()
         self._screen: tuple[Screen, str | None] | None = None
+        self._listeners: list[Callable[[VoiceStatus], None]] = []
+        self.dropped_frames = 0
+        self.reopened = 0
 
     @property
     def status(self) -> VoiceStatus:
         return self._status
+
+    @property
+    def _status(self) -> VoiceStatus:
+        return self.__status
+
+    @_status.setter
+    def _status(self, status: VoiceStatus) -> None:
+        changed = status != getattr(self, "_VoiceInput__status", None)
+        self.__status = status
+        if changed:
+            for listener in list(getattr(self, "_listeners", ())):
+                try:
+                    listener(status)
+                except Exception:  # a listener's bug must not stop voice input
+                    log.exception("voice status listener failed")
+
+    def on_status(self, listener: Callable[[VoiceStatus], None]) -> None:
+        """Call ``listener(status)`` on every status change (from any thread)."""
+        self._listeners.append(listener)
 
     def start(self) -> VoiceStatus:
         """Load models and check the microphone; never raises: the status says what failed."""
@@ -339,30 +371,84 @@ class VoiceInput:
 
     def _run(self) -> None:
         assert self.pipeline is not None
-        try:
-            source = self._source if self._source is not None else self._source_factory()
-            self._source = source
-            with self._lock:
-                self.pipeline.reset()
-            for frame in source:
+        pause = self.REOPEN_FIRST_S
+        source = self._source
+        while not self._stop.is_set():
+            try:
+                if source is None:
+                    source = self._source_factory()
+                self._source = source
+                with self._lock:
+                    self.pipeline.reset()
+                if self._status.state != "listening":
+                    self._status = VoiceStatus("listening")
+                for frame in source:
+                    if self._stop.is_set():
+                        break
+                    if self._feed(frame):
+                        pause = self.REOPEN_FIRST_S  # good audio again: start over
+                else:
+                    if not self._stop.is_set():  # the source ended by itself (a file)
+                        with self._lock:
+                            for intent in self.pipeline.finish():
+                                self.bus.post(intent)
+                break
+            except Exception as exc:  # the stream failed: nothing here may stop the kiosk
+                reason = _one_line(exc)
+                self._close_source(source)
+                source = self._source = None
                 if self._stop.is_set():
                     break
-                with self._lock:
-                    intents = self.pipeline.feed(frame)
-                for intent in intents:
-                    self.bus.post(intent)
-            if not self._stop.is_set():
-                with self._lock:
-                    for intent in self.pipeline.finish():
-                        self.bus.post(intent)
-        except AudioSourceError as exc:
-            self._status = VoiceStatus("off", str(exc))
-            log.warning("voice input stopped: %s", exc)
-            return
-        except Exception as exc:  # nothing in voice input may take the kiosk down
-            self._status = VoiceStatus("off", f"voice input failed: {type(exc).__name__}: {exc}")
-            log.exception("voice input failed")
-            return
+                self._status = VoiceStatus("off", f"microphone failed: {reason}; "
+                                                  f"retrying in {pause:g} s")
+                log.warning("voice input: microphone failed (%s); reopening in %.1f s",
+                            reason, pause)
+                if self._stop.wait(pause):
+                    break
+                pause = min(self.REOPEN_MAX_S, pause * 2)
+                self.reopened += 1
         self._source = None
-        if self._status.state == "listening":
+        # Stopped while the microphone was failing: not listening, and the next
+        # start_listening() tries the microphone again.
+        if self._status.state == "listening" or self._status.reason.startswith("microphone failed"):
             self._status = VoiceStatus("ready")
+
+    def _feed(self, frame) -> bool:
+        """One frame from the source; False if it was dropped."""
+        try:
+            pcm = check_frame(frame)
+            with self._lock:
+                intents = self.pipeline.feed(pcm)  # type: ignore[union-attr]
+        except BadFrame as exc:
+            self._dropped(str(exc))
+            return False
+        except Exception as exc:  # the VAD or the recognizer refused it
+            self._dropped(_one_line(exc))
+            with self._lock:
+                self.pipeline.reset()  # type: ignore[union-attr]
+            return False
+        for intent in intents:
+            self.bus.post(intent)
+        return True
+
+    def _dropped(self, why: str) -> None:
+        self.dropped_frames += 1
+        n = self.dropped_frames
+        if n <= 3 or n % 100 == 0:  # one line each, then one per hundred
+            log.warning("voice input: dropped a malformed microphone frame (%s); %d so far",
+                        why, n)
+
+    @staticmethod
+    def _close_source(source) -> None:
+        if source is not None and hasattr(source, "close"):
+            try:
+                source.close()
+            except Exception:
+                pass
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, AudioSourceError):
+        return text[:200]
+    return f"{type(exc).__name__}: {text}"[:200]

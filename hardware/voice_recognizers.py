@@ -74,6 +74,10 @@ class VoskRecognizer:
         self._cache: dict[str, object] = {}
         self._grammar_json = ""
         self.dropped: list[str] = []
+        self._commands = None
+        self._audio: list[bytes] = []
+        self._items: list[str] = []
+        self._slot_words: set[str] = set()
 
     def knows(self, word: str) -> bool:
         return self._model.vosk_model_find_word(word) >= 0
@@ -104,51 +108,118 @@ class VoskRecognizer:
         return words
 
     def vosk_phrases(self, grammar: Grammar) -> list[str]:
-        """The grammar's phrases in words this model knows.
+        """The grammar's sentences (:meth:`Grammar.sentences`) in words this model knows.
 
-        Unknown words are split into known pieces. One-syllable pieces are avoided: in
-        Vosk's word loop a word like "도" or "와" is cheap to insert anywhere and turns
-        up inside other phrases ("두 잔" -> "도 와"). So a phrase that needs them is left
-        out when another phrase says the same thing ("도와 주세요" -> "도와줘"), and
-        kept, split finely, only when it is the only way to say it.
+        Unknown words are split into known pieces ("도와줘" stays, "따뜻하게" would be
+        "따뜻하 게"). One-syllable pieces are avoided: they are cheap for the decoder to
+        insert anywhere and turn up inside other phrases ("두 잔" -> "도 와"; "게" is read
+        as a counter). So a spoken form that needs them is left out when another form
+        says the same thing ("도와 주세요" -> "도와줘", "따뜻하게" -> "따뜻한"), and kept,
+        split finely, only when it is the only way to say it. What is left out is listed
+        in ``dropped``.
         """
-        phrases, self.dropped = [], []
+        keep, self.dropped = set(), []
         for group in grammar.phrase_groups():
             strict = [(p, self._known_words(p, 2)) for p in group]
-            kept = [" ".join(ws) for _, ws in strict if ws]
+            kept = [p for p, ws in strict if ws]
             if kept:
                 self.dropped += [p for p, ws in strict if not ws]
             else:
                 fine = [(p, self._known_words(p, 1)) for p in group]
-                kept = [" ".join(ws) for _, ws in fine if ws]
+                kept = [p for p, ws in fine if ws]
                 self.dropped += [p for p, ws in fine if not ws]
-            phrases += kept
-        return list(dict.fromkeys(phrases))
+            keep.update(kept)
+        out = []
+        for sentence in grammar.sentences(keep):
+            words = self._known_words(sentence, 2) or self._known_words(sentence, 1)
+            if words:
+                out.append(" ".join(words))
+        return out
 
-    # Vosk's grammar is a loop over the phrases' words, not their order: the word set is
-    # what matters (hence few, distinct words), and the understander sorts out order.
+    # Vosk estimates a bigram language model from the list (see Grammar.sentences), so
+    # the list is a corpus and repeats in it are counts, not duplicates to remove.
     # Recognizers for recently used grammars are kept: screens switch back and forth.
     def set_grammar(self, grammar: Grammar) -> None:
         phrases = self.vosk_phrases(grammar)
         if not phrases:
             raise ValueError("the grammar has no phrase this model can say")
         self._grammar_json = json.dumps(phrases, ensure_ascii=False)
-        rec = self._cache.pop(self._grammar_json, None)
+        self._rec = self._recognizer(self._grammar_json, self.max_alternatives)
+        self._commands = None
+        if grammar.ordering and (grammar.commands or grammar.answers):
+            self._commands = self._command_check(grammar)
+            split = lambda forms: [" ".join(self._known_words(f.text, 2)  # noqa: E731
+                                            or self._known_words(f.text, 1)) for f in forms]
+            self._items = [f for f in split(grammar.items) if f]
+            self._slot_words = {w for f in split([*grammar.quantities, *grammar.options])
+                                for w in f.split()}
+
+    def _recognizer(self, grammar_json: str, alternatives: int):
+        key = f"{alternatives}:{grammar_json}"
+        rec = self._cache.pop(key, None)
         if rec is None:
-            rec = self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE, self._grammar_json)
-            rec.SetMaxAlternatives(self.max_alternatives)
-        self._cache[self._grammar_json] = rec  # most recently used last
+            rec = self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE, grammar_json)
+            rec.SetMaxAlternatives(alternatives)
+        self._cache[key] = rec  # most recently used last
         while len(self._cache) > 16:
             self._cache.pop(next(iter(self._cache)))
-        self._rec = rec
+        return rec
+
+    def _command_check(self, grammar: Grammar):
+        """A commands-only recognizer for a menu screen, and what each of its words means.
+
+        On a menu screen the orders' many short words ("업", "거", "잔") outbid a
+        command: "결제" came back as "업", "다음" as "라떼". The utterance is decoded once
+        more with only the screen's commands and answers; when that decode is one
+        command (its words all of one meaning, "다음" or "도와줘 도와줘"), it is put first
+        in the n-best. An order decoded that way comes back as a string of different
+        commands ("이전 크게 다시 도와줘") and is left alone.
+        """
+        import copy
+        short = copy.copy(grammar)
+        short.items, short.options, short.quantities = [], [], []
+        meaning: dict[str, object] = {}
+        for f in [*grammar.commands, *grammar.answers]:
+            words = self._known_words(f.text, 2) or self._known_words(f.text, 1)
+            if words:
+                meaning[" ".join(words)] = (f.kind, f.value)
+        dropped = self.dropped
+        phrases = self.vosk_phrases(short)
+        self.dropped = dropped  # what the screen's grammar left out, not this one's
+        return json.dumps(phrases, ensure_ascii=False), meaning
+
+    def _is_order(self, text: str) -> bool:
+        """An item and a count or option in ``text``: an order, not a misheard command
+        (a lone item, "라떼", is what "다음" often becomes)."""
+        padded = f" {text} "
+        return (any(f" {item} " in padded for item in self._items)
+                and any(w in self._slot_words for w in text.split()))
+
+    def _one_command(self, pcm: bytes) -> str:
+        grammar_json, meaning = self._commands
+        rec = self._recognizer(grammar_json, 1)
+        rec.Reset()
+        rec.AcceptWaveform(pcm)
+        texts = self._texts(json.loads(rec.FinalResult()))
+        text = " ".join(texts[0].split()) if texts else ""
+        rec.Reset()
+        words, found = text.split(), set()
+        i = 0
+        while i < len(words):  # the words as a sequence of whole command phrases
+            for j in range(len(words), i, -1):
+                if " ".join(words[i:j]) in meaning:
+                    found.add(meaning[" ".join(words[i:j])])
+                    i = j
+                    break
+            else:
+                return ""
+        return text if len(found) == 1 else ""
 
     def new_speaker(self) -> None:
         """Forget what was adapted to the last customer (Vosk adapts across utterances)."""
         self._cache.clear()
         if self._grammar_json:
-            rec = self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE, self._grammar_json)
-            rec.SetMaxAlternatives(self.max_alternatives)
-            self._cache[self._grammar_json] = self._rec = rec
+            self._rec = self._recognizer(self._grammar_json, self.max_alternatives)
 
     # Streaming: begin() when speech starts, accept() each frame as it comes, finish() at
     # the end, so only the last frames are left to decode when the customer stops.
@@ -157,8 +228,11 @@ class VoskRecognizer:
             raise RuntimeError("set_grammar() first")
         self._rec.Reset()
         self._done: list[str] = []
+        self._audio: list[bytes] = []  # this utterance, in memory, for the command check
 
     def accept(self, pcm: bytes) -> None:
+        if self._commands is not None:
+            self._audio.append(pcm)
         if self._rec.AcceptWaveform(pcm):  # Vosk's own endpoint inside the utterance
             top = self._texts(json.loads(self._rec.Result()))
             if top:
@@ -171,6 +245,11 @@ class VoskRecognizer:
         self._done = []
         if head:
             texts = [f"{head} {t}".strip() for t in texts] or [head]
+        audio, self._audio = b"".join(getattr(self, "_audio", ())), []
+        if self._commands is not None and audio and not (texts and self._is_order(texts[0])):
+            command = self._one_command(audio)
+            if command:
+                texts = [command] + [t for t in texts if t != command]
         return [(t, 1.0) for t in texts if t.strip()]
 
     @staticmethod
@@ -189,7 +268,14 @@ class VoskRecognizer:
 class SphinxRecognizer:
     """English with pocketsphinx and a JSGF grammar."""
 
-    def __init__(self, model_dir: str | Path | None = None, lang: str = "en") -> None:
+    # pocketsphinx's default language weight (6.5) is tuned for n-gram models; with a
+    # grammar whose alternatives are equally likely it makes each word's share of the
+    # grammar cost more than the acoustics of a short word ("pay" came back empty or as
+    # "bigger" in 2 of 5 voices; at 1.0, 5 of 5). Measured on the generated command set.
+    LANGUAGE_WEIGHT = 1.0
+
+    def __init__(self, model_dir: str | Path | None = None, lang: str = "en",
+                 language_weight: float | None = None) -> None:
         try:
             import pocketsphinx
         except ImportError:
@@ -202,8 +288,9 @@ class SphinxRecognizer:
         if not hmm.is_dir() or not dic.exists():
             raise RecognizerUnavailable(f"no pocketsphinx model in {base}")
         try:
+            lw = self.LANGUAGE_WEIGHT if language_weight is None else language_weight
             self._decoder = pocketsphinx.Decoder(hmm=str(hmm), dict=str(dic), lm=None,
-                                                 loglevel="FATAL")
+                                                 lw=lw, loglevel="FATAL")
         except Exception as exc:
             raise RecognizerUnavailable(
                 f"pocketsphinx model in {base} failed to load: {exc}") from None
@@ -264,21 +351,79 @@ class SphinxRecognizer:
         self._count += 1
         name = f"screen{self._count}"
         self._decoder.add_jsgf_string(name, text)
+        self._search = name
+        self._complete = _sentence_pattern(text)
+        self._fallback = None
+        if grammar.ordering and (grammar.commands or grammar.answers):
+            import copy
+            short = copy.copy(grammar)
+            short.items, short.options, short.quantities = [], [], []
+            self._decoder.add_jsgf_string(f"{name}short", self.jsgf(short))
+            self._fallback = f"{name}short"
         self._decoder.activate_search(name)
 
     # No streaming here on purpose: decoding the whole utterance at once normalises it as
     # a whole (batch CMN), which is more accurate and independent of earlier customers,
     # and a grammar-restricted decode of a short utterance takes tens of milliseconds.
-    def recognize(self, pcm: bytes) -> list[tuple[str, float]]:
-        """One whole utterance at once."""
+    def _decode(self, pcm: bytes, search: str) -> str:
         d = self._decoder
+        if d.current_search() != search:
+            d.activate_search(search)
         d.start_utt()
         d.process_raw(pcm, full_utt=True)
         d.end_utt()
         hyp = d.hyp()
-        if hyp is None or not hyp.hypstr.strip():
-            return []
-        return [(hyp.hypstr, 1.0)]
+        return hyp.hypstr.strip() if hyp is not None else ""
+
+    def recognize(self, pcm: bytes) -> list[tuple[str, float]]:
+        """One whole utterance at once.
+
+        When no path of the grammar survives to its end, pocketsphinx's FSG search
+        returns the best *unfinished* path instead ("two cold" for "checkout", "" for
+        "pay": the command's short path was outscored by the first words of an order).
+        So a hypothesis that is not a whole sentence of the grammar is decoded again
+        with the screen's commands and answers only, and both readings are returned:
+        the unfinished one first (an order cut short, "two iced americano with", is
+        still that order), the command second, which the understander takes when the
+        unfinished reading means nothing ("two cold" for "checkout").
+        """
+        text = self._decode(pcm, self._search)
+        if self._fallback is None or self._complete(text):
+            return [(text, 1.0)] if text else []
+        again = self._decode(pcm, self._fallback)
+        self._decoder.activate_search(self._search)
+        return [(t, c) for t, c in ((text, 1.0), (again, 0.9)) if t]
+
+
+def _sentence_pattern(jsgf: str):
+    """A full-match test for sentences of the small JSGF grammars made here (rules of
+    alternatives, [optional] parts and rule references; no recursion)."""
+    import re
+    rules = {}
+    for line in jsgf.splitlines():
+        m = re.match(r"(?:public )?<(\w+)> = (.*);$", line)
+        if m:
+            rules[m.group(1)] = m.group(2)
+
+    def expand(body: str, depth: int = 0) -> str:
+        if depth > 10:
+            return "(?!)"
+        body = re.sub(r"<(\w+)>", lambda m: "(?:" + (
+            "(?!)" if m.group(1) == "VOID" else expand(rules.get(m.group(1), "<VOID>"),
+                                                       depth + 1)) + ")", body)
+        body = body.replace("[", "(?:").replace("]", ")?")
+        return body
+
+    top = rules.get("utterance")
+    if top is None:
+        return lambda text: True
+    words = re.sub(r"\s+", " ", expand(top))
+    # spaces between words: one space in the text, optional around optional parts
+    pattern = re.compile(words.replace(" ", r"\s*"))
+
+    def complete(text: str) -> bool:
+        return bool(text) and pattern.fullmatch(text.replace(" ", "")) is not None
+    return complete
 
 
 def load_recognizer(lang: str, model_path: str | Path | None = None):

@@ -40,6 +40,11 @@ class VoiceSession:
     def status(self) -> VoiceStatus:
         return self.input.status
 
+    def on_status(self, listener: Callable[[VoiceStatus], None]) -> None:
+        """``listener(status)`` on every change: off (and why) while the microphone is
+        being reopened, on again after."""
+        self.input.on_status(listener)
+
     def start(self) -> VoiceStatus:
         """Load the models (seconds on a Pi: call from a thread); never raises."""
         try:

@@ -75,34 +75,99 @@ class ControlPanel(BoxLayout):
         self._scroll.scroll_y = 0
 
 
-def voice_section(panel: ControlPanel, microphone) -> None:
-    """Typed text, spoken by espeak-ng into the simulated microphone, or a WAV file."""
-    from kivy.uix.textinput import TextInput
+# --- microphone (voice input) ------------------------------------------------------------
+MIC_CHOICES = (("none", "none"), ("microphone", "real mic"), ("wav", "WAV file"),
+               ("text", "typed text"))
+MIC_HINTS = {
+    "none": "no microphone: voice input hears quiet room noise",
+    "microphone": "",
+    "wav": "path of a .wav file (any rate, mono or stereo)",
+    "text": "아이스 아메리카노 두 잔 / two lemonades",
+}
 
-    box = BoxLayout(orientation="vertical", size_hint_y=None, height=96, spacing=4)
-    text = TextInput(hint_text="아이스 아메리카노 두 잔 / two lemonades, or a .wav path",
-                     multiline=False, font_size=13, size_hint_y=None, height=30)
-    row = BoxLayout(size_hint_y=None, height=30, spacing=4)
+
+def voice_section(panel: ControlPanel, microphone) -> None:
+    """What the kiosk's microphone hears, switched at run time: nothing, the computer's
+    real microphone, a WAV file, or typed text spoken by espeak-ng. Every choice goes
+    through the real VAD and recognizers (simulator/voice_sim.py); errors (no microphone,
+    a bad WAV) are one line in the panel, never a crash."""
+    from types import SimpleNamespace
+
+    from kivy.uix.textinput import TextInput
+    from kivy.uix.togglebutton import ToggleButton
+    from untact.hardware.voice_audio import AudioSourceError
+
+    box = BoxLayout(orientation="vertical", size_hint_y=None, height=134, spacing=4)
+    modes = BoxLayout(size_hint_y=None, height=30, spacing=4)
+    text = TextInput(multiline=False, font_size=13, size_hint_y=None, height=30)
+    actions = BoxLayout(size_hint_y=None, height=30, spacing=4)
+    status = small_label("")
+    toggles: dict[str, ToggleButton] = {}
+
+    def show(mode: str) -> None:
+        for name, button in toggles.items():
+            button.state = "down" if name == mode else "normal"
+        text.hint_text = MIC_HINTS[mode]
+        text.disabled = mode in ("none", "microphone")
+        for button in actions.children:
+            button.disabled = button.mode != mode
+
+    def switch(mode: str) -> bool:
+        try:
+            microphone.use(mode)
+        except AudioSourceError as exc:  # no microphone here: say so, keep the old choice
+            status.text = f"real microphone: {exc}"
+            show(microphone.mode)
+            return False
+        status.text = {"none": "microphone off",
+                       "microphone": f"listening to {microphone.real_name or 'the microphone'}",
+                       }.get(mode, "")
+        show(mode)
+        return True
 
     def say(lang: str) -> None:
         value = text.text.strip()
+        if value:
+            try:
+                microphone.say(value, lang)
+                status.text = f"said ({lang}): {value}"
+            except AudioSourceError as exc:  # espeak-ng missing
+                status.text = str(exc)
+
+    def play() -> None:
+        value = text.text.strip()
         if not value:
+            status.text = "type the path of a .wav file"
             return
         try:
-            if value.lower().endswith(".wav"):
-                microphone.play(value)
-            else:
-                microphone.say(value, lang)
-        except Exception as exc:  # a bad WAV: say so in the panel, never crash the kiosk
-            status.text = f"cannot play: {exc}"
+            microphone.play(value)
+            status.text = f"playing {value}"
+        except AudioSourceError as exc:  # one line, naming the file
+            status.text = str(exc)
 
-    row.add_widget(panel_button("say (ko)", lambda: say("ko")))
-    row.add_widget(panel_button("say (en)", lambda: say("en")))
-    status = small_label("")
-    box.add_widget(text)
-    box.add_widget(row)
-    box.add_widget(status)
+    for mode, label in MIC_CHOICES:
+        toggle = ToggleButton(text=label, group="untact-microphone", allow_no_selection=False,
+                              font_size=13, size_hint_y=None, height=30)
+        toggle.bind(on_press=lambda _b, m=mode: switch(m))
+        toggles[mode] = toggle
+        modes.add_widget(toggle)
+    for label, fn, mode in (("say (ko)", lambda: say("ko"), "text"),
+                            ("say (en)", lambda: say("en"), "text"), ("play", play, "wav")):
+        button = panel_button(label, fn)
+        button.mode = mode
+        actions.add_widget(button)
+
+    def refresh(_dt) -> None:  # a real microphone that failed says so
+        if microphone.mode == "microphone" and microphone.error:
+            status.text = f"real microphone stopped: {microphone.error}"
+
+    panel._mic_event = Clock.schedule_interval(refresh, 0.5)
+    for w in (modes, text, actions, status):
+        box.add_widget(w)
+    show(microphone.mode)
     panel.voice_text = text
+    panel.voice = SimpleNamespace(switch=switch, toggles=toggles, text=text, status=status,
+                                  actions=actions, say=say, play=play)
     panel.add_section("Microphone", box)
 
 
@@ -150,6 +215,11 @@ class SimulatorApp(KioskApp):
             return False  # typing a phrase for the microphone, not pressing the keypad
         return super()._on_key_down(window, key, scancode, codepoint, modifiers)
 
+
+    def on_stop(self) -> None:
+        if self.microphone is not None and hasattr(self.microphone, "close"):
+            self.microphone.close()  # a real microphone's stream and thread
+        super().on_stop()
 
     def build(self):
         area = super().build()

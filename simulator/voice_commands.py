@@ -53,6 +53,16 @@ def navigation_cases(lang: str) -> list[Case]:
     return out
 
 
+def menu_command_cases(menu_data: Mapping, lang: str) -> list[Case]:
+    """Every command said on a menu screen, where the grammar also holds every order of
+    its items: a large grammar, where short commands ("pay") are easily lost."""
+    table = KO_COMMANDS if lang == "ko" else EN_COMMANDS
+    categories = [c["id"] for c in menu_data.get("categories", [])]
+    screen = _category_screen(menu_data, categories[0]) if categories else Screen()
+    return [Case(lang, text, screen, name.rstrip("2"), {}, f"menu-command:{name.rstrip('2')}")
+            for name, text in table.items()]
+
+
 def _category_screen(menu_data: Mapping, category: str) -> Screen:
     ids = tuple(it["id"] for it in menu_data.get("items", []) if it.get("category") == category)
     return Screen(commands=NAVIGATION, items=ids)
@@ -111,7 +121,8 @@ def order_cases(menu: VoiceMenu, menu_data: Mapping, lang: str) -> list[Case]:
 
 
 def command_set(menu: VoiceMenu, menu_data: Mapping, lang: str) -> list[Case]:
-    return navigation_cases(lang) + order_cases(menu, menu_data, lang)
+    return (navigation_cases(lang) + menu_command_cases(menu_data, lang)
+            + order_cases(menu, menu_data, lang))
 
 
 def variants(count: int | None = None) -> Iterator[tuple[str, int, int]]:

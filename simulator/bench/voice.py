@@ -12,6 +12,18 @@ Metrics:
   intent (target < 300 ms); the VAD's own end-silence wait is printed beside it, since a
   customer waits for both.
 - voice_rss_mb: resident memory with both models loaded; reference: before loading.
+
+Why Korean stays far below target on this set (measured, not guessed): espeak-ng's Korean
+voice is not speech vosk-model-small-ko can hear. Decoded without a grammar it is
+nonsense ("안녕하세요" -> "아이 영파 하세요", "다음" -> "류"); espeak-ng also misreads
+some words (``espeak-ng -v ko -x 따뜻한`` gives t-'at-u-s-,an, "따뜨산", not [따뜨탄]),
+but a correct respelling fares no better. With a grammar of the one sentence said,
+"따뜻한 카페모카 한 잔" is recognized in 5 of 5 voices; add the single word "다음" to the
+grammar and it becomes "다음 카페모카 다음 잔" in all 5, even when the grammar's
+back-off is made some 15 nats dearer: the acoustic mismatch outweighs any grammar Vosk
+accepts (a JSON list, from which it estimates a bigram model). The same pipeline gets
+every real Korean recording right (``untact-bench-voice``); menu-screen commands and
+single commands are where the grammar work shows (see by_form).
 """
 
 from __future__ import annotations

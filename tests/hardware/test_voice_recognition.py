@@ -21,12 +21,13 @@ THREE = VARIANTS[:3]
 # espeak-ng's Korean voice is far from the speech vosk-model-small-ko was trained on
 # (real Korean recordings score 1.0 with the same pipeline: untact-bench-voice), and
 # Vosk keeps model-level state between decodes, so borderline Korean cases can flip
-# with what was decoded before. English "pay" is one short syllable, heard as "repeat".
+# with what was decoded before.
 KNOWN_MISSES = {
-    "pay": "English 'pay' from espeak-ng is heard as 'repeat' (bench command:pay ~0.7)",
     "아이스 아메리카노 두 잔 주세요": "Vosk on espeak-ng Korean: the count is often lost",
     "따뜻한 카페라테 세 잔": "espeak-ng's 따뜻한 ('ta-tu-san') is heard as '두' (order:hot 0)",
-    "카페모카 큰 거": "espeak-ng '큰 거' is heard as '개'/'업' (bench order:large ~0.15)",
+    "카페모카 큰 거": "espeak-ng '큰 거' is heard as '개'/'업' (bench order:large ~0.3)",
+    "아아 두 잔": "Vosk on espeak-ng: the item is lost ('한 잔') in 1-2 of 3 voices, and a short "
+                  "utterance without an item is then taken for a command (bench order:alias)",
 }
 
 
@@ -72,6 +73,22 @@ def test_korean_commands(espeak, pipelines, case):
 @pytest.mark.parametrize("case", known(navigation_cases("en")))
 def test_english_commands(espeak, pipelines, case):
     assert_mostly_understood(pipelines["en"], case)
+
+
+@pytest.mark.parametrize("text", ["pay", "checkout", "next", "back", "home"])
+def test_english_commands_on_a_menu_screen(espeak, pipelines, cafe_data, text):
+    """A large grammar (every order of the coffee menu) must not swallow short commands:
+    pocketsphinx returned unfinished order paths ("two cold") or nothing for them."""
+    name = {"checkout": "pay", "back": "previous"}.get(text, text)
+    assert_mostly_understood(pipelines["en"], Case("en", text, coffee_screen(cafe_data), name))
+
+
+@pytest.mark.parametrize("text, name", [("이전", "previous"), ("다시", "repeat"),
+                                        ("도와 주세요", "help")])
+def test_korean_commands_on_a_menu_screen(espeak, pipelines, cafe_data, text, name):
+    """On a menu screen Vosk's orders outbid a command ("결제" -> "업"): the commands-only
+    check must bring it back."""
+    assert_mostly_understood(pipelines["ko"], Case("ko", text, coffee_screen(cafe_data), name))
 
 
 KO_ORDERS = [
