@@ -65,13 +65,13 @@ class TrackingPipeline:
         self.config = config
         self.tracker = tracker or HandTracker(
             mirror=config.mirror, model_complexity=config.model_complexity,
-            max_hands=config.max_hands,
+            max_hands=config.max_hands, nearer_hand_check_s=config.nearer_hand_check_s,
             min_detection_confidence=config.min_detection_confidence,
             min_tracking_confidence=config.min_tracking_confidence)
         self.interactions = HandInteractions(config.thresholds)
 
     def step(self, frame: np.ndarray, t: float) -> StepResult:
-        hand = self.tracker.process(frame)
+        hand = self.tracker.process(frame, t)
         intents = self.interactions.feed(hand, t)
         return StepResult(intents, self.interactions.cursor, hand)
 
