@@ -27,3 +27,19 @@ def on_ui_thread(fn):
         Clock.schedule_once(lambda _dt: fn(*args, **kwargs), 0)
 
     return call
+
+
+def after_first_frame(fn) -> None:
+    """Run ``fn`` on Kivy's thread once the window has shown a frame.
+
+    Start-up work that is not needed to draw (the speech worker, the devices) must not
+    compete for the GIL and the cores with the first frame: customers see the attract
+    screen first, and keyboard and touch work meanwhile.
+    """
+    from kivy.core.window import Window
+
+    def flipped(*_args):
+        Window.unbind(on_flip=flipped)
+        fn()
+
+    Window.bind(on_flip=flipped)

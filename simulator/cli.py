@@ -50,7 +50,7 @@ def run_by_hand(argv: list[str]) -> int:
     args = p.parse_args(argv)
     if not 0.1 <= args.scale <= 2:
         p.error("--scale must be between 0.1 and 2")
-    from untact.ui.cli import run_kiosk
+    from untact.ui.cli import exit_after_attract, run_kiosk
     from untact.ui.menu import load_kiosk
 
     try:
@@ -61,7 +61,7 @@ def run_by_hand(argv: list[str]) -> int:
 
     def configure(app) -> None:
         if args.exit_after_first_frame:
-            _exit_after_attract(app)
+            exit_after_attract(app)
         if args.record:
             from .recorder import Recorder
 
@@ -152,20 +152,6 @@ def run_scenarios(argv: list[str]) -> int:
         print(f"ok   {sc.path} ({result.steps_run} steps, {result.simulated_s:.0f} s simulated "
               f"in {time.monotonic() - t0:.1f} s, {len(result.orders)} orders{memory})", flush=True)
     return 0
-
-
-def _exit_after_attract(app) -> None:
-    """Print when the first frame with the attract screen has been drawn, then quit."""
-    from kivy.clock import Clock
-
-    def check(_dt):
-        if getattr(app, "sm", None) is not None and app.sm.current == "attract":
-            # This callback runs after the frame that drew the attract screen was flipped.
-            print(f"first-frame {time.time():.6f}", flush=True)
-            os._exit(0)
-        Clock.schedule_once(check, 0)
-
-    Clock.schedule_once(check, 0)
 
 
 if __name__ == "__main__":

@@ -121,7 +121,8 @@ class KioskDriver:
                                       timeout=10):
                 raise RuntimeError("the virtual boards did not connect to the link")
         self.app._run_prepare()
-        self.pump(3)
+        self.pump(1, draw=True)  # a real first frame: start-up work waits for it
+        self.pump(2)
         self.wait_until(lambda: self.app.sm.current == "attract", what="the attract screen")
         return self
 

@@ -26,7 +26,7 @@ from untact.accessibility.focus import FocusModel
 from untact.accessibility.frame import AccessibilityFrame
 from untact.accessibility.hover import HoverGuard
 from untact.accessibility.intents import Intent, Kind
-from untact.accessibility.kivy_adapter import attach_bus_to_kivy, on_ui_thread
+from untact.accessibility.kivy_adapter import after_first_frame, attach_bus_to_kivy, on_ui_thread
 from untact.accessibility.phrases import WidgetDescription
 from untact.accessibility.profiles import PROFILES, Style
 from untact.accessibility.speech import SpeechEngine
@@ -168,7 +168,7 @@ class KioskApp(App):
         # The synthesis worker takes a few hundred ms to start: not on the first frame's path.
         self._engine_starter = threading.Thread(target=self._start_engine, name="speech-start",
                                                 daemon=True)
-        self._engine_starter.start()
+        after_first_frame(self._engine_starter.start)
 
     def _start_engine(self) -> None:
         try:
@@ -614,7 +614,7 @@ class KioskApp(App):
         Window.unbind(on_key_down=self._on_key_down)
         self.frame.close()
         starter = getattr(self, "_engine_starter", None)
-        if starter is not None:
+        if starter is not None and starter.ident is not None:  # started after the first frame
             starter.join(timeout=15)  # closing an engine that is still starting races it
         self.engine.close()
         if self.voice is not None:

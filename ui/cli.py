@@ -18,6 +18,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--check-config", metavar="FILE", help="only validate FILE and exit")
     p.add_argument("--data", metavar="DIR", help="orders folder (default: the file's data_folder)")
     p.add_argument("--window", action="store_true", help="run in a window instead of full screen")
+    p.add_argument("--exit-after-first-frame", action="store_true", help=argparse.SUPPRESS)  # bench
     return p
 
 
@@ -40,7 +41,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.check_config:
         print(f"{path}: ok ({len(kiosk.items)} items in {len(kiosk.categories)} categories)")
         return 0
-    return run_kiosk(kiosk, Path(args.data) if args.data else None, fullscreen=not args.window)
+    return run_kiosk(kiosk, Path(args.data) if args.data else None, fullscreen=not args.window,
+                     configure_app=exit_after_attract if args.exit_after_first_frame else None)
+
+
+def exit_after_attract(app) -> None:
+    """Print when the first frame with the attract screen has been drawn, then quit
+    (``make bench`` measures start-up with it)."""
+    import os
+    import time
+
+    from kivy.clock import Clock
+
+    def check(_dt):
+        if getattr(app, "sm", None) is not None and app.sm.current == "attract":
+            # This callback runs after the frame that drew the attract screen was flipped.
+            print(f"first-frame {time.time():.6f}", flush=True)
+            os._exit(0)
+        Clock.schedule_once(check, 0)
+
+    Clock.schedule_once(check, 0)
 
 
 def run_kiosk(kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0,
@@ -57,7 +77,7 @@ def run_kiosk(kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0
 
     app_class = app_class or KioskApp
     from untact.accessibility.bus import InputBus
-    from untact.hardware.devices import Devices, build_boards, build_camera, build_voice
+    from untact.hardware.devices import Devices
 
     bus = InputBus()
     section = kiosk.section("devices")
@@ -77,6 +97,8 @@ def run_kiosk(kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0
     def build_devices() -> None:
         """Off the first frame's path: the recognizers, OpenCV and pyserial take a while
         to import; the kiosk is usable by keyboard and touch meanwhile."""
+        from untact.hardware.devices import build_boards, build_camera, build_voice
+
         try:
             devices.voice = build_voice(section, kiosk.source.data, bus, kiosk.languages[0],
                                         source_factory=voice_source)
@@ -97,14 +119,17 @@ def run_kiosk(kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0
 
     import threading
 
+    from untact.accessibility.kivy_adapter import after_first_frame
+
     builder = threading.Thread(target=build_devices, name="devices", daemon=True)
-    builder.start()
+    after_first_frame(builder.start)
     if configure_app:
         configure_app(app)
     try:
         app.run()
     finally:
-        builder.join(timeout=30)
+        if builder.ident is not None:
+            builder.join(timeout=30)
         devices.close()
     return 0
 

@@ -32,13 +32,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import tomlkit
-from tomlkit.exceptions import TOMLKitError
 from untact.accessibility.config import ConfigError, locate
 
 from . import admin, payment
 from .menu import MAX_PRICE, Kiosk, load_kiosk
+
+if TYPE_CHECKING:  # tomlkit is imported on the first edit: it is not on the start-up path
+    import tomlkit
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +173,8 @@ class MenuService:
         """Store a hash made by :func:`admin.hash_pin` in ``[admin] pin_hash``."""
         def edit(doc: tomlkit.TOMLDocument) -> None:
             if "admin" not in doc:
+                import tomlkit
+
                 doc["admin"] = tomlkit.table()
             doc["admin"]["pin_hash"] = pin_hash
         return self.edit(edit, MenuChange("pin"))
@@ -178,6 +182,9 @@ class MenuService:
     def edit(self, mutate: Callable[[tomlkit.TOMLDocument], None],
              change: MenuChange = MenuChange("edit")) -> Kiosk:
         """Apply ``mutate`` to the file's tomlkit document, validate, save, swap, notify."""
+        import tomlkit
+        from tomlkit.exceptions import TOMLKitError
+
         with self._lock, self._file_lock():
             try:
                 doc = tomlkit.parse(self.path.read_text(encoding="utf-8"))
