@@ -6,6 +6,7 @@ Every field has a default, so an empty (or absent) table gives a kiosk without a
     [devices.camera]
     source = 0              # "none", a camera index (V4L2, also the Pi camera), or a video file
     mirror = true           # selfie view: the customer's right is the screen's right
+    nearer_hand_check_s = 0.5  # only the nearest hand counts: look for a nearer one this often
     dwell_start_s = 0.5     # rest this long before the progress ring starts
     dwell_complete_s = 0.6  # then this long until DWELL
 

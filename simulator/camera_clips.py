@@ -41,9 +41,11 @@ class HandClip:
                  size: tuple[int, int] = (640, 480), mirror: bool = True,
                  noise: float = 2.0, seed: int = 0, pace: bool = False,
                  loop: bool = False,
-                 more_hands: tuple[tuple[Path | str, list[Key]], ...] = ()) -> None:
+                 more_hands: tuple[tuple[Path | str, list[Key]], ...] = (),
+                 upside_down: bool = False) -> None:
         """``more_hands``: other hands in the scene, ``(photo, keys)`` each (drawn under the
-        main hand), e.g. a bystander's, or a customer stepping in front of one."""
+        main hand), e.g. a bystander's, or a customer stepping in front of one.
+        ``upside_down``: the main photo turned half a turn (a hand pointing down)."""
         if not keys or any(not k for _, k in more_hands):
             raise ValueError("a clip needs at least one key per hand")
         self.hand_photo = None if hand_photo is None else Path(hand_photo)
@@ -51,6 +53,7 @@ class HandClip:
         self.background = None if background is None else Path(background)
         self.fps, self.size, self.mirror = fps, size, mirror
         self.noise, self.seed, self.pace, self.loop = noise, seed, pace, loop
+        self.upside_down = upside_down
         self.more_hands = [(Path(p), sorted(k, key=lambda key: key.t)) for p, k in more_hands]
         self._hand: np.ndarray | None = None
         self._more: list[np.ndarray] = []
@@ -86,6 +89,8 @@ class HandClip:
             hand = cv2.imread(str(self.hand_photo))
             if hand is None:
                 raise SourceUnavailable(f"camera is off: cannot read {self.hand_photo}")
+            if self.upside_down:
+                hand = cv2.rotate(hand, cv2.ROTATE_180)
             self._hand = cv2.flip(hand, 1) if self.mirror else hand
         self._more = []
         for photo, _keys in self.more_hands:
