@@ -63,6 +63,20 @@ def _clip(hands: Path, seconds_scale: float = 1.0):
     return HandClip(photo, keys, background=hands / "neg_room_toys_0514.jpg")
 
 
+def _ui_clip(hands: Path):
+    """For the UI: the hand rests on the attract screen's start button (cafe.toml layout:
+    centre (0.5, 0.54); the photo's fingertip is 0.174 above its centre) for 0.7 s, so the
+    progress ring fills to half, without completing and leaving the screen; then moves off
+    it, rests, and comes back (3 s, looped)."""
+    from untact.simulator.camera_clips import HandClip, Key
+
+    on, off = (0.52, 0.71), (0.2, 0.4)
+    keys = [Key(0.0, visible=False), Key(0.3, *on), Key(1.0, *on), Key(1.3, *off),
+            Key(2.4, *off), Key(2.6, visible=False), Key(3.0, visible=False)]
+    return HandClip(hands / "pointing_index_hagrid.jpg", keys,
+                    background=hands / "neg_room_toys_0514.jpg")
+
+
 def _one_core() -> set[int] | None:
     if not hasattr(os, "sched_getaffinity"):
         return None
@@ -153,7 +167,7 @@ def _ui_fps_here(hands: Path, tracking: bool, seconds: float = UI_SECONDS) -> No
     from untact.ui.menu import load_kiosk
 
     kiosk = load_kiosk(REPO / "examples" / "cafe.toml")
-    camera = SimulatedCamera(_clip(hands)) if tracking else None
+    camera = SimulatedCamera(_ui_clip(hands)) if tracking else None
     result: dict = {}
 
     def configure(app) -> None:
