@@ -31,7 +31,7 @@ import numpy as np
 from untact.accessibility.bus import InputBus
 
 from .camera_config import CameraConfig
-from .camera_worker import intent_from_wire, run_worker
+from .camera_worker import WORKER_NICE, intent_from_wire, run_worker
 from .frame_sources import FrameSource, source_from_config
 from .hand_interactions import Cursor
 
@@ -130,7 +130,7 @@ class CameraInput:
         self._process = ctx.Process(
             target=run_worker, name="untact-camera", daemon=True,
             args=(source, self.config, events_send, commands_recv, self._preview_on,
-                  self._audit))
+                  self._audit, WORKER_NICE))
         try:
             self._process.start()
         except Exception as exc:  # e.g. out of memory: say so, keep the kiosk

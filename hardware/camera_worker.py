@@ -35,6 +35,7 @@ from .motion_swipes import MotionSwipes
 
 PREVIEW_SIZE = (320, 240)
 PREVIEW_INTERVAL_S = 0.1  # the set-up screen needs a glance, not 30 fps
+WORKER_NICE = 5  # see run_worker
 MAX_BAD_FRAMES = 30  # a second of frames that are not pictures: the source is broken
 
 _HAND_LINKS = [(0, 1), (1, 2), (2, 3), (3, 4), (0, 5), (5, 6), (6, 7), (7, 8), (5, 9), (9, 10),
@@ -65,13 +66,13 @@ class TrackingPipeline:
         self.config = config
         self.tracker = tracker or HandTracker(
             mirror=config.mirror, model_complexity=config.model_complexity,
-            max_hands=config.max_hands,
+            max_hands=config.max_hands, nearer_hand_check_s=config.nearer_hand_check_s,
             min_detection_confidence=config.min_detection_confidence,
             min_tracking_confidence=config.min_tracking_confidence)
         self.interactions = HandInteractions(config.thresholds)
 
     def step(self, frame: np.ndarray, t: float) -> StepResult:
-        hand = self.tracker.process(frame)
+        hand = self.tracker.process(frame, t)
         intents = self.interactions.feed(hand, t)
         return StepResult(intents, self.interactions.cursor, hand)
 
@@ -128,9 +129,18 @@ def _install_write_audit(written: list[str]) -> None:
 
 
 def run_worker(source: FrameSource, config: CameraConfig, events, commands,
-               preview: bool = False, audit_writes: bool = False) -> None:
-    """Process entry point: track until the source ends or ("stop",) arrives."""
+               preview: bool = False, audit_writes: bool = False, nice: int = 0) -> None:
+    """Process entry point: track until the source ends or ("stop",) arrives.
+
+    ``nice``: lower this process's priority by that much (the kiosk passes WORKER_NICE):
+    when the CPU is short, the screen the customer sees stays smooth and tracking gives
+    way a little, rather than the other way round."""
     written: list[str] = []
+    if nice:
+        try:
+            os.nice(nice)
+        except OSError:
+            pass  # not allowed here: track at normal priority
     if audit_writes:
         _install_write_audit(written)
     try:

@@ -48,10 +48,9 @@ class Devices:
             self.status["boards"] = "looking for boards"
             self.boards.start()
         if self.camera is not None:
-            self.camera.on_status(lambda st: self.status.__setitem__("camera", st.reason
-                                  if st.state not in ("tracking", "starting") else st.state))
+            self.camera.on_status(lambda st: self.status.__setitem__("camera", camera_status_text(st)))
             st = self.camera.start()  # spawns the tracking process; never raises
-            self.status["camera"] = st.state if st.state in ("tracking", "starting") else st.reason
+            self.status["camera"] = camera_status_text(st)
 
     def signal_staff_call(self, event) -> None:
         """A customer asked for help (every modality): the boards light up and beep until
@@ -65,6 +64,12 @@ class Devices:
             self.camera.stop()
         if self.voice is not None:
             self.voice.close()
+
+
+def camera_status_text(status) -> str:
+    """The camera's entry in :attr:`Devices.status`: "tracking" or "starting" while it
+    works (the UI knows these words), else its sentence saying why it is off."""
+    return status.state if status.state in ("tracking", "starting") else status.reason
 
 
 STAFF_CALL_LED = (255, 96, 0)  # amber: seen from behind the counter

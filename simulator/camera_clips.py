@@ -40,15 +40,23 @@ class HandClip:
                  background: Path | str | None = None, fps: float = 30.0,
                  size: tuple[int, int] = (640, 480), mirror: bool = True,
                  noise: float = 2.0, seed: int = 0, pace: bool = False,
-                 loop: bool = False) -> None:
-        if not keys:
-            raise ValueError("a clip needs at least one key")
+                 loop: bool = False,
+                 more_hands: tuple[tuple[Path | str, list[Key]], ...] = (),
+                 upside_down: bool = False) -> None:
+        """``more_hands``: other hands in the scene, ``(photo, keys)`` each (drawn under the
+        main hand), e.g. a bystander's, or a customer stepping in front of one.
+        ``upside_down``: the main photo turned half a turn (a hand pointing down)."""
+        if not keys or any(not k for _, k in more_hands):
+            raise ValueError("a clip needs at least one key per hand")
         self.hand_photo = None if hand_photo is None else Path(hand_photo)
         self.keys = sorted(keys, key=lambda k: k.t)
         self.background = None if background is None else Path(background)
         self.fps, self.size, self.mirror = fps, size, mirror
         self.noise, self.seed, self.pace, self.loop = noise, seed, pace, loop
+        self.upside_down = upside_down
+        self.more_hands = [(Path(p), sorted(k, key=lambda key: key.t)) for p, k in more_hands]
         self._hand: np.ndarray | None = None
+        self._more: list[np.ndarray] = []
         self._bg: np.ndarray | None = None
         self._grain: list[tuple[np.ndarray, np.ndarray]] = []
         self._i = 0
@@ -81,7 +89,15 @@ class HandClip:
             hand = cv2.imread(str(self.hand_photo))
             if hand is None:
                 raise SourceUnavailable(f"camera is off: cannot read {self.hand_photo}")
+            if self.upside_down:
+                hand = cv2.rotate(hand, cv2.ROTATE_180)
             self._hand = cv2.flip(hand, 1) if self.mirror else hand
+        self._more = []
+        for photo, _keys in self.more_hands:
+            img = cv2.imread(str(photo))
+            if img is None:
+                raise SourceUnavailable(f"camera is off: cannot read {photo}")
+            self._more.append(cv2.flip(img, 1) if self.mirror else img)
         # Sensor grain: a few fields drawn once and cycled (drawing per frame costs more
         # than the tracker), split in a brightening and a darkening part so that OpenCV's
         # saturating add and subtract apply it without wrapping around.
@@ -93,8 +109,8 @@ class HandClip:
                                 np.clip(-n, 0, 255).astype(np.uint8)))
         self._i, self._t0 = 0, time.monotonic()
 
-    def pose_at(self, t: float) -> Key:
-        keys = self.keys
+    def pose_at(self, t: float, keys: list[Key] | None = None) -> Key:
+        keys = self.keys if keys is None else keys
         if t <= keys[0].t:
             return keys[0]
         for a, b in zip(keys, keys[1:], strict=False):
@@ -111,22 +127,29 @@ class HandClip:
         import cv2
 
         frame = self._bg.copy()
-        key = self.pose_at(t)
-        if key.visible and self._hand is not None and key.scale > 0:
-            w, h = self.size
-            hw = max(8, int(round(key.scale * w)))
-            hh = max(8, int(round(hw * self._hand.shape[0] / self._hand.shape[1])))
-            hand = cv2.resize(self._hand, (hw, hh), interpolation=cv2.INTER_AREA)
-            cx = (1.0 - key.x if self.mirror else key.x) * w
-            x0, y0 = int(round(cx - hw / 2)), int(round(key.y * h - hh / 2))
-            fx0, fy0 = max(x0, 0), max(y0, 0)
-            fx1, fy1 = min(x0 + hw, w), min(y0 + hh, h)
-            if fx1 > fx0 and fy1 > fy0:
-                frame[fy0:fy1, fx0:fx1] = hand[fy0 - y0:fy1 - y0, fx0 - x0:fx1 - x0]
+        for img, (_photo, keys) in zip(self._more, self.more_hands, strict=True):
+            self._paste(frame, img, self.pose_at(t, keys))
+        self._paste(frame, self._hand, self.pose_at(t))
         if self._grain:
             lighter, darker = self._grain[int(round(t * self.fps)) % len(self._grain)]
             frame = cv2.subtract(cv2.add(frame, lighter), darker)
         return frame
+
+    def _paste(self, frame: np.ndarray, photo: np.ndarray | None, key: Key) -> None:
+        import cv2
+
+        if not key.visible or photo is None or key.scale <= 0:
+            return
+        w, h = self.size
+        hw = max(8, int(round(key.scale * w)))
+        hh = max(8, int(round(hw * photo.shape[0] / photo.shape[1])))
+        hand = cv2.resize(photo, (hw, hh), interpolation=cv2.INTER_AREA)
+        cx = (1.0 - key.x if self.mirror else key.x) * w
+        x0, y0 = int(round(cx - hw / 2)), int(round(key.y * h - hh / 2))
+        fx0, fy0 = max(x0, 0), max(y0, 0)
+        fx1, fy1 = min(x0 + hw, w), min(y0 + hh, h)
+        if fx1 > fx0 and fy1 > fy0:
+            frame[fy0:fy1, fx0:fx1] = hand[fy0 - y0:fy1 - y0, fx0 - x0:fx1 - x0]
 
     def read(self) -> tuple[np.ndarray, float] | None:
         if self._bg is None:
@@ -155,11 +178,11 @@ class HandClip:
 
     def close(self) -> None:
         self._hand = self._bg = None
-        self._grain = []
+        self._more, self._grain = [], []
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        state.update(_hand=None, _bg=None, _grain=[])
+        state.update(_hand=None, _bg=None, _grain=[], _more=[])
         return state
 
 

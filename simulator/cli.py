@@ -101,24 +101,13 @@ def run_by_hand(argv: list[str]) -> int:
 
 
 def _camera_source(spec: str | None):
-    """The simulator's camera: None (the kiosk file decides), a webcam, a file, a demo clip."""
+    """The simulator's camera: None (the kiosk file decides), a webcam, a file, a demo clip
+    (the panel switches it later: simulator/camera_switch.py)."""
     if spec is None:
         return None
-    from .camera_clips import HandClip, Key, SimulatedCamera
+    from .camera_switch import camera_feed
 
-    if spec == "demo":
-        hands = Path(os.environ.get("UNTACT_TESTDATA", Path(__file__).resolve().parents[2] / "shared"
-                                    / "testdata")) / "hands"
-        photo = hands / "pointing_index_hagrid.jpg"
-        if not photo.is_file():
-            raise ValueError(f"the demo clip needs {photo} (set UNTACT_TESTDATA)")
-        keys = [Key(0, 0.3, 0.6), Key(3, 0.7, 0.6), Key(6, 0.5, 0.4), Key(9, 0.3, 0.6)]
-        return SimulatedCamera(HandClip(photo, keys, pace=True, loop=True))
-    if spec.isdigit():
-        return SimulatedCamera(int(spec))
-    if not Path(spec).is_file():
-        raise ValueError(f"no video file {spec}")
-    return SimulatedCamera(spec)
+    return camera_feed(spec)
 
 
 def run_scenarios(argv: list[str]) -> int:

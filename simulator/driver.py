@@ -32,11 +32,13 @@ class KioskDriver:
     def __init__(self, config: str | Path, data_dir: str | Path | None = None,
                  scale: float = DEFAULT_SCALE, sim_time: bool = False, render: bool = True,
                  voice_recognizers=None, camera_source=None, boards: int = 0,
-                 speech: bool = True) -> None:
+                 speech: bool = True, panel: bool = False) -> None:
         """``render=False`` runs every frame's logic (clock, input, layout, text) but skips
         rasterising it, for long simulations; screenshots still draw a real frame.
         ``speech=False`` keeps the speech queue (``spoken`` works) but starts no synthesis
-        worker process: for runs of many short-lived kiosks (the crash test)."""
+        worker process: for runs of many short-lived kiosks (the crash test).
+        ``panel=True``: the simulator's app, with its control panel beside the kiosk (the
+        window is widened by the panel, and restored at :meth:`stop`)."""
         from untact.ui.menu import load_kiosk
 
         self.kiosk = load_kiosk(config)
@@ -91,7 +93,18 @@ class KioskDriver:
             from untact.hardware.devices import build_camera
 
             self.camera = build_camera(self.kiosk.section("devices"), self.bus, source=camera_source)
-        self.app = KioskApp(self.kiosk, self.store, self.bus, engine=self.engine, voice=voice, **extra)
+        self.panel_width = 0
+        app_class = KioskApp
+        if panel:
+            from .cli import PANEL_WIDTH
+            from .panel import SimulatorApp
+
+            self.panel_width, app_class = PANEL_WIDTH, SimulatorApp
+        self.app = app_class(self.kiosk, self.store, self.bus, engine=self.engine, voice=voice,
+                             **extra)
+        if panel:
+            self.app.camera_holder = self  # the panel's camera switch replaces self.camera
+        self._window_size = None
 
     # -- running ------------------------------------------------------------------------
     def start(self) -> KioskDriver:
@@ -104,8 +117,11 @@ class KioskDriver:
         # configure() (another test, a bench), the 60 fps cap would pace every pumped frame.
         Clock._max_fps = 0.0
         w, h = self.kiosk.display.resolution
-        want = (int(w * self.scale), int(h * self.scale))
-        if tuple(Window.size) != want and Window.size[0] < want[0] * 0.9:
+        want = (int(w * self.scale) + self.panel_width, int(h * self.scale))
+        if self.panel_width and tuple(Window.size) != want:
+            self._window_size = tuple(Window.size)  # put back at stop(): other kiosks follow
+            Window.size = want
+        elif tuple(Window.size) != want and Window.size[0] < want[0] * 0.9:
             Window.size = want
         if self.voice is not None:
             status = self.voice.start()  # recognizers are given: quick
@@ -145,6 +161,8 @@ class KioskDriver:
         from kivy.app import App
 
         App._running_app = None
+        if self._window_size is not None:
+            Window.size = self._window_size
         self.store.close()
 
     def pump(self, frames: int = 1, draw: bool | None = None) -> None:

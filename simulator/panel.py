@@ -203,16 +203,50 @@ def board_section(panel: ControlPanel, board) -> None:
                       small_label("hand distance (mm; right end: no hand)"), hand)
 
 
+def camera_section(panel: ControlPanel, switcher) -> None:
+    """The camera source, switched while the kiosk runs: none, the demo clip (a real hand
+    photo over a real room), a webcam index or a video file (simulator/camera_switch.py)."""
+    from kivy.uix.textinput import TextInput
+
+    box = BoxLayout(orientation="vertical", size_hint_y=None, height=100, spacing=4)
+    row = BoxLayout(size_hint_y=None, height=30, spacing=4)
+    spec = TextInput(hint_text="webcam index (0) or a video file path", multiline=False,
+                     font_size=13, size_hint_y=None, height=30)
+    status = small_label(f"camera: {switcher.device_status.get('camera', 'none')}")
+
+    def show(text: str) -> None:  # from the worker's reader thread: hop to Kivy's
+        Clock.schedule_once(lambda _dt: setattr(status, "text", f"camera: {text}"), 0)
+
+    def use(value: str) -> None:
+        status.text = f"camera: {switcher.switch(value)}"
+
+    switcher.listeners.append(show)
+    buttons = {"none": panel_button("none", lambda: use("none")),
+               "demo": panel_button("demo clip", lambda: use("demo")),
+               "use": panel_button("use", lambda: use(spec.text))}
+    for b in buttons.values():
+        row.add_widget(b)
+    spec.bind(on_text_validate=lambda _t: use(spec.text))
+    box.add_widget(row)
+    box.add_widget(spec)
+    box.add_widget(status)
+    panel.camera_buttons, panel.camera_spec, panel.camera_status = buttons, spec, status
+    panel.add_section("Camera", box)
+
+
 class SimulatorApp(KioskApp):
     """The kiosk with the control panel beside it."""
 
     microphone = None  # the simulated microphone, when voice input listens to it
     virtual_boards = None  # simulator.virtual_boards.VirtualBoards
+    camera_holder = None  # owns .camera (KioskDriver); default: the app's Devices
+    camera_switcher = None  # simulator.camera_switch.CameraSwitcher, made in build()
 
     def _on_key_down(self, window, key, scancode, codepoint, modifiers):
-        text = getattr(getattr(self, "panel", None), "voice_text", None)
-        if text is not None and text.focus:
-            return False  # typing a phrase for the microphone, not pressing the keypad
+        panel = getattr(self, "panel", None)
+        for text in (getattr(panel, "voice_text", None), getattr(panel, "camera_spec", None)):
+            if text is not None and text.focus:
+                return False  # typing in the panel, not pressing the kiosk's keypad
         return super()._on_key_down(window, key, scancode, codepoint, modifiers)
 
 
@@ -235,6 +269,12 @@ class SimulatorApp(KioskApp):
             board_section(self.panel, board)
         if self.microphone is not None:
             voice_section(self.panel, self.microphone)
+        holder = self.camera_holder or getattr(self, "devices", None)
+        if holder is not None:
+            from .camera_switch import CameraSwitcher
+
+            self.camera_switcher = CameraSwitcher.for_app(self, holder)
+            camera_section(self.panel, self.camera_switcher)
         status = small_label("")
         self.panel.add_section("Devices", status)
         Clock.schedule_interval(lambda _dt: setattr(status, "text", "  ".join(

@@ -74,9 +74,16 @@ class Runner:
         self.data_dir = data_dir or Path(self._tmp.name)
         self.out_dir = out_dir
         recognizers = load_recognizers() if scenario.voice and driver is None else None
+        self.camera_script = None
+        if scenario.camera and driver is None:  # hand steps: the real worker, scripted clips
+            from .camera_script import ScriptedCamera
+            from .camera_switch import DEMO_BACKGROUND, hand_photos
+
+            background = hand_photos() / DEMO_BACKGROUND
+            self.camera_script = ScriptedCamera(background if background.is_file() else None)
         self.driver = driver or KioskDriver(scenario.config, data_dir=self.data_dir, sim_time=True,
                                             render=scenario.render, voice_recognizers=recognizers,
-                                            boards=scenario.boards)
+                                            boards=scenario.boards, camera_source=self.camera_script)
         self.devices: dict[str, Callable[[Step], None]] = {}
         self._said_mark = 0
         self._orders_at_start = 0
@@ -99,6 +106,8 @@ class Runner:
             return Result(self.scenario, len(self.scenario.steps) * self.scenario.repeat,
                           d.store.for_day(), d.app.now() - start, growth)
         finally:
+            if self.camera_script is not None:
+                self.camera_script.finish()  # the worker ends its input after the last clip
             d.stop()
             if self._tmp:
                 self._tmp.cleanup()
@@ -153,6 +162,8 @@ class Runner:
                     break
         elif step.action == "point":
             self._point(a["text"], a.get("hold_s", 1.2))
+        elif step.action == "hand" and self.camera_script is not None:
+            self._hand(a)
         elif step.action == "set_profile":
             from untact.accessibility.profiles import PROFILES
 
@@ -184,6 +195,68 @@ class Runner:
                 d.clock.t += 0.1
             d.pump()
         d.send(dwell(nx, ny, source="scenario"))
+
+    def _hand(self, a: dict[str, Any], timeout: float = 60.0) -> None:
+        """A real hand photo, seen by the real tracker in its worker process, does the
+        gesture at the target; returns once its intent has reached the kiosk and the clip
+        has played out (both bounded waits: the worker runs in real time)."""
+        from pathlib import Path
+
+        from .camera_script import gesture_clip
+        from .camera_switch import DEMO_BACKGROUND, hand_photos
+
+        d, camera = self.driver, self.driver.camera
+        status = camera.wait_for_state({"tracking", "motion_only", "unavailable", "ended"},
+                                       timeout)
+        if status.state != "tracking":
+            raise AssertionError(f"the camera cannot track hands: {status.reason}")
+        gesture = a["gesture"]
+        x, y = self._screen_point(a.get("at", (0.5, 0.5)))
+        background = hand_photos() / DEMO_BACKGROUND
+        clip = gesture_clip(gesture, Path(a["photo"]), x, y, a.get("hold_s", 2.5),
+                            a.get("scale", 0.35), background if background.is_file() else None,
+                            camera.config.mirror)
+        expected = {"hold": Kind.DWELL, "push": Kind.SELECT, "swipe_left": Kind.PREVIOUS,
+                    "swipe_right": Kind.NEXT}[gesture]
+        seen: list = []
+        unsubscribe = d.bus.subscribe(
+            lambda i: seen.append(i) if i.source == "camera" and i.kind is expected else None)
+        try:
+            number = self.camera_script.play(clip)
+            self._wait(lambda: seen, timeout,
+                       f"the camera to see the hand's {gesture} ({expected.name})")
+            self._wait(lambda: self.camera_script.played(number) and camera.cursor() is None,
+                       timeout, "the hand clip to play out and the hand to leave")
+            d.pump(2, draw=True)
+        finally:
+            unsubscribe()
+
+    def _wait(self, condition: Callable[[], bool], timeout: float, what: str) -> None:
+        """Until ``condition`` (bounded): the kiosk handles its input meanwhile, without
+        drawing each turn and yielding the CPU briefly, so the tracking worker (real time,
+        another process) gets the machine."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                d = self.driver
+                raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what} "
+                                   f"(screen {d.screen!r}, focus {d.focused!r})")
+            self.driver.pump(draw=False)
+            time.sleep(0.005)  # a polling interval: the condition decides, not the sleep
+
+    def _screen_point(self, at) -> tuple[float, float]:
+        """(x, y) in 0..1 of the kiosk area, from the top-left: given, or the centre of the
+        enabled widget whose label contains ``at``."""
+        if isinstance(at, tuple):
+            return at
+        area = self.driver.app.area
+        target = next((w for w in self.driver.app.targets() if at in w.text and w.enabled), None)
+        if target is None:
+            raise AssertionError(f"no enabled widget labelled {at!r} to hold a hand over")
+        x, y, w, h = target.focus_box
+        return (x + w / 2 - area.x) / area.width, 1 - (y + h / 2 - area.y) / area.height
 
     # -- expectations ---------------------------------------------------------------------
     def check(self, step: Step) -> None:

@@ -15,10 +15,30 @@ A scenario is TOML::
 
 Every step is either an action (``do``) or expectations (``expect``), or both (the
 action first). Errors name the file, line and step, like the kiosk file's.
+
+``point`` posts what the camera's interaction layer would (POINT, then DWELL). ``hand``
+goes through the camera itself: a real hand photo, placed so that the tracked fingertip
+lands where ``at`` says, is played as a clip into the real tracking worker (MediaPipe in
+its own process); the step waits (bounded) for the gesture's intent to reach the kiosk::
+
+    [[step]]
+    do = "hand"
+    gesture = "hold"      # hold (hover-and-hold: DWELL), push (SELECT), swipe_left
+                          # (PREVIOUS) or swipe_right (NEXT); default hold
+    at = "Americano"      # the enabled widget whose label contains this, or "x,y" in
+                          # 0..1 of the kiosk screen from the top-left; swipes: optional
+    hold_s = 2.5          # hold only: seconds the hand rests there (1.5..10; default 2.5)
+    photo = "pointing_index_hagrid.jpg"  # in $UNTACT_TESTDATA/hands or next to this file
+    scale = 0.35          # the photo's width in the camera's frame (0.15..0.6): nearer = larger
+
+The camera clips run in real time in the worker (on their own clip timeline, so a hold
+lasts exactly ``hold_s`` for the tracker), while the rest of the scenario runs in
+simulated time.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +70,8 @@ ACTIONS: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
     "line_noise": {"text": (str, True), "board": (int, False)},
     "reset_board": {"board": (int, False)},
     "say": {"text": (str, True), "lang": (str, False), "tries": (int, False)},
+    "hand": {"gesture": (str, False), "at": (str, False), "hold_s": (float, False),
+             "photo": (str, False), "scale": (float, False)},
 }
 
 EXPECTATIONS: dict[str, type | tuple[type, ...]] = {
@@ -99,6 +121,11 @@ class Scenario:
     render: bool = True        # False: skip rasterising frames (long simulations)
     max_memory_growth: float | None = None  # e.g. 0.05: RSS, first vs last simulated hour
     voice: bool = False        # load the recognizers: "say" steps go through real recognition
+
+    @property
+    def camera(self) -> bool:
+        """A ``hand`` step needs the real tracking worker behind a scripted camera."""
+        return any(step.action == "hand" for step in self.steps)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -152,6 +179,8 @@ def _step(src: Source, st: Table, i: int) -> Step:
             raise st.error("profile", f"unknown profile {args['profile']!r} (one of: {', '.join(PROFILES)})")
     if action == "swipe" and args["direction"] not in ("left", "right", "up", "down"):
         raise st.error("direction", "must be left, right, up or down")
+    if action == "hand":
+        _hand_step(src, st, args)
     for name in ("times",):
         if name in args and not 1 <= args[name] <= 1000:
             raise st.error(name, "must be between 1 and 1000")
@@ -166,6 +195,47 @@ def _step(src: Source, st: Table, i: int) -> Step:
         raise ConfigError(str(src.path), line, f"step[{i}]",
                           "needs an action ('do') or expectations ('expect')")
     return Step(i, line, action, args, expect)
+
+
+_XY = re.compile(r"^\s*(-?[0-9.]+)\s*,\s*(-?[0-9.]+)\s*$")
+
+
+def _hand_step(src: Source, st: Table, args: dict[str, Any]) -> None:
+    """Check a ``hand`` step and resolve its photo; errors name the field."""
+    from .camera_script import DEFAULT_PHOTOS, GESTURES
+    from .camera_switch import hand_photos
+
+    gesture = args.setdefault("gesture", "hold")
+    if gesture not in GESTURES:
+        raise st.error("gesture", f"unknown gesture {gesture!r} (expected one of: "
+                                  f"{', '.join(GESTURES)})")
+    if "at" not in args and gesture in ("hold", "push"):
+        raise st.error("at", f"is missing: where to {gesture} (a widget's label, or \"x,y\")")
+    at = args.get("at")
+    if at is not None:
+        m = _XY.match(at)
+        if m:
+            x, y = float(m.group(1)), float(m.group(2))
+            if not (0 <= x <= 1 and 0 <= y <= 1):
+                raise st.error("at", f"{at!r}: x and y must be within 0..1 of the screen")
+            args["at"] = (x, y)
+        elif not at.strip():
+            raise st.error("at", "is empty: give a widget's label or \"x,y\"")
+    if "hold_s" in args:
+        if gesture != "hold":
+            raise st.error("hold_s", f"only for gesture = \"hold\", not {gesture!r}")
+        if not 1.5 <= args["hold_s"] <= 10:
+            raise st.error("hold_s", "must be between 1.5 and 10 seconds")
+    if "scale" in args and not 0.15 <= args["scale"] <= 0.6:
+        raise st.error("scale", "must be between 0.15 and 0.6 (the photo's share of the frame)")
+    name = args.get("photo", DEFAULT_PHOTOS[gesture])
+    candidates = [src.path.resolve().parent / name, hand_photos() / name]
+    photo = next((p for p in candidates if p.is_file()), None)
+    if photo is None:
+        raise st.error("photo" if "photo" in args else "do",
+                       f"no hand photo {name!r} next to the scenario or in {hand_photos()} "
+                       "(set UNTACT_TESTDATA)")
+    args["photo"] = str(photo)
 
 
 # -- writing (for recorded sessions) ----------------------------------------------------

@@ -23,12 +23,13 @@ def test_empty_table_means_no_camera(tmp_path):
 
 def test_values_are_read(tmp_path):
     config = _parse(tmp_path, 'source = 2\nmirror = false\ndwell_start_s = 0.7\n'
-                              'dwell_complete_s = 1\nswipe_distance = 0.3\nmax_hands = 1\n')
+                              'dwell_complete_s = 1\nswipe_distance = 0.3\nmax_hands = 2\n'
+                              'nearer_hand_check_s = 1.5\n')
     assert config.source == 2 and config.enabled and not config.mirror
     assert config.thresholds.dwell_start_s == 0.7
     assert config.thresholds.dwell_complete_s == 1.0
     assert config.thresholds.swipe_distance == 0.3
-    assert config.max_hands == 1
+    assert config.max_hands == 2 and config.nearer_hand_check_s == 1.5
 
 
 def test_video_path_is_relative_to_the_kiosk_file(tmp_path):
@@ -44,6 +45,7 @@ def test_video_path_is_relative_to_the_kiosk_file(tmp_path):
     ('mirror = "yes"\n', "devices.camera.mirror", "true or false"),
     ('\n\ndwell_radius = 3\n', "devices.camera.dwell_radius", "at most"),
     ('model_complexity = 2\n', "devices.camera.model_complexity", "one of"),
+    ('nearer_hand_check_s = -1\n', "devices.camera.nearer_hand_check_s", "at least"),
 ])
 def test_mistakes_name_the_field_and_line(tmp_path, body, field, words):
     with pytest.raises(ConfigError) as err:

@@ -47,7 +47,7 @@ EXPECTED = {  # filename: (hands found, fingers of the nearest hand)
 
 @pytest.fixture(scope="module")
 def tracker():
-    with HandTracker(mirror=False, static_images=True) as t:
+    with HandTracker(mirror=False, static_images=True, max_hands=2) as t:
         yield t
 
 
