@@ -3,31 +3,17 @@ MediaPipe tracker in its worker process, starts the order (hover-and-hold)."""
 
 from pathlib import Path
 
-from untact.hardware.hand_tracker import HandTracker
 from untact.simulator.camera_clips import HandClip, Key, SimulatedCamera
+from untact.simulator.camera_script import fingertip_offset
 
 CAFE = Path(__file__).resolve().parents[2] / "examples" / "cafe.toml"
-
-
-def fingertip_offset(photo: Path, background: Path) -> tuple[float, float]:
-    """Where the tracker puts the index fingertip relative to the pasted photo's centre,
-    as a customer learns where to hold their hand by watching the cursor."""
-    clip = HandClip(photo, [Key(0.0, 0.5, 0.5), Key(1.0, 0.5, 0.5)], background=background)
-    clip.open()
-    try:
-        with HandTracker(mirror=True, static_images=True, max_hands=1) as tracker:
-            hand = tracker.process(clip.render(0.5))
-    finally:
-        clip.close()
-    assert hand is not None, "the tracker must see the hand in the calibration frame"
-    return hand.tip[0] - 0.5, hand.tip[1] - 0.5
 
 
 def test_hold_over_the_start_button_starts_the_order(tmp_path, hands_dir, background):
     from untact.simulator.driver import KioskDriver
 
     photo = hands_dir / "pointing_index_hagrid.jpg"
-    dx, dy = fingertip_offset(photo, background)
+    dx, dy = fingertip_offset(photo, Key.scale, background, mirror=True)
     probe = KioskDriver(CAFE, data_dir=tmp_path / "probe").start()
     start = probe.app.targets()[0]
     x, y, w, h = start.focus_box
