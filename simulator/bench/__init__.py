@@ -28,3 +28,10 @@ def percentile(values: Iterable[float], q: float) -> float:
         raise ValueError("no samples")
     rank = max(1, min(len(data), round(q / 100 * len(data) + 0.5)))
     return data[rank - 1]
+
+
+def p95_metric(name: str, values: list[float], unit: str = "ms", **extra: object) -> dict:
+    """A latency figure as every bench reports it: the 95th percentile, with its median
+    and sample count beside it (quote medians on a noisy machine)."""
+    return metric(name, percentile(values, 95), unit, stat="p95",
+                  median=round(median(values), 2), n=len(values), **extra)

@@ -36,7 +36,7 @@ from untact.accessibility import speech_worker
 from untact.accessibility.audio_sink import NullSink
 from untact.accessibility.speech import Priority, SpeechConfig, SpeechEngine
 from untact.accessibility.speech_worker import Synthesizer, split_clauses
-from untact.simulator.bench import median, metric, percentile
+from untact.simulator.bench import metric, p95_metric, percentile
 from untact.simulator.sound_server import NullSoundServer, SoundServerUnavailable
 
 PHRASES = [
@@ -127,19 +127,14 @@ def run() -> Iterable[dict]:
 
     sink = "null (real-time, 50 ms buffer)"
     yield from _real_output(cfg)
-    yield metric("speech_first_audio_nullsink_ms", percentile(first, 95), "ms", stat="p95",
-                 median=round(median(first), 2), n=N, target=150, sink=sink)
-    yield metric("speech_first_audio_long_ms", percentile(first_long, 95), "ms", stat="p95",
-                 median=round(median(first_long), 2), n=len(first_long), target=150,
-                 chars=len(LONG[0]), note="screen-entry announcement: clauses stream")
-    yield metric("speech_first_audio_ref_raw_synth_ms", percentile(raw, 95), "ms", stat="p95",
-                 median=round(median(raw), 2), n=N,
-                 note="espeak-ng synthesis of the same first clause, in-process")
-    yield metric("speech_interrupt_nullsink_ms", percentile(interrupt, 95), "ms", stat="p95",
-                 median=round(median(interrupt), 2), n=N, target=50, sink=sink)
-    yield metric("speech_interrupt_ref_thread_wake_ms", percentile(wake, 95), "ms", stat="p95",
-                 median=round(median(wake), 2), n=N,
-                 note="Event.set() in one thread to another thread running")
+    yield p95_metric("speech_first_audio_nullsink_ms", first, target=150, sink=sink)
+    yield p95_metric("speech_first_audio_long_ms", first_long, target=150, chars=len(LONG[0]),
+                     note="screen-entry announcement: clauses stream")
+    yield p95_metric("speech_first_audio_ref_raw_synth_ms", raw,
+                     note="espeak-ng synthesis of the same first clause, in-process")
+    yield p95_metric("speech_interrupt_nullsink_ms", interrupt, target=50, sink=sink)
+    yield p95_metric("speech_interrupt_ref_thread_wake_ms", wake,
+                     note="Event.set() in one thread to another thread running")
     yield metric("speech_hang_recovery_ms", max(recovery), "ms", stat="max", n=len(recovery),
                  synth_timeout_ms=_ms(cfg.synth_timeout_s),
                  note="worker SIGSTOPped; request to first audio via a restarted worker")
@@ -223,20 +218,16 @@ def _measure_real_output(n: int = N) -> Iterable[dict]:
     finally:
         mon.close()
     out = "PortAudio -> ALSA pulse plugin -> PulseAudio null sink, read at its monitor"
-    yield metric("speech_first_audio_ms", percentile(first, 95), "ms", stat="p95",
-                 median=round(median(first), 2), n=n, target=150, output=out,
-                 engine_side_p95=round(percentile(first_engine, 95), 2),
-                 note="request to the first audible sample recorded at the sink")
-    yield metric("speech_output_path_ref_ms", percentile(path, 95), "ms", stat="p95",
-                 median=round(median(path), 2), n=len(path), output=out,
-                 note="a tone written straight to PortAudioSink until recorded at the sink")
-    yield metric("speech_interrupt_ms", percentile(stop, 95), "ms", stat="p95",
-                 median=round(median(stop), 2), n=n, target=50, output=out,
-                 engine_side_p95=round(percentile(stop_engine, 95), 2),
-                 note="user action to the last audible sample recorded at the sink")
-    yield metric("speech_output_stop_ref_ms", percentile(path_stop, 95), "ms", stat="p95",
-                 median=round(median(path_stop), 2), n=len(path_stop), output=out,
-                 note="PortAudioSink.abort() of a playing tone until the sink is silent")
+    yield p95_metric("speech_first_audio_ms", first, target=150, output=out,
+                     engine_side_p95=round(percentile(first_engine, 95), 2),
+                     note="request to the first audible sample recorded at the sink")
+    yield p95_metric("speech_output_path_ref_ms", path, output=out,
+                     note="a tone written straight to PortAudioSink until recorded at the sink")
+    yield p95_metric("speech_interrupt_ms", stop, target=50, output=out,
+                     engine_side_p95=round(percentile(stop_engine, 95), 2),
+                     note="user action to the last audible sample recorded at the sink")
+    yield p95_metric("speech_output_stop_ref_ms", path_stop, output=out,
+                     note="PortAudioSink.abort() of a playing tone until the sink is silent")
 
 
 def _output_path_reference(sink, mon, rate: int, n: int) -> tuple[list[float], list[float]]:

@@ -43,7 +43,7 @@ class AdminDevicesScreen(AdminScreen):
             row.add_widget(label)
             content.add_widget(row)
             self._labels[device] = label
-        camera = getattr(app, "camera_preview", None)
+        camera = app.camera_preview
         self._image = None
         if camera is not None:
             self._image = Image(size_hint_y=None, height=app.px_per_mm * 70, fit_mode="contain")
@@ -79,7 +79,7 @@ class AdminDevicesScreen(AdminScreen):
         if self._ticker is not None:
             self._ticker.cancel()
             self._ticker = None
-        camera = getattr(self.app, "camera_preview", None)
+        camera = self.app.camera_preview
         if camera is not None:
             camera.set_preview(False)
         self._texture = None
@@ -92,7 +92,7 @@ class AdminDevicesScreen(AdminScreen):
             return
         for device, label in self._labels.items():
             label.text = self.status_line(device)
-        camera = getattr(self.app, "camera_preview", None)
+        camera = self.app.camera_preview
         frame = camera.latest_preview() if camera is not None else None
         if frame is None or self._image is None:
             return
