@@ -268,6 +268,9 @@ class VoiceInput:
         self._screen: tuple[Screen, str | None] | None = None
         self._listeners: list[Callable[[VoiceStatus], None]] = []
         self.dropped_frames = 0
+        # Utterances decided *and* their intents posted: what a caller waiting for the
+        # kiosk to have heard something may count (heard_total moves before the posting).
+        self.utterances_posted = 0
         self.reopened = 0
 
     @property
@@ -390,8 +393,10 @@ class VoiceInput:
                 else:
                     if not self._stop.is_set():  # the source ended by itself (a file)
                         with self._lock:
+                            before = self.pipeline.heard_total
                             for intent in self.pipeline.finish():
                                 self.bus.post(intent)
+                            self.utterances_posted += self.pipeline.heard_total - before
                 break
             except Exception as exc:  # the stream failed: nothing here may stop the kiosk
                 reason = _one_line(exc)
@@ -418,7 +423,9 @@ class VoiceInput:
         try:
             pcm = check_frame(frame)
             with self._lock:
+                before = self.pipeline.heard_total  # type: ignore[union-attr]
                 intents = self.pipeline.feed(pcm)  # type: ignore[union-attr]
+                decided = self.pipeline.heard_total - before  # type: ignore[union-attr]
         except BadFrame as exc:
             self._dropped(str(exc))
             return False
@@ -429,6 +436,7 @@ class VoiceInput:
             return False
         for intent in intents:
             self.bus.post(intent)
+        self.utterances_posted += decided
         return True
 
     def _dropped(self, why: str) -> None:

@@ -73,9 +73,9 @@ class VoiceSession:
 
     @property
     def utterances_decided(self) -> int:
-        """How many utterances voice input has heard and decided on (understood or not)."""
-        pipeline = self.input.pipeline
-        return pipeline.heard_total if pipeline is not None else 0
+        """How many utterances voice input has heard and decided on (understood or not),
+        counted once their intents are on the bus."""
+        return self.input.utterances_posted
 
     @property
     def confirming(self) -> bool:
