@@ -60,7 +60,7 @@ class VoskRecognizer:
     The strict grammar holds every item's orders, so one model serves every menu screen
     (a model is ~400 MB: one per screen would not fit a Pi); what is heard is then kept
     to the current screen's sentences when the n-best has one. Measured on the generated
-    Korean set (410 utterances, 5 voices): 0.402 with the grammar list alone, 0.473 so.
+    Korean set (410 utterances, 5 voices): 0.402 with the grammar list alone, 0.463 so.
     A model without a runtime graph, or ``strict=False``, uses the grammar list only.
     """
 
@@ -192,7 +192,8 @@ class VoskRecognizer:
         if grammar.menu is self._strict_menu:  # every screen change asks: answer cheaply
             return
         self._strict_menu = grammar.menu
-        whole = build_grammar(grammar.menu, Screen(items=None), grammar.lang)
+        # Every item, command and yes/no: the kiosk hears 네 on every screen (SELECT).
+        whole = build_grammar(grammar.menu, Screen(items=None, confirm=True), grammar.lang)
         dropped = self.dropped
         sentences = tuple(sorted(set(self.vosk_phrases(whole))))
         self.dropped = dropped

@@ -10,9 +10,11 @@ sentence of the menu's grammar, which can only be heard whole.
 The acceptor is written in OpenFst's binary VectorFst format (a header, the model's own
 word symbol table copied byte for byte, then states and arcs). A library could write it
 (kaldifst on PyPI binds OpenFst); for one unweighted prefix tree in a format that has not
-changed in years, sixty lines here cost less than a native dependency on the Pi. It lives in a folder beside the packaged model's files (linked, not copied:
-the acoustic model and HCLr.fst are hundreds of MB), under the user's cache directory,
-one folder per model and sentence set.
+changed in years, sixty lines here cost less than a native dependency on the Pi.
+
+It lives in a folder beside the packaged model's files (linked, not copied: the acoustic
+model and HCLr.fst are hundreds of MB), under the user's cache directory, one folder per
+model and sentence set.
 """
 
 from __future__ import annotations

@@ -27,8 +27,8 @@ single commands are where the grammar work shows (see by_form).
 
 Ordering screens now decode with a strict grammar (hardware/vosk_graph: an acceptor of the
 whole menu's sentences, so words of different sentences cannot join). Measured 2026-11-26
-on the 410 Korean cases: 0.402 -> 0.473 (orders 0.291 -> 0.372, menu-screen commands 0.70
--> 0.75), p95 about 70-80 ms. An acceptor per screen did better (0.507) but needs a model
+on the 410 Korean cases: 0.402 -> 0.463 (orders 0.291 -> 0.362, menu-screen commands 0.70
+-> 0.75), p95 about 70-110 ms. An acceptor per screen did better (0.507) but needs a model
 of ~400 MB per screen; weighting counts and options by how often they are ordered did not
 help (2 voices: 0.530 against 0.543). What is left is the audio: a second recognizer
 family hears it no better. Whisper base (multilingual, CTranslate2 int8, the conversion

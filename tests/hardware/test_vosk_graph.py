@@ -114,3 +114,20 @@ def test_recognizer_falls_back_to_the_grammar_list(espeak, tmp_path, monkeypatch
     finally:
         del rec
         gc.collect()
+
+
+def test_yes_is_heard_on_an_ordering_screen(espeak, vosk_ko, cafe_menu):
+    """The kiosk hears 네/아니요 on every screen, menu screens included (confirm=True):
+    the strict grammar must hold them, not only the orders."""
+    from untact.hardware.voice_config import VoiceConfig
+    from untact.hardware.voice_grammar import NAVIGATION, Screen
+    from untact.hardware.voice_input import VoicePipeline
+    pipeline = VoicePipeline({"ko": vosk_ko}, cafe_menu, VoiceConfig(), lang="ko")
+    pipeline.set_screen(Screen(NAVIGATION, ("americano", "cafe_latte"), confirm=True), "ko")
+    assert vosk_ko.strict and not vosk_ko.strict_off_reason
+    names = []
+    for i, (voice, rate, pitch) in enumerate(VARIANTS[:3]):
+        pipeline.reset()
+        for intent in pipeline.run(TextToSpeechSource("아니요", "ko", voice, rate, pitch, seed=i)):
+            names.append(intent.name)
+    assert names.count("no") >= 2, names
