@@ -128,34 +128,35 @@ class VoskRecognizer:
             words += pieces
         return words
 
-    def vosk_phrases(self, grammar: Grammar) -> list[str]:
-        """The grammar's sentences (:meth:`Grammar.sentences`) in words this model knows.
+    def vosk_phrases(self, grammar: Grammar) -> tuple[list[str], list[str]]:
+        """The grammar's sentences (:meth:`Grammar.sentences`) in words this model knows,
+        and the spoken forms left out.
 
         Unknown words are split into known pieces ("도와줘" stays, "따뜻하게" would be
         "따뜻하 게"). One-syllable pieces are avoided: they are cheap for the decoder to
         insert anywhere and turn up inside other phrases ("두 잔" -> "도 와"; "게" is read
         as a counter). So a spoken form that needs them is left out when another form
         says the same thing ("도와 주세요" -> "도와줘", "따뜻하게" -> "따뜻한"), and kept,
-        split finely, only when it is the only way to say it. What is left out is listed
-        in ``dropped``.
+        split finely, only when it is the only way to say it.
         """
-        keep, self.dropped = set(), []
+        keep: set[str] = set()
+        dropped: list[str] = []
         for group in grammar.phrase_groups():
             strict = [(p, self._known_words(p, 2)) for p in group]
             kept = [p for p, ws in strict if ws]
             if kept:
-                self.dropped += [p for p, ws in strict if not ws]
+                dropped += [p for p, ws in strict if not ws]
             else:
                 fine = [(p, self._known_words(p, 1)) for p in group]
                 kept = [p for p, ws in fine if ws]
-                self.dropped += [p for p, ws in fine if not ws]
+                dropped += [p for p, ws in fine if not ws]
             keep.update(kept)
         out = []
         for sentence in grammar.sentences(keep):
             words = self._known_words(sentence, 2) or self._known_words(sentence, 1)
             if words:
                 out.append(" ".join(words))
-        return out
+        return out, dropped
 
     # Vosk estimates a bigram language model from the list (see Grammar.sentences), so
     # the list is a corpus and repeats in it are counts, not duplicates to remove.
@@ -163,7 +164,7 @@ class VoskRecognizer:
     def set_grammar(self, grammar: Grammar) -> None:
         if self.strict and grammar.menu is not None:
             self._load_strict(grammar)
-        phrases = self.vosk_phrases(grammar)
+        phrases, self.dropped = self.vosk_phrases(grammar)
         if not phrases:
             raise ValueError("the grammar has no phrase this model can say")
         self._screen_sentences = None
@@ -194,9 +195,7 @@ class VoskRecognizer:
         self._strict_menu = grammar.menu
         # Every item, command and yes/no: the kiosk hears 네 on every screen (SELECT).
         whole = build_grammar(grammar.menu, Screen(items=None, confirm=True), grammar.lang)
-        dropped = self.dropped
-        sentences = tuple(sorted(set(self.vosk_phrases(whole))))
-        self.dropped = dropped
+        sentences = tuple(sorted(set(self.vosk_phrases(whole)[0])))
         if not whole.ordering or sentences == self._strict_sentences:
             return
         try:
@@ -244,9 +243,7 @@ class VoskRecognizer:
             words = self._known_words(f.text, 2) or self._known_words(f.text, 1)
             if words:
                 meaning[" ".join(words)] = (f.kind, f.value)
-        dropped = self.dropped
-        phrases = self.vosk_phrases(short)
-        self.dropped = dropped  # what the screen's grammar left out, not this one's
+        phrases, _ = self.vosk_phrases(short)
         return json.dumps(phrases, ensure_ascii=False), meaning
 
     def _is_order(self, text: str) -> bool:

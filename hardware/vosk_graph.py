@@ -20,6 +20,7 @@ model and sentence set.
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
 import struct
 import tempfile
@@ -44,33 +45,40 @@ class GraphUnavailable(RuntimeError):
     """This model cannot take a strict grammar (no runtime graph); the reason in one line."""
 
 
-def _string(data: bytes, pos: int) -> tuple[bytes, int]:
+def _string(data, pos: int) -> tuple[bytes, int]:
     (n,) = struct.unpack_from("<i", data, pos)
     return data[pos + 4: pos + 4 + n], pos + 4 + n
 
 
 def read_symbol_table(gr_fst: Path) -> bytes:
-    """The binary word symbol table stored in a Vosk model's ``Gr.fst`` header."""
-    with open(gr_fst, "rb") as f:
-        head = f.read(1 << 16)
-        if len(head) < 8 or struct.unpack_from("<i", head)[0] != FST_MAGIC:
-            raise GraphUnavailable(f"{gr_fst}: not an OpenFst file")
-        pos = 4
-        for _ in range(2):  # fst type, arc type
-            _, pos = _string(head, pos)
-        _version, flags = struct.unpack_from("<ii", head, pos)
-        pos += 8 + 8 + 3 * 8  # properties, start, states, arcs
-        if not flags & HAS_OSYMBOLS:
-            raise GraphUnavailable(f"{gr_fst}: has no word symbol table")
-        f.seek(0)
-        data = f.read()
+    """The binary word symbol table stored in a Vosk model's ``Gr.fst`` header.
+
+    The file is mapped, not read: the table (11 MB for the Korean model) is at its start,
+    and the language model after it (48 MB) is never touched.
+    """
+    try:
+        with open(gr_fst, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return _symbol_table(data, gr_fst)
+    except (struct.error, ValueError):  # a length that runs past the end; an empty file
+        raise GraphUnavailable(f"{gr_fst}: cut short or not an OpenFst file") from None
+
+
+def _symbol_table(data, name: Path) -> bytes:
+    if struct.unpack_from("<i", data)[0] != FST_MAGIC:
+        raise GraphUnavailable(f"{name}: not an OpenFst file")
+    pos = 4
+    for _ in range(2):  # fst type, arc type
+        _, pos = _string(data, pos)
+    _version, flags = struct.unpack_from("<ii", data, pos)
+    pos += 8 + 8 + 3 * 8  # properties, start, states, arcs
+    if not flags & HAS_OSYMBOLS:
+        raise GraphUnavailable(f"{name}: has no word symbol table")
     if flags & HAS_ISYMBOLS:
-        pos = _skip_symbols(data, pos, gr_fst)
-    start = pos
-    return data[start:_skip_symbols(data, pos, gr_fst)]
+        pos = _skip_symbols(data, pos, name)
+    return data[pos:_skip_symbols(data, pos, name)]
 
 
-def _skip_symbols(data: bytes, pos: int, name: Path) -> int:
+def _skip_symbols(data, pos: int, name: Path) -> int:
     if struct.unpack_from("<i", data, pos)[0] != SYMBOLS_MAGIC:
         raise GraphUnavailable(f"{name}: symbol table not found")
     _, pos = _string(data, pos + 4)  # table name
@@ -79,6 +87,8 @@ def _skip_symbols(data: bytes, pos: int, name: Path) -> int:
     for _ in range(size):
         (n,) = struct.unpack_from("<i", data, pos)
         pos += 4 + n + 8
+    if pos > len(data):
+        raise GraphUnavailable(f"{name}: symbol table cut short")
     return pos
 
 

@@ -47,6 +47,17 @@ def test_not_an_fst_is_one_clear_error(tmp_path):
         vosk_graph.read_symbol_table(bad)
 
 
+@pytest.mark.parametrize("size", [0, 1 << 20])
+def test_a_cut_short_word_list_is_one_clear_error(tmp_path, model_dir, size):
+    """An empty Gr.fst, or one whose word list ends mid-way (a copy cut short)."""
+    with open(model_dir / "graph" / "Gr.fst", "rb") as f:
+        head = f.read(size)
+    cut = tmp_path / "Gr.fst"
+    cut.write_bytes(head)
+    with pytest.raises(vosk_graph.GraphUnavailable, match=f"{cut}: .*cut short"):
+        vosk_graph.read_symbol_table(cut)
+
+
 def test_a_static_graph_model_cannot_take_one(tmp_path):
     (tmp_path / "graph").mkdir()
     (tmp_path / "graph" / "HCLG.fst").write_bytes(b"")
