@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -92,6 +93,28 @@ class Order:
     status: str
 
 
+def _use_wal(db: sqlite3.Connection, within_s: float = 10.0) -> None:
+    """Switch the database to write-ahead logging, waiting for other processes.
+
+    Switching needs the database to itself, and SQLite answers "database is locked" at
+    once instead of waiting (the busy timeout does not cover it). Two kiosk processes
+    opening a new database together (a restart overlapping the old process) met that,
+    so this retries, with backoff, as the busy timeout would. Once switched, the mode
+    stays in the file and later opens pass straight through.
+    """
+    deadline = time.monotonic() + within_s
+    pause = 0.005
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
+
+
 class OrderStore:
     DB_NAME = "orders.sqlite3"
 
@@ -102,7 +125,7 @@ class OrderStore:
         self._now = now
         self._db = sqlite3.connect(self.path, isolation_level=None, timeout=10,
                                    check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        _use_wal(self._db)
         self._db.execute("PRAGMA synchronous=FULL")  # an order survives a power cut
         self._db.execute("PRAGMA busy_timeout=10000")
         self._db.executescript(SCHEMA)
