@@ -43,7 +43,7 @@ test: setup
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: setup lint-firmware
-	$(VENV)/bin/ruff check accessibility hardware ui simulator tests
+	$(VENV)/bin/ruff check accessibility hardware shop ui simulator tests setup.py
 	shellcheck deploy/install-pi.sh
 
 $(FIRMWARE_STUBS)/.installed: pyproject.toml | $(STAMP)

@@ -89,9 +89,9 @@ def build_voice(devices: Table, menu_data: Mapping, bus: InputBus, lang: str,
                 source_factory: Callable[[], Iterable[bytes]] | None = None,
                 recognizers: Mapping | None = None):
     """A VoiceSession, or None when ``[devices.voice] enabled = false``."""
-    from .voice_config import from_table
-    from .voice_grammar import voice_menu_from_toml
-    from .voice_session import VoiceSession
+    from .voice.config import from_table
+    from .voice.grammar import voice_menu_from_toml
+    from .voice.session import VoiceSession
 
     config = from_table(devices.table("voice"))
     if not config.enabled:
@@ -102,8 +102,8 @@ def build_voice(devices: Table, menu_data: Mapping, bus: InputBus, lang: str,
 
 def build_camera(devices: Table, bus: InputBus, source=None):
     """A CameraInput, or None when there is no camera source (config "none", no override)."""
-    from .camera_config import from_table
-    from .camera_input import CameraInput
+    from .camera.config import from_table
+    from .camera.input import CameraInput
 
     config = from_table(devices.table("camera"))
     if source is None and config.source == "none":
@@ -115,8 +115,8 @@ def build_boards(devices: Table, bus: InputBus, ports: tuple[str, ...] | None = 
     """The host link to the sensor boards (``ports``: override, e.g. virtual boards)."""
     import dataclasses
 
-    from .board_config import from_table
-    from .board_link import BoardLink
+    from .boards.config import from_table
+    from .boards.link import BoardLink
 
     config = from_table(devices.table("boards"))
     if ports is not None:
@@ -126,9 +126,9 @@ def build_boards(devices: Table, bus: InputBus, ports: tuple[str, ...] | None = 
 
 def validate(devices: Table) -> None:
     """Check every device section (``--check-config``): ConfigError on the first problem."""
-    from .board_config import from_table as boards_from_table
-    from .camera_config import from_table as camera_from_table
-    from .voice_config import from_table as voice_from_table
+    from .boards.config import from_table as boards_from_table
+    from .camera.config import from_table as camera_from_table
+    from .voice.config import from_table as voice_from_table
 
     devices.unknown_keys({"voice", "camera", "boards"})
     voice_from_table(devices.table("voice"))

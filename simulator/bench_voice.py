@@ -17,13 +17,14 @@ import sys
 import time
 from pathlib import Path
 
-from untact.hardware.voice_audio import AudioSourceError, WavFileSource
-from untact.hardware.voice_config import VoiceConfig
-from untact.hardware.voice_grammar import phrase_grammar
-from untact.hardware.voice_input import VoicePipeline
-from untact.hardware.voice_recognizers import RecognizerUnavailable, load_recognizer
-from untact.hardware.voice_text import normalize
-from untact.simulator.bench import median, metric, percentile
+from untact.hardware.voice.audio import AudioSourceError, WavFileSource
+from untact.hardware.voice.config import VoiceConfig
+from untact.hardware.voice.grammar import phrase_grammar
+from untact.hardware.voice.input import VoicePipeline
+from untact.hardware.voice.recognizers import RecognizerUnavailable, load_recognizer
+from untact.hardware.voice.text import normalize
+
+from .bench import median, metric, percentile
 
 MAX_MANIFEST_ROWS = 10_000
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from untact.hardware.frame_sources import OpenCVSource, SourceUnavailable
+from untact.hardware.camera.frame_sources import OpenCVSource, SourceUnavailable
 
 
 @dataclass(frozen=True)
@@ -228,7 +228,7 @@ class SimulatedCamera:
     """The simulator's camera: a :class:`HandClip`, a webcam index or a video file.
 
     ``SimulatedCamera(clip)``, ``SimulatedCamera(0)``, ``SimulatedCamera("demo.mp4")``;
-    pass it as ``source=`` to :class:`untact.hardware.camera_input.CameraInput`. Clips and
+    pass it as ``source=`` to :class:`untact.hardware.camera.input.CameraInput`. Clips and
     files are played at camera rate and loop, so the simulated kiosk always has a camera.
     """
 

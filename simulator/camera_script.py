@@ -144,7 +144,7 @@ def fingertip_offset(photo: Path, scale: float, background: Path | None, mirror:
     """Where the tracker puts the index fingertip relative to the pasted photo's centre
     (screen space), as a customer learns where to hold their hand by watching the cursor.
     ValueError if the tracker sees no hand in the photo."""
-    from untact.hardware.hand_tracker import HandTracker
+    from untact.hardware.camera.hand_tracker import HandTracker
 
     clip = HandClip(photo, [Key(0.0, 0.5, 0.5, scale), Key(1.0, 0.5, 0.5, scale)],
                     background=background, mirror=mirror, upside_down=upside_down)

@@ -2,7 +2,7 @@
 
 The control panel's camera section calls :meth:`CameraSwitcher.switch`. A switch stops
 the old tracking worker (and waits for its process to end), then starts a new
-:class:`~untact.hardware.camera_input.CameraInput` on the new source, so what the kiosk
+:class:`~untact.hardware.camera.input.CameraInput` on the new source, so what the kiosk
 receives still comes through the real worker and tracker. Whatever is wrong with a source
 (no such webcam, a file that is not a video) ends up as the camera's status sentence,
 shown in the panel and in the devices line, never as a traceback.
@@ -92,7 +92,7 @@ class CameraSwitcher:
 
     @classmethod
     def for_app(cls, app, holder) -> CameraSwitcher:
-        from untact.hardware.camera_config import from_table
+        from untact.hardware.camera.config import from_table
 
         config = from_table(app.kiosk.section("devices").table("camera"))
         return cls(holder, config, app.bus, app.hover_listeners, app.device_status, app=app)
@@ -114,7 +114,7 @@ class CameraSwitcher:
             if feed is None:
                 self._show("off (no camera)")
                 return "camera off"
-            from untact.hardware.camera_input import CameraInput
+            from untact.hardware.camera.input import CameraInput
 
             camera = CameraInput(self.config, self.bus, source=feed)
             camera.on_status(lambda st: self._show(status_text(st)))

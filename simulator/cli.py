@@ -50,8 +50,8 @@ def run_by_hand(argv: list[str]) -> int:
     args = p.parse_args(argv)
     if not 0.1 <= args.scale <= 2:
         p.error("--scale must be between 0.1 and 2")
+    from untact.shop.menu import load_kiosk
     from untact.ui.cli import exit_after_attract, run_kiosk
-    from untact.ui.menu import load_kiosk
 
     try:
         kiosk = load_kiosk(args.config)

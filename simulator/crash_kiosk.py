@@ -31,7 +31,8 @@ import traceback
 from multiprocessing.connection import Connection
 
 from untact.accessibility.intents import Kind
-from untact.simulator.driver import KioskDriver
+
+from .driver import KioskDriver
 
 #: bounds, so a child never outlives a broken test
 REACH_CHECKOUT_S = 60.0
@@ -94,8 +95,8 @@ def restart_and_report(kiosk_file: str, data_dir: str, report: Connection) -> No
     ERROR or nothing, and exits non-zero."""
     try:
         from kivy.clock import Clock
+        from untact.shop.menu_service import validate_kiosk
         from untact.ui.cli import run_kiosk
-        from untact.ui.menu_service import validate_kiosk
 
         kiosk = validate_kiosk(kiosk_file)
         give_up = time.monotonic() + REACH_CHECKOUT_S

@@ -39,15 +39,15 @@ class KioskDriver:
         worker process: for runs of many short-lived kiosks (the crash test).
         ``panel=True``: the simulator's app, with its control panel beside the kiosk (the
         window is widened by the panel, and restored at :meth:`stop`)."""
-        from untact.ui.menu import load_kiosk
+        from untact.shop.menu import load_kiosk
 
         self.kiosk = load_kiosk(config)
         w, h = self.kiosk.display.resolution
         # Driven runs are paced by their steps, not by a display: no 60 fps cap.
         kivy_setup.configure(size=(int(w * scale), int(h * scale)), maxfps=0)
         from untact.accessibility.bus import InputBus
+        from untact.shop.orders import OrderStore
         from untact.ui.app import KioskApp
-        from untact.ui.orders import OrderStore
 
         self.render = render
         self.scale = scale
@@ -79,8 +79,8 @@ class KioskDriver:
         if boards:  # virtual boards running the real firmware, found by the real link
             import dataclasses
 
-            from untact.hardware.board_config import from_table
-            from untact.hardware.board_link import BoardLink
+            from untact.hardware.boards.config import from_table
+            from untact.hardware.boards.link import BoardLink
 
             from .virtual_boards import VirtualBoards
 

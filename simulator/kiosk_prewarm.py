@@ -25,8 +25,8 @@ MODULES = (
     "untact.accessibility.bus", "untact.accessibility.frame", "untact.accessibility.focus",
     "untact.accessibility.kivy_adapter", "untact.accessibility.speech",
     "untact.accessibility.audio_sink", "untact.hardware.keyboard",
-    "untact.ui.menu", "untact.ui.orders", "untact.ui.checkout", "untact.ui.payment",
-    "untact.ui.shop", "untact.ui.cart", "untact.ui.menu_service", "untact.ui.overlays",
+    "untact.shop.menu", "untact.shop.orders", "untact.shop.checkout", "untact.shop.payment",
+    "untact.shop.service", "untact.shop.cart", "untact.shop.menu_service", "untact.ui.overlays",
     "untact.ui.widgets", "untact.ui.strings", "untact.ui.theme",
     *(f"untact.ui.screens.{name}" for name in (
         "access", "admin", "admin_pin", "attract", "cart", "categories", "checkout", "done",

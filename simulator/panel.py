@@ -95,7 +95,7 @@ def voice_section(panel: ControlPanel, microphone) -> None:
 
     from kivy.uix.textinput import TextInput
     from kivy.uix.togglebutton import ToggleButton
-    from untact.hardware.voice_audio import AudioSourceError
+    from untact.hardware.voice.audio import AudioSourceError
 
     box = BoxLayout(orientation="vertical", size_hint_y=None, height=134, spacing=4)
     modes = BoxLayout(size_hint_y=None, height=30, spacing=4)

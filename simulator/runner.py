@@ -47,7 +47,7 @@ def load_recognizers() -> dict:
         import atexit
 
         atexit.register(_RECOGNIZERS.clear)  # freed before the interpreter tears vosk down
-        from untact.hardware.voice_recognizers import load_recognizer
+        from untact.hardware.voice.recognizers import load_recognizer
 
         for lang in ("ko", "en"):
             _RECOGNIZERS[lang] = load_recognizer(lang)

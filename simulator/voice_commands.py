@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from untact.hardware.voice_grammar import NAVIGATION, Screen, VoiceMenu, plural
+from untact.hardware.voice.grammar import NAVIGATION, Screen, VoiceMenu, plural
 
 # (espeak-ng voice variant, words per minute, pitch 0..99)
 VARIANTS: tuple[tuple[str, int, int], ...] = (

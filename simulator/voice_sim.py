@@ -22,12 +22,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from untact.hardware.voice_audio import (
-    MicrophoneSource,
-    PushSource,
-    TextToSpeechSource,
-    WavFileSource,
-)
+from untact.hardware.voice.audio import MicrophoneSource, PushSource, TextToSpeechSource, WavFileSource
 
 log = logging.getLogger(__name__)
 

@@ -34,7 +34,7 @@ def output_dir() -> Path:
     return path
 
 
-# --- voice input (hardware/voice_*): each real model is loaded once per session -------
+# --- voice input (hardware/voice/): each real model is loaded once per session -------
 
 @pytest.fixture(scope="session")
 def cafe_data() -> dict:
@@ -45,7 +45,7 @@ def cafe_data() -> dict:
 
 @pytest.fixture(scope="session")
 def cafe_menu(cafe_data):
-    from untact.hardware.voice_grammar import voice_menu_from_toml
+    from untact.hardware.voice.grammar import voice_menu_from_toml
     return voice_menu_from_toml(cafe_data)
 
 
@@ -53,14 +53,14 @@ def cafe_menu(cafe_data):
 def vosk_ko():
     import gc
 
-    from untact.hardware.voice_recognizers import VoskRecognizer
+    from untact.hardware.voice.recognizers import VoskRecognizer
     yield VoskRecognizer()
     gc.collect()  # free the model while vosk's module still exists (not at interpreter exit)
 
 
 @pytest.fixture(scope="session")
 def sphinx_en():
-    from untact.hardware.voice_recognizers import SphinxRecognizer
+    from untact.hardware.voice.recognizers import SphinxRecognizer
     return SphinxRecognizer()
 
 

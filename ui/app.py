@@ -32,33 +32,33 @@ from untact.accessibility.profiles import PROFILES, Style
 from untact.accessibility.speech import SpeechEngine
 from untact.accessibility.speech_mode import Action
 from untact.hardware.keyboard import intent_for_key
+from untact.shop.cart import Cart, won
+from untact.shop.checkout import CheckoutOutcome, CheckoutStatus
+from untact.shop.menu import Kiosk
+from untact.shop.orders import Order, OrderStore
+from untact.shop.service import Shop
+from untact.shop.staff_call import StaffCallEvent
 
 from . import systemd_notify
-from .cart import Cart, won
-from .checkout import CheckoutOutcome, CheckoutStatus
-from .menu import Kiosk
-from .orders import Order, OrderStore
 from .overlays import Overlay
-from .screens.access import AccessScreen
-from .screens.admin import AdminHomeScreen, AdminMenuScreen, AdminOrdersScreen, AdminQueueScreen
-from .screens.admin_devices import AdminDevicesScreen
-from .screens.admin_pin import AdminPinScreen
-from .screens.attract import AttractScreen
-from .screens.cart import CartScreen
-from .screens.categories import CategoriesScreen
-from .screens.checkout import CheckoutScreen
-from .screens.done import DoneScreen
-from .screens.items import ItemsScreen
-from .screens.language import LanguageScreen
-from .screens.options import OptionsScreen
-from .shop import Shop
-from .staff_call import StaffCallEvent
+from .screens.customer.access import AccessScreen
+from .screens.customer.attract import AttractScreen
+from .screens.customer.cart import CartScreen
+from .screens.customer.categories import CategoriesScreen
+from .screens.customer.checkout import CheckoutScreen
+from .screens.customer.done import DoneScreen
+from .screens.customer.items import ItemsScreen
+from .screens.customer.language import LanguageScreen
+from .screens.customer.options import OptionsScreen
+from .screens.staff.devices import AdminDevicesScreen
+from .screens.staff.pages import AdminHomeScreen, AdminMenuScreen, AdminOrdersScreen, AdminQueueScreen
+from .screens.staff.pin import AdminPinScreen
 from .strings import t
 from .theme import tokens
 from .widgets import FocusRing, HoverCursor, KioskButton
 
 log = logging.getLogger(__name__)
-KV_DIR = Path(__file__).parent / "kv"
+SCREENS_DIR = Path(__file__).parent / "screens"  # each screen's KV file beside its module
 SCREENS = {
     "attract": AttractScreen, "language": LanguageScreen, "categories": CategoriesScreen,
     "items": ItemsScreen, "options": OptionsScreen, "cart": CartScreen,
@@ -87,7 +87,7 @@ class KioskApp(App):
                  keyboard: bool = True, now: Callable[[], float] = time.monotonic,
                  engine: SpeechEngine | None = None, voice=None, shop: Shop | None = None,
                  **kw) -> None:
-        """``voice``: a VoiceSession (hardware/voice_session.py) or None; the app only
+        """``voice``: a VoiceSession (hardware/voice/session.py) or None; the app only
         calls its handle/answer/screen_changed/session methods."""
         super().__init__(**kw)
         # The shop: live menu (sold out), payment, admin PIN, staff call, on these orders.
@@ -131,7 +131,7 @@ class KioskApp(App):
 
     # -- construction -------------------------------------------------------------------
     def build(self):
-        for kv in sorted(KV_DIR.glob("*.kv"), key=lambda p: (p.name != "style.kv", p.name)):
+        for kv in sorted(SCREENS_DIR.rglob("*.kv"), key=lambda p: (p.name != "style.kv", str(p))):
             Builder.unload_file(str(kv))  # a second app in one process (tests) must not
             Builder.load_file(str(kv))    # apply every rule twice
         # The kiosk's own area: the whole window on a kiosk, the left part in the simulator.

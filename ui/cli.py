@@ -24,7 +24,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    from untact.ui.menu_service import validate_kiosk
+    from untact.shop.menu_service import validate_kiosk
 
     path = args.check_config or args.config
     if not path:
@@ -68,12 +68,13 @@ def run_kiosk(kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0
               board_ports=None) -> int:
     """Open the orders store and run the app (``app_class``: the simulator's, with its
     control panel; ``voice_source``: the simulator's microphone instead of the real one)."""
-    from untact.ui import kivy_setup
+    from . import kivy_setup
 
     w, h = kiosk.display.resolution
     kivy_setup.configure(size=(int(w * scale), int(h * scale)), fullscreen=fullscreen)
-    from untact.ui.app import KioskApp
-    from untact.ui.orders import OrderStore
+    from untact.shop.orders import OrderStore
+
+    from .app import KioskApp
 
     app_class = app_class or KioskApp
     from untact.accessibility.bus import InputBus

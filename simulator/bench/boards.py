@@ -25,7 +25,7 @@ import threading
 import time
 from pathlib import Path
 
-from untact.simulator.bench import metric, percentile
+from . import metric, percentile
 
 EVENTS = 600
 RATE_HZ = 100
@@ -98,9 +98,10 @@ def child() -> None:
     from kivy.uix.widget import Widget
     from untact.accessibility.bus import InputBus
     from untact.accessibility.kivy_adapter import attach_bus_to_kivy
-    from untact.hardware.board_config import BoardsConfig
-    from untact.hardware.board_link import BoardLink
-    from untact.simulator.virtual_board import VirtualBoard
+    from untact.hardware.boards.config import BoardsConfig
+    from untact.hardware.boards.link import BoardLink
+
+    from ..virtual_board import VirtualBoard
 
     main_thread = threading.get_ident()
     bus = InputBus(maxlen=10_000)
@@ -155,7 +156,7 @@ def child() -> None:
     n = min(len(sent), len(delivered), len(at_link))
     if n < EVENTS * 0.95:
         raise RuntimeError(f"only {len(delivered)} of {len(sent)} events reached the UI")
-    from untact.hardware.board_intents import event_to_intent
+    from untact.hardware.boards.intents import event_to_intent
 
     for i in range(n):  # the i-th intent is the i-th event's, or the timing means nothing
         want = event_to_intent(sent[i].name, str(sent[i].value), "bench-1")

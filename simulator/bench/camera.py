@@ -32,7 +32,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from untact.simulator.bench import metric, percentile
+from . import metric, percentile
 
 ROUNDS = 3
 UI_ROUNDS = 2
@@ -53,7 +53,7 @@ def _testdata() -> Path:
 
 
 def _clip(hands: Path, seconds_scale: float = 1.0):
-    from untact.simulator.camera_clips import HandClip, Key
+    from ..camera_clips import HandClip, Key
 
     photo = hands / "pointing_index_hagrid.jpg"
     keys = [Key(0.0, visible=False), Key(0.3, 0.4, 0.5, 0.35), Key(1.6, 0.4, 0.5, 0.35),
@@ -68,7 +68,7 @@ def _ui_clip(hands: Path):
     centre (0.5, 0.54); the photo's fingertip is 0.174 above its centre) for 0.7 s, so the
     progress ring fills to half, without completing and leaving the screen; then moves off
     it, rests, and comes back (3 s, looped)."""
-    from untact.simulator.camera_clips import HandClip, Key
+    from ..camera_clips import HandClip, Key
 
     on, off = (0.52, 0.71), (0.2, 0.4)
     keys = [Key(0.0, visible=False), Key(0.3, *on), Key(1.0, *on), Key(1.3, *off),
@@ -91,8 +91,8 @@ def _tracking_fps(frames, config) -> dict[str, list[float]]:
     Per round: fps by wall-clock time, and by CPU time of this process (all threads),
     which other processes on a busy machine do not inflate."""
     import cv2
-    from untact.hardware.camera_worker import TrackingPipeline
-    from untact.hardware.mediapipe_loader import load_hands
+    from untact.hardware.camera.mediapipe_loader import load_hands
+    from untact.hardware.camera.worker import TrackingPipeline
 
     cv2.setNumThreads(1)
     hands_mod = load_hands()
@@ -126,8 +126,9 @@ def _tracking_fps(frames, config) -> dict[str, list[float]]:
 
 def _latency(hands: Path, config) -> list[float]:
     from untact.accessibility.bus import InputBus
-    from untact.hardware.camera_input import CameraInput
-    from untact.simulator.camera_clips import SimulatedCamera
+    from untact.hardware.camera.input import CameraInput
+
+    from ..camera_clips import SimulatedCamera
 
     clip = _clip(hands)
     source = SimulatedCamera(clip)  # camera rate: the worker waits for each frame
@@ -162,9 +163,10 @@ def _ui_fps_here(hands: Path, tracking: bool, seconds: float = UI_SECONDS) -> No
     frames with the cursor / ring showing (proof that the tracker drove the UI)."""
     import tempfile
 
-    from untact.simulator.camera_clips import SimulatedCamera
+    from untact.shop.menu import load_kiosk
     from untact.ui.cli import run_kiosk
-    from untact.ui.menu import load_kiosk
+
+    from ..camera_clips import SimulatedCamera
 
     kiosk = load_kiosk(REPO / "examples" / "cafe.toml")
     camera = SimulatedCamera(_ui_clip(hands)) if tracking else None
@@ -217,7 +219,7 @@ def _ui_fps_here(hands: Path, tracking: bool, seconds: float = UI_SECONDS) -> No
 
 
 def run():
-    from untact.hardware.camera_config import CameraConfig
+    from untact.hardware.camera.config import CameraConfig
 
     hands = _testdata()
     config = CameraConfig(source="bench")  # kiosk defaults: one hand followed, lite models

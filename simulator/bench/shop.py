@@ -32,10 +32,11 @@ import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from untact.simulator.bench import median, metric, percentile
-from untact.ui.menu import load_kiosk
-from untact.ui.menu_service import MenuService
-from untact.ui.orders import OrderStore
+from untact.shop.menu import load_kiosk
+from untact.shop.menu_service import MenuService
+from untact.shop.orders import OrderStore
+
+from . import median, metric, percentile
 
 REPO = Path(__file__).resolve().parents[2]
 DAY = "2026-03-14"

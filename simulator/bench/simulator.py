@@ -15,7 +15,7 @@ CUSTOMERS_PER_REPEAT = 2
 
 
 def _customers_per_minute(scenario) -> tuple[float, int]:
-    from untact.simulator.runner import Runner
+    from ..runner import Runner
 
     t0 = time.perf_counter()
     result = Runner(scenario).run()
@@ -27,7 +27,7 @@ def _customers_per_minute(scenario) -> tuple[float, int]:
 
 def run():
     os.environ.pop("DISPLAY", None)
-    from untact.simulator.scenario import load_scenario
+    from ..scenario import load_scenario
 
     day = load_scenario(FULL_DAY)
     rate, n = _customers_per_minute(day)

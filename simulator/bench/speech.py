@@ -36,8 +36,9 @@ from untact.accessibility import speech_worker
 from untact.accessibility.audio_sink import NullSink
 from untact.accessibility.speech import Priority, SpeechConfig, SpeechEngine
 from untact.accessibility.speech_worker import Synthesizer, split_clauses
-from untact.simulator.bench import metric, p95_metric, percentile
-from untact.simulator.sound_server import NullSoundServer, SoundServerUnavailable
+
+from ..sound_server import NullSoundServer, SoundServerUnavailable
+from . import metric, p95_metric, percentile
 
 PHRASES = [
     ("아이스 아메리카노, 4,500원, 버튼", "ko"),
@@ -177,7 +178,8 @@ def _real_output(cfg: SpeechConfig) -> Iterable[dict]:
 def _measure_real_output(n: int = N) -> Iterable[dict]:
     """In the child process, whose environment points ALSA and parec at the server."""
     from untact.accessibility.audio_sink import PortAudioSink
-    from untact.simulator.sound_server import ALSA_DEVICE, Monitor
+
+    from ..sound_server import ALSA_DEVICE, Monitor
 
     rng = random.Random(11)
     cfg = SpeechConfig()

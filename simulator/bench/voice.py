@@ -59,13 +59,14 @@ import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
-from untact.hardware.voice_audio import TextToSpeechSource
-from untact.hardware.voice_config import VoiceConfig
-from untact.hardware.voice_grammar import voice_menu_from_toml
-from untact.hardware.voice_input import VoicePipeline
-from untact.hardware.voice_recognizers import load_recognizer
-from untact.simulator.bench import median, metric, percentile
-from untact.simulator.voice_commands import VARIANTS, Case, command_set, matches
+from untact.hardware.voice.audio import TextToSpeechSource
+from untact.hardware.voice.config import VoiceConfig
+from untact.hardware.voice.grammar import voice_menu_from_toml
+from untact.hardware.voice.input import VoicePipeline
+from untact.hardware.voice.recognizers import load_recognizer
+
+from ..voice_commands import VARIANTS, Case, command_set, matches
+from . import median, metric, percentile
 
 REPO = Path(__file__).resolve().parents[2]
 MENU_FILE = REPO / "examples" / "cafe.toml"

@@ -14,13 +14,7 @@ import time
 
 import pytest
 from untact.accessibility.audio_sink import NullSink
-from untact.accessibility.speech import (
-    Priority,
-    SpeechConfig,
-    SpeechEngine,
-    apply_gain,
-    volume_problem,
-)
+from untact.accessibility.speech import Priority, SpeechConfig, SpeechEngine, apply_gain, volume_problem
 from untact.accessibility.speech_worker import Synthesizer
 
 LONG_KO = "메뉴 화면입니다. 커피, 차, 음료, 베이커리 중에서 고르세요. 다음과 이전으로 움직입니다."

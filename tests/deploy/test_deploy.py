@@ -16,7 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from untact.ui.menu_service import validate_kiosk
+from untact.shop.menu_service import validate_kiosk
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
@@ -71,7 +71,7 @@ def test_install_into_a_root_and_again(pi_root):
     assert (pi_root / "etc/systemd/system/multi-user.target.wants/untact.service").is_symlink()
     assert (pi_root / "etc/udev/rules.d/99-untact-boards.rules").is_file()
     assert (pi_root / "etc/systemd/journald.conf.d/untact.conf").is_file()
-    assert (pi_root / "opt/untact/ui/orders.py").is_file()
+    assert (pi_root / "opt/untact/shop/orders.py").is_file()
     assert not (pi_root / "opt/untact/.git").exists()
     kiosk_file = pi_root / "var/lib/untact/kiosk.toml"
     assert stat.S_IMODE(kiosk_file.stat().st_mode) == 0o640

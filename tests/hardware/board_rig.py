@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 from untact.accessibility.bus import InputBus
-from untact.hardware.board_config import BoardsConfig
-from untact.hardware.board_link import BoardLink
+from untact.hardware.boards.config import BoardsConfig
+from untact.hardware.boards.link import BoardLink
 from untact.simulator.virtual_board import VirtualBoard
 
 

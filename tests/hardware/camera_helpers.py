@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 from multiprocessing import Pipe
 
-from untact.hardware import camera_worker
-from untact.hardware.camera_config import CameraConfig
-from untact.hardware.camera_worker import TrackingPipeline
+from untact.hardware.camera import worker as camera_worker
+from untact.hardware.camera.config import CameraConfig
+from untact.hardware.camera.worker import TrackingPipeline
 
 
 def run_clip(clip, config: CameraConfig | None = None):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from untact.accessibility.config import ConfigError, Source
-from untact.hardware.board_config import BoardsConfig, from_table
+from untact.hardware.boards.config import BoardsConfig, from_table
 
 
 def boards_table(tmp_path, text):

@@ -15,8 +15,8 @@ import pytest
 from board_rig import Rig
 from untact.accessibility.intents import Kind, simple
 from untact.firmware import protocol
-from untact.hardware.board_config import BoardsConfig
-from untact.hardware.board_link import BoardLink
+from untact.hardware.boards.config import BoardsConfig
+from untact.hardware.boards.link import BoardLink
 
 
 def kinds(intents):
@@ -83,7 +83,7 @@ def test_hover_reaches_listeners_and_status_but_is_no_intent(rig):
 def test_repl_text_and_a_traceback_are_logged_never_events(rig, caplog):
     board = rig.board()
     assert rig.connected(board) and board.wait_connected()
-    caplog.set_level(logging.INFO, logger="untact.hardware.board_link")
+    caplog.set_level(logging.INFO, logger="untact.hardware.boards.link")
     board.inject_noise(b"MicroPython v1.27.0 on 2026-06-02; Raspberry Pi Pico with RP2040\r\n"
                        b"Type \"help()\" for more information.\r\n>>> \r\n"
                        b"Traceback (most recent call last):\r\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from types import SimpleNamespace
 
-from untact.hardware.board_config import PICO_VID
-from untact.hardware.board_ports import find_ports
+from untact.hardware.boards.config import PICO_VID
+from untact.hardware.boards.ports import find_ports
 
 
 def test_auto_keeps_only_picos(monkeypatch, tmp_path):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from untact.accessibility.config import ConfigError, Source
-from untact.hardware.camera_config import CameraConfig, from_table
+from untact.hardware.camera.config import CameraConfig, from_table
 
 
 def _parse(tmp_path: Path, body: str) -> CameraConfig:

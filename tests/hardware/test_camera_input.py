@@ -15,17 +15,10 @@ from pathlib import Path
 
 from camera_helpers import run_worker_inline
 from untact.accessibility.bus import InputBus
-from untact.hardware import camera_worker
-from untact.hardware.camera_config import CameraConfig
-from untact.hardware.camera_input import (
-    MOTION_ONLY,
-    OFF,
-    STOPPED,
-    TRACKING,
-    UNAVAILABLE,
-    CameraInput,
-)
-from untact.hardware.mediapipe_loader import TrackerUnavailable
+from untact.hardware.camera import worker as camera_worker
+from untact.hardware.camera.config import CameraConfig
+from untact.hardware.camera.input import MOTION_ONLY, OFF, STOPPED, TRACKING, UNAVAILABLE, CameraInput
+from untact.hardware.camera.mediapipe_loader import TrackerUnavailable
 from untact.simulator import camera_clips as clips
 from untact.simulator.camera_clips import SimulatedCamera
 
@@ -86,7 +79,7 @@ def test_missing_mediapipe_is_reported_by_the_loader():
         "        if name.split('.')[0] == 'mediapipe':\n"
         "            raise ModuleNotFoundError(name)\n"
         "sys.meta_path.insert(0, Hide())\n"
-        "from untact.hardware.mediapipe_loader import TrackerUnavailable, load_hands\n"
+        "from untact.hardware.camera.mediapipe_loader import TrackerUnavailable, load_hands\n"
         "try:\n"
         "    load_hands()\n"
         "except TrackerUnavailable as exc:\n"
@@ -184,13 +177,13 @@ def _calls_in_code(text: str) -> set[str]:
 def test_camera_modules_have_no_file_writing_calls():
     """Belt and braces for the privacy rule: the camera modules never call the builtin
     open(), OpenCV's imwrite / VideoWriter, or numpy's savers."""
-    hardware = Path(camera_worker.__file__).parent
+    camera = Path(camera_worker.__file__).parent
     forbidden = {"open", ".imwrite", ".VideoWriter", ".tofile", ".save", ".savez",
                  ".write_bytes", ".write_text"}
-    for name in ("camera_worker.py", "camera_input.py", "frame_sources.py",
-                 "hand_tracker.py", "hand_interactions.py", "motion_swipes.py",
-                 "mediapipe_loader.py"):
-        calls = _calls_in_code((hardware / name).read_text(encoding="utf-8"))
+    names = sorted(p.name for p in camera.glob("*.py"))
+    assert "worker.py" in names and "frame_sources.py" in names
+    for name in names:
+        calls = _calls_in_code((camera / name).read_text(encoding="utf-8"))
         assert ".release" in calls or name != "frame_sources.py"  # the scan sees calls
         assert calls & forbidden == set(), name
 
@@ -199,7 +192,7 @@ def test_frames_that_are_not_pictures_end_the_input_without_a_crash():
     """Untrusted frames (wrong type, shape, depth) are skipped; a source that gives only
     those is declared broken with a reason, and the worker ends cleanly."""
     import numpy as np
-    from untact.hardware.frame_sources import FramesSource
+    from untact.hardware.camera.frame_sources import FramesSource
 
     junk = [np.zeros((480, 640), np.uint8), np.zeros((480, 640, 3), np.float32),
             np.zeros((2, 2, 3), np.uint8), "not a frame"] * 10
@@ -213,7 +206,7 @@ def test_tracking_that_keeps_failing_ends_the_input_with_a_reason(monkeypatch):
     """A frame the tracker chokes on is skipped; if every frame fails, the input ends
     and says so, instead of the worker dying with a traceback."""
     import numpy as np
-    from untact.hardware.frame_sources import FramesSource
+    from untact.hardware.camera.frame_sources import FramesSource
 
     class Choking:
         def __init__(self, config):

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from importlib import metadata
 
-from untact.hardware.mediapipe_loader import EXPECTED_VERSION
+from untact.hardware.camera.mediapipe_loader import EXPECTED_VERSION
 
 
 def _top_level_providers(package: str) -> list[str]:
@@ -39,7 +39,7 @@ def test_mediapipe_is_the_pinned_release_with_hand_models():
 
 def test_hands_load_without_matplotlib_or_tasks():
     """The loader imports Hands alone: a fresh interpreter shows what it pulled in."""
-    code = ("import sys; from untact.hardware.mediapipe_loader import load_hands; "
+    code = ("import sys; from untact.hardware.camera.mediapipe_loader import load_hands; "
             "h = load_hands(); h.Hands(static_image_mode=True).close(); "
             "print(sorted({m.split('.')[0] for m in sys.modules} & "
             "{'matplotlib', 'jax', 'attr', 'absl', 'flatbuffers', 'sounddevice'})); "
@@ -53,7 +53,7 @@ def test_hands_load_without_matplotlib_or_tasks():
 def test_kiosk_process_imports_neither_opencv_nor_mediapipe():
     """The kiosk (UI) process only imports the camera input; OpenCV and MediaPipe load in
     the worker. So the kiosk starts even where they are missing or broken."""
-    code = ("import sys; from untact.hardware.camera_input import CameraInput; "
+    code = ("import sys; from untact.hardware.camera.input import CameraInput; "
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'cv2', 'mediapipe'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60, check=True).stdout.strip()

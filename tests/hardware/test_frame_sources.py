@@ -7,7 +7,7 @@ import pickle
 
 import numpy as np
 import pytest
-from untact.hardware.frame_sources import FramesSource, OpenCVSource, SourceUnavailable
+from untact.hardware.camera.frame_sources import FramesSource, OpenCVSource, SourceUnavailable
 from untact.simulator.camera_clips import HandClip, Key, SimulatedCamera, empty
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 from camera_helpers import gestures, run_clip
-from untact.hardware.camera_config import CameraConfig
-from untact.hardware.camera_worker import TrackingPipeline
+from untact.hardware.camera.config import CameraConfig
+from untact.hardware.camera.worker import TrackingPipeline
 from untact.simulator import camera_clips as clips
 from untact.simulator.camera_clips import HandClip, Key
 
@@ -106,7 +106,7 @@ def test_real_video_of_a_hand_coming_closer_is_not_a_push_nor_a_swipe(hands_dir)
     real tracker follows it in every frame; the only intent besides the cursor is the
     hover-and-hold of that resting, pointing hand, once. An earlier push rule (growth
     alone) read the approach as two SELECTs: a push must now go from still to still."""
-    from untact.hardware.frame_sources import OpenCVSource
+    from untact.hardware.camera.frame_sources import OpenCVSource
 
     source = OpenCVSource(str(hands_dir / "video_hand_open_palm.mp4"), pace=False)
     source.open()

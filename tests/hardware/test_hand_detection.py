@@ -20,7 +20,7 @@ import csv
 
 import cv2
 import pytest
-from untact.hardware.hand_tracker import HandTracker
+from untact.hardware.camera.hand_tracker import HandTracker
 
 T, F = True, False
 EXPECTED = {  # filename: (hands found, fingers of the nearest hand)
@@ -80,7 +80,7 @@ def test_photo(hands_dir, tracker, name):
 def test_video_hand_is_tracked_in_every_frame(hands_dir):
     """The sample video (palm opening, 202 frames) in video mode, as the kiosk runs
     (looking for one hand: the video has one, and it halves the test's time)."""
-    from untact.hardware.hands_accuracy import video_hand_share
+    from untact.hardware.camera.hands_accuracy import video_hand_share
 
     seen, total = video_hand_share(hands_dir / "video_hand_open_palm.mp4", max_hands=1)
     assert total == 202

@@ -13,10 +13,10 @@ import random
 import cv2
 import numpy as np
 import pytest
-from untact.hardware.camera_config import InteractionThresholds
-from untact.hardware.hand_interactions import HandInteractions
-from untact.hardware.hand_tracker import HandTracker, observe
-from untact.hardware.one_euro import OneEuroFilter
+from untact.hardware.camera.config import InteractionThresholds
+from untact.hardware.camera.hand_interactions import HandInteractions
+from untact.hardware.camera.hand_tracker import HandTracker, observe
+from untact.hardware.camera.one_euro import OneEuroFilter
 
 FPS = 30
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from untact.hardware.hands_accuracy import main
+from untact.hardware.camera.hands_accuracy import main
 
 
 def _folder(tmp_path, hands_dir, rows):

@@ -9,8 +9,8 @@ drives it.
 from __future__ import annotations
 
 import pytest
-from untact.hardware.camera_config import CameraConfig
-from untact.hardware.camera_worker import TrackingPipeline
+from untact.hardware.camera.config import CameraConfig
+from untact.hardware.camera.worker import TrackingPipeline
 from untact.simulator.camera_clips import HandClip, Key
 
 FAR_X, NEAR_X = 0.25, 0.7

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 
-from untact.hardware.board_intents import event_to_intent
+from untact.hardware.boards.intents import event_to_intent
 
 CYCLES = 100
 KEYS = ("ok", "right", "left")

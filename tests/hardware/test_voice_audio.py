@@ -5,7 +5,7 @@ import wave
 
 import numpy as np
 import pytest
-from untact.hardware.voice_audio import (
+from untact.hardware.voice.audio import (
     FRAME_BYTES,
     AudioSourceError,
     MicrophoneSource,
@@ -14,7 +14,7 @@ from untact.hardware.voice_audio import (
     decode_wav,
     frames_of,
 )
-from untact.hardware.voice_vad import Segmenter, SpeechAudio, SpeechStarted, Utterance
+from untact.hardware.voice.vad import Segmenter, SpeechAudio, SpeechStarted, Utterance
 
 
 def wav_bytes(samples: np.ndarray, rate: int, channels: int = 1) -> bytes:

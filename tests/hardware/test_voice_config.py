@@ -2,7 +2,7 @@
 
 import pytest
 from untact.accessibility.config import ConfigError, Source
-from untact.hardware.voice_config import VoiceConfig, from_table
+from untact.hardware.voice.config import VoiceConfig, from_table
 
 
 def table(tmp_path, text):

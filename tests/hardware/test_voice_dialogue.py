@@ -1,8 +1,8 @@
 """The confirmation dialogue, as the UI will drive it (pure logic)."""
 
 from untact.accessibility.intents import Kind, simple, voice
-from untact.hardware.voice_dialogue import OrderLine, VoiceDialogue
-from untact.hardware.voice_grammar import Screen
+from untact.hardware.voice.dialogue import OrderLine, VoiceDialogue
+from untact.hardware.voice.grammar import Screen
 
 ICED_TWO = {"item": "americano", "quantity": 2, "options": {"temperature": "iced"}}
 

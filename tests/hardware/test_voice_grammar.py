@@ -1,7 +1,7 @@
 """Grammars generated from the merchant's menu and the screen, for both recognizers."""
 
 import pytest
-from untact.hardware.voice_grammar import (
+from untact.hardware.voice.grammar import (
     NAVIGATION,
     Choice,
     MenuItem,
@@ -101,7 +101,7 @@ def test_vosk_gets_whole_order_sentences_not_fragments(cafe_menu):
 
 
 def test_complete_sentences_of_a_jsgf_grammar(cafe_menu, sphinx_en):
-    from untact.hardware.voice_recognizers import _sentence_pattern
+    from untact.hardware.voice.recognizers import _sentence_pattern
 
     g = build_grammar(cafe_menu, Screen(NAVIGATION, ("americano", "cafe_latte")), "en")
     complete = _sentence_pattern(sphinx_en.jsgf(g))

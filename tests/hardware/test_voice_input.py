@@ -4,9 +4,9 @@ import threading
 
 from untact.accessibility.bus import InputBus
 from untact.accessibility.intents import Kind
-from untact.hardware.voice_config import VoiceConfig
-from untact.hardware.voice_grammar import NAVIGATION, Screen
-from untact.hardware.voice_input import VoiceInput
+from untact.hardware.voice.config import VoiceConfig
+from untact.hardware.voice.grammar import NAVIGATION, Screen
+from untact.hardware.voice.input import VoiceInput
 from untact.simulator.voice_sim import SimulatedMicrophone
 
 
@@ -80,8 +80,8 @@ def test_spoken_order_arrives_on_the_bus_and_listening_stops(espeak, recognizers
 
 def test_a_screen_change_during_speech_waits_for_the_utterance_to_end(espeak, recognizers,
                                                                       cafe_menu):
-    from untact.hardware.voice_audio import TextToSpeechSource
-    from untact.hardware.voice_input import VoicePipeline
+    from untact.hardware.voice.audio import TextToSpeechSource
+    from untact.hardware.voice.input import VoicePipeline
 
     p = VoicePipeline({"en": recognizers["en"]}, cafe_menu, VoiceConfig(), lang="en",
                       screen=Screen(NAVIGATION, ("americano",)))

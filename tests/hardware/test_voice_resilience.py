@@ -11,7 +11,7 @@ import threading
 import numpy as np
 from untact.accessibility.bus import InputBus
 from untact.accessibility.intents import Kind
-from untact.hardware.voice_audio import (
+from untact.hardware.voice.audio import (
     FRAME_BYTES,
     FRAME_SAMPLES,
     AudioSourceError,
@@ -19,9 +19,9 @@ from untact.hardware.voice_audio import (
     TextToSpeechSource,
     check_frame,
 )
-from untact.hardware.voice_config import VoiceConfig
-from untact.hardware.voice_grammar import NAVIGATION, Screen
-from untact.hardware.voice_input import VoiceInput
+from untact.hardware.voice.config import VoiceConfig
+from untact.hardware.voice.grammar import NAVIGATION, Screen
+from untact.hardware.voice.input import VoiceInput
 
 
 class Recorder:
@@ -119,7 +119,7 @@ def test_bad_frames_and_a_failed_stream_do_not_stop_voice_input(espeak, recogniz
     voice.REOPEN_FIRST_S = 0.05
     voice.on_status(r.status)
     voice.set_screen(Screen(NAVIGATION, ()), "en")
-    caplog.set_level(logging.WARNING, logger="untact.hardware.voice_input")
+    caplog.set_level(logging.WARNING, logger="untact.hardware.voice.input")
     assert voice.start().state == "ready"
     assert voice.start_listening()
     try:
@@ -170,7 +170,7 @@ def test_stopping_while_the_microphone_is_down_lets_the_next_customer_retry(reco
 
 def test_the_kiosks_device_status_follows_the_microphone(espeak, recognizers, cafe_menu):
     from untact.hardware.devices import Devices
-    from untact.hardware.voice_session import VoiceSession
+    from untact.hardware.voice.session import VoiceSession
 
     r = Recorder()
     mic = FailingMicrophone(TextToSpeechSource("next", "en"))
@@ -197,7 +197,7 @@ def test_the_portaudio_callback_never_raises():
     """An exception escaping a sounddevice callback would stop the stream for good."""
     import queue
 
-    from untact.hardware.voice_audio import MicrophoneSource
+    from untact.hardware.voice.audio import MicrophoneSource
 
     class Broken:  # a buffer PortAudio handed over that cannot be read (mock)
         def __bytes__(self):

@@ -1,6 +1,6 @@
 """Jamo decomposition and fuzzy matching: the ground the understander stands on."""
 
-from untact.hardware.voice_text import distance, find, jamo, normalize, similarity
+from untact.hardware.voice.text import distance, find, jamo, normalize, similarity
 
 
 def test_syllables_decompose_into_initial_vowel_final():

@@ -1,7 +1,7 @@
 """Understanding recognizer text, including the ways recognizers get it wrong."""
 
-from untact.hardware.voice_grammar import Screen, build_grammar, phrase_grammar
-from untact.hardware.voice_understand import understand, understand_nbest
+from untact.hardware.voice.grammar import Screen, build_grammar, phrase_grammar
+from untact.hardware.voice.understand import understand, understand_nbest
 
 
 def order(u):

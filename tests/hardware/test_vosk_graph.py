@@ -7,9 +7,9 @@ import gc
 import struct
 
 import pytest
-from untact.hardware import vosk_graph
-from untact.hardware.voice_audio import TextToSpeechSource
-from untact.hardware.voice_recognizers import VoskRecognizer, default_vosk_model
+from untact.hardware.voice import vosk_graph
+from untact.hardware.voice.audio import TextToSpeechSource
+from untact.hardware.voice.recognizers import VoskRecognizer, default_vosk_model
 from untact.simulator.voice_commands import VARIANTS
 
 SENTENCES = ["따뜻한 카페모카 한 잔", "아이스 아메리카노 두 잔 주세요", "다음", "결제"]
@@ -109,9 +109,9 @@ def test_recognizer_falls_back_to_the_grammar_list(espeak, tmp_path, monkeypatch
     """No cache folder can be written (XDG_CACHE_HOME is a file): voice input still works,
     with the grammar list, and says why it is not strict."""
     from untact.accessibility.intents import Kind
-    from untact.hardware.voice_config import VoiceConfig
-    from untact.hardware.voice_grammar import NAVIGATION, Screen
-    from untact.hardware.voice_input import VoicePipeline
+    from untact.hardware.voice.config import VoiceConfig
+    from untact.hardware.voice.grammar import NAVIGATION, Screen
+    from untact.hardware.voice.input import VoicePipeline
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
@@ -130,9 +130,9 @@ def test_recognizer_falls_back_to_the_grammar_list(espeak, tmp_path, monkeypatch
 def test_yes_is_heard_on_an_ordering_screen(espeak, vosk_ko, cafe_menu):
     """The kiosk hears 네/아니요 on every screen, menu screens included (confirm=True):
     the strict grammar must hold them, not only the orders."""
-    from untact.hardware.voice_config import VoiceConfig
-    from untact.hardware.voice_grammar import NAVIGATION, Screen
-    from untact.hardware.voice_input import VoicePipeline
+    from untact.hardware.voice.config import VoiceConfig
+    from untact.hardware.voice.grammar import NAVIGATION, Screen
+    from untact.hardware.voice.input import VoicePipeline
     pipeline = VoicePipeline({"ko": vosk_ko}, cafe_menu, VoiceConfig(), lang="ko")
     pipeline.set_screen(Screen(NAVIGATION, ("americano", "cafe_latte"), confirm=True), "ko")
     assert vosk_ko.strict and not vosk_ko.strict_off_reason

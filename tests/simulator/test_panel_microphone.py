@@ -69,7 +69,7 @@ def press(button):
 
 
 def test_microphone_choices_switch_at_run_time(kiosk_with_panel, tmp_path):
-    from untact.hardware.voice_audio import MicrophoneSource, TextToSpeechSource, synthesize
+    from untact.hardware.voice.audio import MicrophoneSource, TextToSpeechSource, synthesize
 
     driver, panel = kiosk_with_panel
     mic, ui = driver.microphone, panel.voice

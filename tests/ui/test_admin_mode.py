@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from untact.accessibility.intents import Kind
-from untact.ui.admin import hash_pin
-from untact.ui.menu_service import MenuEditRefused
+from untact.shop.menu_service import MenuEditRefused
+from untact.shop.staff_access import hash_pin
 
 CAFE = Path(__file__).resolve().parents[2] / "examples" / "cafe.toml"
 PIN = "4826"

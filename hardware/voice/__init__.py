@@ -1,0 +1,1 @@
+"""Voice input: microphone, VAD, offline recognizers, grammar from the menu, dialogue."""

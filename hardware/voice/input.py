@@ -1,0 +1,462 @@
+"""Voice input: audio frames in, intents out on the input bus.
+
+:class:`VoicePipeline` is the synchronous core (VAD -> recognizer -> understanding ->
+intents), used directly by tests, benchmarks and the simulator. :class:`VoiceInput` runs
+it in its own thread on a microphone (or any frame source), listening only between
+:meth:`VoiceInput.start_listening` and :meth:`VoiceInput.stop_listening` (presence, a
+keypad voice key). Without a microphone or a model it does not fail: it is "off", and
+:attr:`VoiceInput.status` says why, so the kiosk can say so and carry on.
+
+What is posted (every intent has source="voice", the utterance and a confidence):
+
+====================================  ===============================================
+heard                                 intent
+====================================  ===============================================
+customer starts speaking              ``STOP_SPEECH`` (interrupts the kiosk's speech)
+다음 / next                            ``NEXT``
+이전 / previous, back                  ``PREVIOUS``
+처음으로 / home, start over            ``HOME``
+도와 주세요 / help                      ``HELP``
+다시 / repeat, again                   ``REPEAT``
+결제 / pay, checkout                   ``voice(name="pay")``
+취소 / cancel                          ``voice(name="cancel")``
+크게 / bigger                          ``voice(name="bigger")``
+네, 예 / yes, okay (when confirming)   ``voice(name="yes")``
+아니요 / no                            ``voice(name="no")``
+an order                              ``voice(name="order", slots={"item": id,
+                                      "quantity": n, "options": {group: choice}})``
+understood, but not surely enough     ``voice(name="unclear", slots={"best": name,
+                                      "slots": {...}})``: ask the customer again
+silence, noise, nothing understood    nothing
+====================================  ===============================================
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from untact.accessibility.bus import InputBus
+from untact.accessibility.intents import Intent, Kind, simple, voice
+
+from .audio import AudioSourceError, BadFrame, MicrophoneSource, check_frame
+from .config import VoiceConfig
+from .grammar import Grammar, Screen, VoiceMenu, build_grammar
+from .recognizers import RecognizerUnavailable, load_recognizer
+from .understand import Understanding, understand_nbest
+from .vad import Segmenter, SpeechAudio, SpeechDropped, SpeechStarted, Utterance
+
+log = logging.getLogger(__name__)
+
+PLAIN_KINDS = {"next": Kind.NEXT, "previous": Kind.PREVIOUS,
+               "home": Kind.HOME, "help": Kind.HELP, "repeat": Kind.REPEAT}
+
+
+class Recognizer(Protocol):
+    lang: str
+
+    def set_grammar(self, grammar: Grammar) -> None: ...
+
+    def recognize(self, pcm: bytes) -> list[tuple[str, float]]: ...
+
+
+def intent_for(u: Understanding, accept: float, reject: float) -> Intent | None:
+    """The intent an understanding becomes (see the table in this module's docstring)."""
+    if not u.name or u.confidence < reject:
+        return None
+    if u.confidence < accept:
+        return voice(u.text, "unclear", {"best": u.name, "slots": dict(u.slots)}, u.confidence)
+    kind = PLAIN_KINDS.get(u.name)
+    if kind is not None:
+        return Intent(kind, utterance=u.text, name=u.name, confidence=u.confidence,
+                      source="voice")
+    return voice(u.text, u.name, dict(u.slots), u.confidence)
+
+
+@dataclass
+class Heard:
+    """One utterance's path through the pipeline, for the simulator, logs and benchmarks."""
+
+    hypotheses: list[tuple[str, float]]
+    understanding: Understanding
+    intent: Intent | None
+    seconds: float  # length of the utterance audio
+    decide_ms: float  # end of utterance (VAD decision) -> intent ready
+
+
+class VoicePipeline:
+    """VAD, recognition and understanding on one thread; no devices, no threads."""
+
+    def __init__(self, recognizers: Mapping[str, Recognizer], menu: VoiceMenu | None,
+                 config: VoiceConfig | None = None, lang: str | None = None,
+                 screen: Screen | None = None, grammar: Grammar | None = None,
+                 clock: Callable[[], float] = time.perf_counter) -> None:
+        if not recognizers:
+            raise ValueError("no recognizer")
+        self.recognizers = dict(recognizers)
+        self.menu = menu
+        self.config = config = config or VoiceConfig()
+        self.segmenter = Segmenter(config.vad_settings())
+        self.clock = clock
+        self.lang = lang or next(iter(self.recognizers))
+        self.screen = screen or Screen()
+        self.grammar: Grammar | None = None
+        self.history: list[Heard] = []  # the last 50 utterances
+        self.heard_total = 0
+        self._pending: tuple[Screen, str | None] | None = None
+        if grammar is not None:
+            self.use_grammar(grammar)
+        else:
+            self._apply()
+
+    def use_grammar(self, grammar: Grammar) -> None:
+        """Listen for exactly ``grammar`` (e.g. a list of phrases), not a screen's."""
+        self.grammar = grammar
+        self.lang = grammar.lang
+        self.recognizers[self.lang].set_grammar(grammar)
+
+    def _apply(self) -> None:
+        if self.lang not in self.recognizers:
+            raise ValueError(f"no recognizer for {self.lang!r}")
+        self.grammar = build_grammar(self.menu, self.screen, self.lang)
+        self.recognizers[self.lang].set_grammar(self.grammar)
+
+    def set_screen(self, screen: Screen, lang: str | None = None) -> None:
+        """Listen for what makes sense on ``screen`` (and in ``lang``, if given).
+
+        During an utterance the change waits for its end: the words already streamed
+        into the recognizer are decided under the grammar they were heard with.
+        """
+        if self.segmenter.in_speech:
+            self._pending = (screen, lang)
+            return
+        self.screen = screen
+        if lang is not None:
+            self.lang = lang
+        self._apply()
+
+    def _apply_pending(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self.set_screen(*pending)
+
+    def set_menu(self, menu: VoiceMenu | None) -> None:
+        self.menu = menu
+        self._apply()
+
+    def reset(self) -> None:
+        """A new customer: no utterance in progress, nothing adapted to the last voice."""
+        self.segmenter.restart()
+        self._apply_pending()
+        for recognizer in self.recognizers.values():
+            if hasattr(recognizer, "new_speaker"):
+                recognizer.new_speaker()
+
+    def feed(self, frame: bytes) -> list[Intent]:
+        """One frame in; the intents it completes out (usually none)."""
+        out: list[Intent] = []
+        for event in self.segmenter.feed(frame):
+            out += self._event(event)
+        return out
+
+    def finish(self) -> list[Intent]:
+        """The source ended: decide on an utterance in progress."""
+        out: list[Intent] = []
+        for event in self.segmenter.flush():
+            out += self._event(event)
+        return out
+
+    def run(self, frames: Iterable[bytes]) -> list[Intent]:
+        out: list[Intent] = []
+        for frame in frames:
+            out += self.feed(frame)
+        return out + self.finish()
+
+    def _event(self, event) -> list[Intent]:
+        recognizer = self.recognizers[self.lang]
+        streaming = hasattr(recognizer, "begin")
+        if isinstance(event, SpeechStarted):
+            if streaming:
+                recognizer.begin()
+            return [simple(Kind.STOP_SPEECH, source="voice")]
+        if isinstance(event, SpeechAudio):
+            if streaming:
+                recognizer.accept(event.pcm)
+            return []
+        if isinstance(event, SpeechDropped):
+            if streaming:
+                recognizer.finish()
+            self._apply_pending()
+            return []
+        if isinstance(event, Utterance):
+            heard = self.decide(event.pcm, streamed=streaming)
+            self._apply_pending()
+            return [heard.intent] if heard.intent is not None else []
+        return []
+
+    def decide(self, pcm: bytes, streamed: bool = False) -> Heard:
+        """Recognize and understand one utterance (16 kHz mono int16).
+
+        ``streamed``: the recognizer has already been fed ``pcm`` frame by frame since
+        speech started; only its final decision is left (the latency a customer feels).
+        """
+        start = self.clock()
+        assert self.grammar is not None
+        recognizer = self.recognizers[self.lang]
+        try:
+            hypotheses = recognizer.finish() if streamed else recognizer.recognize(pcm)
+        except Exception as exc:  # a recognizer failure must not stop voice input
+            log.warning("voice: recognizer failed on an utterance: %s", exc)
+            hypotheses = []
+        u = understand_nbest(self.grammar, hypotheses)
+        intent = intent_for(u, self.config.accept_confidence, self.config.reject_confidence)
+        heard = Heard(hypotheses, u, intent, len(pcm) / 32000, (self.clock() - start) * 1000)
+        self.history = (self.history + [heard])[-50:]
+        self.heard_total += 1
+        return heard
+
+
+@dataclass(frozen=True)
+class VoiceStatus:
+    """``state``: "off" (with ``reason``), "ready" (not listening) or "listening"."""
+
+    state: str
+    reason: str = ""
+
+    @property
+    def on(self) -> bool:
+        return self.state != "off"
+
+
+class VoiceInput:
+    """The kiosk's voice input: a thread reading a frame source, posting to the bus.
+
+    ``source_factory`` makes the audio source when listening starts (default: the
+    configured microphone); ``recognizers`` may be given (tests, or to share loaded
+    models), otherwise they are loaded in :meth:`start`.
+
+    Voice input survives its microphone: a malformed frame (wrong size or sample type,
+    not audio) is dropped and counted (:attr:`dropped_frames`, a one-line log naming
+    only what was wrong); a stream that fails (a PortAudio error, an unplugged device)
+    is reopened with a growing pause (:attr:`REOPEN_FIRST_S` doubling up to
+    :attr:`REOPEN_MAX_S`), and meanwhile the status is "off" with the reason, then
+    "listening" again. Listeners given to :meth:`on_status` hear every change.
+    """
+
+    REOPEN_FIRST_S = 0.5
+    REOPEN_MAX_S = 10.0
+
+    def __init__(self, bus: InputBus, config: VoiceConfig | None = None,
+                 menu: VoiceMenu | None = None,
+                 source_factory: Callable[[], Iterable[bytes]] | None = None,
+                 recognizers: Mapping[str, Recognizer] | None = None) -> None:
+        self.bus = bus
+        self.config = config = config or VoiceConfig()
+        self.menu = menu
+        self._source_factory = source_factory or (lambda: MicrophoneSource(config.device))
+        self._given = dict(recognizers) if recognizers else None
+        self.pipeline: VoicePipeline | None = None
+        self._status = VoiceStatus("off", "not started")
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._source = None
+        self._stop = threading.Event()
+        self._screen: tuple[Screen, str | None] | None = None
+        self._listeners: list[Callable[[VoiceStatus], None]] = []
+        self.dropped_frames = 0
+        # Utterances decided *and* their intents posted: what a caller waiting for the
+        # kiosk to have heard something may count (heard_total moves before the posting).
+        self.utterances_posted = 0
+        self.reopened = 0
+
+    @property
+    def status(self) -> VoiceStatus:
+        return self._status
+
+    @property
+    def _status(self) -> VoiceStatus:
+        return self.__status
+
+    @_status.setter
+    def _status(self, status: VoiceStatus) -> None:
+        changed = status != getattr(self, "_VoiceInput__status", None)
+        self.__status = status
+        if changed:
+            for listener in list(getattr(self, "_listeners", ())):
+                try:
+                    listener(status)
+                except Exception:  # a listener's bug must not stop voice input
+                    log.exception("voice status listener failed")
+
+    def on_status(self, listener: Callable[[VoiceStatus], None]) -> None:
+        """Call ``listener(status)`` on every status change (from any thread)."""
+        self._listeners.append(listener)
+
+    def start(self) -> VoiceStatus:
+        """Load models and check the microphone; never raises: the status says what failed."""
+        if not self.config.enabled:
+            self._status = VoiceStatus("off", "voice input is turned off in the kiosk file")
+            return self._status
+        recognizers = self._given
+        if recognizers is None:
+            recognizers, reasons = {}, []
+            for lang in self.config.languages:
+                try:
+                    recognizers[lang] = load_recognizer(lang, self.config.model_for(lang))
+                except RecognizerUnavailable as exc:
+                    reasons.append(f"{lang}: {exc}")
+            if not recognizers:
+                self._status = VoiceStatus("off", "no speech model: " + "; ".join(reasons))
+                return self._status
+        try:
+            screen, lang = self._screen or (Screen(), None)
+            if lang not in recognizers:
+                lang = None
+            self.pipeline = VoicePipeline(recognizers, self.menu, self.config, lang=lang,
+                                          screen=screen)
+        except Exception as exc:
+            self._status = VoiceStatus("off", f"voice grammar failed: {exc}")
+            return self._status
+        try:  # a microphone that is missing is found now, not when someone speaks
+            self._source = self._source_factory()
+        except AudioSourceError as exc:
+            self._status = VoiceStatus("off", str(exc))
+            return self._status
+        self._status = VoiceStatus("ready")
+        return self._status
+
+    def set_screen(self, screen: Screen, lang: str | None = None) -> None:
+        """Call on every screen change / language change / pending confirmation.
+
+        Before :meth:`start` (or while off) the latest call is remembered and applied
+        when voice input starts.
+        """
+        self._screen = (screen, lang or (self._screen[1] if self._screen else None))
+        if self.pipeline is None:
+            return
+        with self._lock:
+            if lang is not None and lang not in self.pipeline.recognizers:
+                log.warning("voice: no recognizer for %s; keeping %s", lang, self.pipeline.lang)
+                lang = None
+            self.pipeline.set_screen(screen, lang)
+
+    def start_listening(self) -> bool:
+        """Begin listening (a person is present, or the voice key was pressed)."""
+        if not self._status.on or self.pipeline is None:
+            return False
+        if self._thread is not None and self._thread.is_alive():
+            return True
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="voice-input", daemon=True)
+        self._status = VoiceStatus("listening")
+        self._thread.start()
+        return True
+
+    def stop_listening(self, timeout: float = 2.0) -> None:
+        """Stop listening (the person left); drops any utterance in progress."""
+        self._stop.set()
+        source = self._source
+        if source is not None and hasattr(source, "close"):
+            source.close()
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join(timeout)
+        self._source = None
+        if self._status.state == "listening":
+            self._status = VoiceStatus("ready")
+
+    def close(self) -> None:
+        self.stop_listening()
+
+    def _run(self) -> None:
+        assert self.pipeline is not None
+        pause = self.REOPEN_FIRST_S
+        source = self._source
+        while not self._stop.is_set():
+            try:
+                if source is None:
+                    source = self._source_factory()
+                self._source = source
+                with self._lock:
+                    self.pipeline.reset()
+                if self._status.state != "listening":
+                    self._status = VoiceStatus("listening")
+                for frame in source:
+                    if self._stop.is_set():
+                        break
+                    if self._feed(frame):
+                        pause = self.REOPEN_FIRST_S  # good audio again: start over
+                else:
+                    if not self._stop.is_set():  # the source ended by itself (a file)
+                        with self._lock:
+                            before = self.pipeline.heard_total
+                            for intent in self.pipeline.finish():
+                                self.bus.post(intent)
+                            self.utterances_posted += self.pipeline.heard_total - before
+                break
+            except Exception as exc:  # the stream failed: nothing here may stop the kiosk
+                reason = _one_line(exc)
+                self._close_source(source)
+                source = self._source = None
+                if self._stop.is_set():
+                    break
+                self._status = VoiceStatus("off", f"microphone failed: {reason}; "
+                                                  f"retrying in {pause:g} s")
+                log.warning("voice input: microphone failed (%s); reopening in %.1f s",
+                            reason, pause)
+                if self._stop.wait(pause):
+                    break
+                pause = min(self.REOPEN_MAX_S, pause * 2)
+                self.reopened += 1
+        self._source = None
+        # Stopped while the microphone was failing: not listening, and the next
+        # start_listening() tries the microphone again.
+        if self._status.state == "listening" or self._status.reason.startswith("microphone failed"):
+            self._status = VoiceStatus("ready")
+
+    def _feed(self, frame) -> bool:
+        """One frame from the source; False if it was dropped."""
+        try:
+            pcm = check_frame(frame)
+            with self._lock:
+                before = self.pipeline.heard_total  # type: ignore[union-attr]
+                intents = self.pipeline.feed(pcm)  # type: ignore[union-attr]
+                decided = self.pipeline.heard_total - before  # type: ignore[union-attr]
+        except BadFrame as exc:
+            self._dropped(str(exc))
+            return False
+        except Exception as exc:  # the VAD or the recognizer refused it
+            self._dropped(_one_line(exc))
+            with self._lock:
+                self.pipeline.reset()  # type: ignore[union-attr]
+            return False
+        for intent in intents:
+            self.bus.post(intent)
+        self.utterances_posted += decided
+        return True
+
+    def _dropped(self, why: str) -> None:
+        self.dropped_frames += 1
+        n = self.dropped_frames
+        if n <= 3 or n % 100 == 0:  # one line each, then one per hundred
+            log.warning("voice input: dropped a malformed microphone frame (%s); %d so far",
+                        why, n)
+
+    @staticmethod
+    def _close_source(source) -> None:
+        if source is not None and hasattr(source, "close"):
+            try:
+                source.close()
+            except Exception:
+                pass
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, AudioSourceError):
+        return text[:200]
+    return f"{type(exc).__name__}: {text}"[:200]

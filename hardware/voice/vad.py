@@ -1,0 +1,166 @@
+"""Cutting a stream of audio frames into utterances, without being fooled by noise.
+
+webrtcvad says, per 30 ms frame, whether it sounds like speech; alone it flickers on
+fans, clatter and music. So the decision is smoothed: speech starts only when most of
+the last ``start_window`` frames are voiced *and* loud enough (``min_rms``), and ends
+when nearly all of the last ``end_window`` frames are unvoiced. A pre-roll keeps the
+first syllable that triggered the start. Too-short bursts (a cough, a door) are dropped;
+too-long ones are cut so nothing grows without bound.
+"""
+
+from __future__ import annotations
+
+import collections
+from dataclasses import dataclass
+
+import numpy as np
+
+from .audio import FRAME_BYTES, FRAME_MS
+
+
+@dataclass(frozen=True)
+class SpeechStarted:
+    """The customer started speaking (a cue to stop the kiosk's own speech)."""
+
+    at_frame: int
+
+
+@dataclass(frozen=True)
+class SpeechAudio:
+    """Audio of the utterance in progress (pre-roll first, then each frame), for streaming."""
+
+    pcm: bytes
+
+
+@dataclass(frozen=True)
+class SpeechDropped:
+    """What started as speech was too short to be words (a cough, a door): forget it."""
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One cut utterance: 16 kHz mono int16 PCM, and where it was cut."""
+
+    pcm: bytes
+    start_frame: int
+    end_frame: int  # frame index at which the end was decided
+    last_voiced_frame: int
+
+    @property
+    def seconds(self) -> float:
+        return len(self.pcm) / 32000
+
+
+@dataclass(frozen=True)
+class VadSettings:
+    aggressiveness: int = 2  # webrtcvad 0..3: higher rejects more non-speech
+    start_window: int = 8  # frames looked at to decide a start (240 ms)
+    start_ratio: float = 0.75
+    end_window: int = 10  # frames of mostly silence that end an utterance (300 ms)
+    end_ratio: float = 0.9
+    pre_roll_frames: int = 10
+    min_rms: float = 150.0  # quieter frames never count as speech
+    # Speech rises and falls with its syllables; a fan, a hum or hiss holds steady. The
+    # loudest voiced frame of the start window must be this many times the quietest.
+    min_modulation: float = 1.6
+    min_speech_frames: int = 8  # shorter bursts are noise, not words (240 ms)
+    max_utterance_frames: int = 330  # ~10 s
+
+
+class Segmenter:
+    """Feed frames, get :class:`SpeechStarted` and :class:`Utterance` events."""
+
+    def __init__(self, settings: VadSettings = VadSettings()) -> None:
+        self.settings = settings
+        self.restart()
+
+    def restart(self) -> None:
+        """Start afresh, forgetting the VAD's noise estimate too (a new customer)."""
+        import webrtcvad
+        self._vad = webrtcvad.Vad(self.settings.aggressiveness)
+        self._frame = 0
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the utterance in progress (the VAD keeps adapting to the room)."""
+        s = self.settings
+        self._ring: collections.deque[tuple[bytes, bool]] = collections.deque(
+            maxlen=max(s.start_window, s.pre_roll_frames))
+        self._tail: collections.deque[bool] = collections.deque(maxlen=s.end_window)
+        self._levels: collections.deque[float] = collections.deque(maxlen=s.start_window)
+        self._speech: list[bytes] | None = None
+        self._start = 0
+        self._voiced_count = 0
+        self._last_voiced = 0
+
+    @property
+    def in_speech(self) -> bool:
+        return self._speech is not None
+
+    def is_speech(self, frame: bytes) -> bool:
+        return self._judge(frame)[0]
+
+    def _judge(self, frame: bytes) -> tuple[bool, float]:
+        samples = np.frombuffer(frame, dtype=np.int16).astype(np.float32)
+        rms = float(np.sqrt(np.mean(samples * samples)))
+        if rms < self.settings.min_rms:
+            return False, rms
+        return self._vad.is_speech(frame, 16000), rms
+
+    def feed(self, frame: bytes) -> list:
+        if len(frame) != FRAME_BYTES:
+            raise ValueError(f"frames must be {FRAME_MS} ms of 16 kHz int16 ({FRAME_BYTES} bytes)")
+        s = self.settings
+        voiced, rms = self._judge(frame)
+        index = self._frame
+        self._frame += 1
+        events: list = []
+        if self._speech is None:
+            self._ring.append((frame, voiced))
+            self._levels.append(rms if voiced else 0.0)
+            recent = list(self._ring)[-s.start_window:]
+            # second-loudest against second-quietest: a noise's onset or end fills one
+            # frame only partly, which must not pass for a syllable
+            loud = sorted(x for x in list(self._levels)[-s.start_window:] if x > 0)
+            modulated = len(loud) >= 4 and loud[-2] >= s.min_modulation * loud[1]
+            if len(recent) == s.start_window and modulated and \
+                    sum(v for _, v in recent) >= s.start_ratio * s.start_window:
+                pre = list(self._ring)[-s.pre_roll_frames:]
+                self._speech = [f for f, _ in pre]
+                self._start = index - len(pre) + 1
+                self._voiced_count = sum(v for _, v in pre)
+                self._last_voiced = index
+                self._tail.clear()
+                self._ring.clear()
+                events.append(SpeechStarted(index))
+                events.append(SpeechAudio(b"".join(self._speech)))
+            return events
+        self._speech.append(frame)
+        events.append(SpeechAudio(frame))
+        self._tail.append(voiced)
+        if voiced:
+            self._voiced_count += 1
+            self._last_voiced = index
+        ended = len(self._tail) == s.end_window and \
+            sum(not v for v in self._tail) >= s.end_ratio * s.end_window
+        if ended or len(self._speech) >= s.max_utterance_frames:
+            pcm = b"".join(self._speech)
+            voiced_total = self._voiced_count
+            start, last = self._start, self._last_voiced
+            self.reset()
+            if voiced_total >= s.min_speech_frames:
+                events.append(Utterance(pcm, start, index, last))
+            else:
+                events.append(SpeechDropped())
+        return events
+
+    def flush(self) -> list:
+        """End of the source: an utterance in progress is finished now."""
+        if self._speech is None:
+            return []
+        pcm = b"".join(self._speech)
+        voiced_total, start, last = self._voiced_count, self._start, self._last_voiced
+        self.reset()
+        if voiced_total >= self.settings.min_speech_frames:
+            return [Utterance(pcm, start, self._frame, last)]
+        return [SpeechDropped()]

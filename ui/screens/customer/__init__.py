@@ -1,0 +1,1 @@
+"""The customer's ordering flow, attract screen to order number."""

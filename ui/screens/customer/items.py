@@ -1,0 +1,68 @@
+"""The items of one category, a page at a time (fewer per page for elderly customers)."""
+
+from __future__ import annotations
+
+import math
+
+from untact.shop.cart import won
+from untact.ui.strings import t
+
+from ..base import KioskScreen
+from .navbar import fill_navbar
+
+
+class ItemsScreen(KioskScreen):
+    back_to = "categories"
+    category: str = ""
+    page: int = 0
+
+    def _items(self):
+        return self.app.kiosk.items_in(self.category)
+
+    def _pages(self) -> int:
+        return max(1, math.ceil(len(self._items()) / self.app.items_per_page))
+
+    def refresh(self) -> None:
+        app = self.app
+        self.page = max(0, min(self.page, self._pages() - 1))
+        self.ids.title.text = self.title()
+        self.ids.summary.text = self.summary()
+        grid = self.ids.grid
+        grid.clear_widgets()
+        per = app.items_per_page
+        for item in self._items()[self.page * per:(self.page + 1) * per]:
+            labels = {lang: item.name[lang] for lang in app.kiosk.languages}
+            values = {lang: t("item.sold_out", lang) if item.sold_out else won(item.price, lang)
+                      for lang in app.kiosk.languages}
+            b = self.button(labels, payload=("item", item.id), spoken_value=values[app.lang],
+                            disabled=item.sold_out)
+            b.text = f"{item.name[app.lang]}\n{values[app.lang]}"
+            grid.add_widget(b)
+        pager = self.ids.pager
+        pager.clear_widgets()
+        if self._pages() > 1:
+            pager.add_widget(self.button("nav.prev_page", variant="nav", payload=("page", -1),
+                                         disabled=self.page == 0))
+            pager.add_widget(self.button("nav.next_page", variant="nav", payload=("page", +1),
+                                         disabled=self.page >= self._pages() - 1))
+        fill_navbar(self, self.ids.nav, back=True, cart=True)
+
+    def orderable_by_voice(self):
+        return tuple(i.id for i in self._items() if not i.sold_out)
+
+    def title(self) -> str:
+        cat = next(c for c in self.app.kiosk.categories if c.id == self.category)
+        return cat.name[self.app.lang]
+
+    def summary(self) -> str:
+        return self.t("items.summary", count=len(self._items()), page=self.page + 1, pages=self._pages())
+
+    def on_activate(self, widget) -> None:
+        kind, value = widget.payload
+        if kind == "item":
+            self.app.go("options", item=value)
+        elif kind == "page":
+            self.page += value
+            self.app.rebuild()
+        else:
+            self.app.nav_action(kind, self)

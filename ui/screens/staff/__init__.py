@@ -1,0 +1,1 @@
+"""The merchant's screens (entered by the hidden HELP sequence and a PIN)."""

@@ -1,0 +1,106 @@
+"""The admin PIN: digits on screen as KioskButtons, so any modality can enter it.
+
+The check is scrypt (slow on purpose): it runs on a worker thread and its answer comes
+back on Kivy's main thread. A wrong PIN says how many tries are left; a lockout says for
+how many minutes.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from kivy.clock import Clock
+
+from ..base import KioskScreen
+
+MAX_DIGITS = 12
+KEYPAD = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "delete", "0", "ok")
+
+
+class AdminPinScreen(KioskScreen):
+    back_to = None
+    pin: str = ""
+    message: str = ""
+    checking: bool = False
+
+    def on_params(self) -> None:
+        self.pin, self.message, self.checking = "", "", False
+
+    def refresh(self) -> None:
+        app = self.app
+        self.ids.title.text = self.title()
+        self.ids.summary.text = self.summary()
+        self.ids.entered.text = "●" * len(self.pin) if self.pin else " "
+        keys = self.ids.keypad
+        keys.clear_widgets()
+        for key in KEYPAD:
+            if key.isdigit():
+                labels = {lang: key for lang in app.kiosk.languages}
+                b = self.button(labels, payload=("digit", key), disabled=self.checking)
+            else:
+                b = self.button(f"admin.pin.{key}", variant="primary" if key == "ok" else "normal",
+                                payload=(key, None), disabled=self.checking)
+            keys.add_widget(b)
+        nav = self.ids.nav
+        nav.clear_widgets()
+        nav.add_widget(self.button("admin.exit", variant="nav", payload=("exit", None)))
+
+    def title(self) -> str:
+        return self.t("admin.pin.title")
+
+    def summary(self) -> str:
+        if self.checking:
+            return self.t("admin.pin.checking")
+        return self.message or self.t("admin.pin.summary")
+
+    def type_digit(self, digit: str) -> None:
+        """A digit from the on-screen keypad or the keyboard."""
+        if self.checking or len(self.pin) >= MAX_DIGITS:
+            return
+        self.pin += digit
+        self.app.rebuild(keep_focus=True)
+
+    def on_activate(self, widget) -> None:
+        kind, value = widget.payload
+        if kind == "digit":
+            self.type_digit(value)
+        elif kind == "delete" and not self.checking:
+            self.pin = self.pin[:-1]
+            self.app.rebuild(keep_focus=True)
+        elif kind == "ok" and not self.checking:
+            self.submit()
+        elif kind == "exit":
+            self.app.exit_admin()
+
+    def submit(self) -> None:
+        pin, self.pin, self.checking = self.pin, "", True
+        self.app.rebuild(keep_focus=True)
+        shop = self.app.shop
+
+        def check() -> None:
+            try:
+                result = shop.check_pin(pin)
+            except Exception as exc:  # a bad PIN format (e.g. too short) is a wrong PIN
+                result = exc
+            Clock.schedule_once(lambda _dt: self._checked(result), 0)
+
+        threading.Thread(target=check, name="admin-pin", daemon=True).start()
+
+    def _checked(self, result) -> None:
+        self.checking = False
+        app = self.app
+        if app is None or app.sm.current != self.name:
+            return  # the admin left (idle exit) while the PIN was being checked
+        if isinstance(result, Exception):
+            self.message = str(result)
+        elif result.ok:
+            app.go("admin")
+            return
+        else:
+            self.message = result.message(app.lang)
+        app.rebuild(keep_focus=True)
+        app.frame.announce(self.message, urgent=True)
+
+    def on_back(self) -> bool:
+        self.app.exit_admin()
+        return True
