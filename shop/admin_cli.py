@@ -23,6 +23,7 @@ import getpass
 import os
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from untact.accessibility.config import ConfigError
 
@@ -37,7 +38,7 @@ def _config_path(arg: str | None) -> Path:
     return Path(arg or os.environ.get("UNTACT_CONFIG") or DEFAULT_CONFIG)
 
 
-def read_pin(use_stdin: bool, stdin=None) -> str:
+def read_pin(use_stdin: bool, stdin: TextIO | None = None) -> str:
     stdin = stdin or sys.stdin
     if use_stdin or not stdin.isatty():
         line = stdin.readline()
@@ -108,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_export)
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        status: int = args.func(args)
+        return status
     except (ConfigError, MenuEditRefused, staff_access.PinError, OSError) as exc:
         print(f"untact-admin: {exc}", file=sys.stderr)
         return 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .menu import Item, Kiosk
 
@@ -34,7 +35,7 @@ class CartLine:
         name = self.item.name[lang]
         return f"{name} ({', '.join(parts)})" if parts else name
 
-    def key(self) -> tuple:
+    def key(self) -> tuple[str, tuple[tuple[str, str], ...]]:
         return (self.item.id, tuple(sorted(self.choices.items())))
 
 
@@ -80,7 +81,7 @@ class Cart:
     def clear(self) -> None:
         self.lines.clear()
 
-    def snapshot(self) -> list[dict]:
+    def snapshot(self) -> list[dict[str, Any]]:
         """What is stored with an order: enough to make and audit it without the menu."""
         return [{"item": ln.item.id, "name": dict(ln.item.name), "choices": dict(ln.choices),
                  "quantity": ln.quantity, "unit_price": ln.unit_price(self.kiosk)}

@@ -32,6 +32,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .cart import won
 from .orders import Order, OrderStore
@@ -105,9 +106,10 @@ class CheckoutOutcome:
     def message(self, lang: str = "ko") -> str:
         lang = lang if lang in ("ko", "en") else "en"
         if self.status is CheckoutStatus.ORDERED:
-            key = "ordered_paid" if self.order.paid else "ordered_unpaid"
-            return MESSAGES[key][lang].format(number=self.order.number,
-                                              amount=won(self.order.total, lang))
+            order = self.order
+            assert order is not None, "an ORDERED outcome carries its order"
+            key = "ordered_paid" if order.paid else "ordered_unpaid"
+            return MESSAGES[key][lang].format(number=order.number, amount=won(order.total, lang))
         return MESSAGES[self.status.value][lang]
 
 
@@ -131,7 +133,7 @@ class Checkout:
     def busy(self) -> bool:
         return self._busy
 
-    def start(self, lines: list[dict], total: int, language: str,
+    def start(self, lines: list[dict[str, Any]], total: int, language: str,
               on_done: Callable[[CheckoutOutcome], None]) -> None:
         if not lines:
             raise ValueError("the cart is empty")
@@ -148,7 +150,7 @@ class Checkout:
             self._cancel_requested = True
         self.method.cancel()
 
-    def _begin(self, lines: list[dict], total: int, language: str,
+    def _begin(self, lines: list[dict[str, Any]], total: int, language: str,
                on_done: Callable[[CheckoutOutcome], None]) -> None:
         attempt = None
         try:
@@ -172,7 +174,7 @@ class Checkout:
             self._finish(on_done, CheckoutOutcome(CheckoutStatus.ERROR, attempt_id=attempt,
                                                   error=f"{type(exc).__name__}: {exc}"))
 
-    def _on_payment(self, outcome: PaymentOutcome, attempt: int | None, lines: list[dict],
+    def _on_payment(self, outcome: PaymentOutcome, attempt: int | None, lines: list[dict[str, Any]],
                     total: int, language: str, on_done: Callable[[CheckoutOutcome], None]
                     ) -> None:
         try:

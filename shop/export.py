@@ -26,8 +26,9 @@ import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .orders import Order, OrderStore
+from .orders import Order, OrderStore, inserted_id
 
 COLUMNS = ("order_id", "day", "number", "created_at", "items", "item_count", "total",
            "payment", "paid", "status", "language")
@@ -95,7 +96,7 @@ def to_csv(orders: list[Order], language: str = "ko") -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def describe_lines(lines: list[dict], language: str = "ko") -> str:
+def describe_lines(lines: list[dict[str, Any]], language: str = "ko") -> str:
     """``아메리카노 x2 [size=large]; 크루아상 x1`` from an order's stored lines."""
     parts = []
     for ln in lines:
@@ -147,8 +148,8 @@ def _claim(store: OrderStore, day: str) -> tuple[int, str] | None:
                          (day, seq, store._now().isoformat(timespec="seconds"), filename))
         db.execute("INSERT INTO order_exports (order_id, batch_id)"
                    " SELECT id, ? FROM orders WHERE day = ?"
-                   " AND id NOT IN (SELECT order_id FROM order_exports)", (cur.lastrowid, day))
-        return cur.lastrowid, filename
+                   " AND id NOT IN (SELECT order_id FROM order_exports)", (inserted_id(cur), day))
+        return inserted_id(cur), filename
 
 
 def _batch_orders(store: OrderStore, batch_id: int) -> list[Order]:

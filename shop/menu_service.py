@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from untact.accessibility.config import ConfigError, locate
 from untact.accessibility.listeners import Listeners
@@ -42,6 +42,7 @@ from .menu import MAX_PRICE, Kiosk, load_kiosk
 
 if TYPE_CHECKING:  # tomlkit is imported on the first edit: it is not on the start-up path
     import tomlkit
+    from tomlkit.items import AbstractTable
 
 log = logging.getLogger(__name__)
 
@@ -212,7 +213,7 @@ class MenuService:
 
     # --- internals ----------------------------------------------------------------------
 
-    def _commit(self, text: str, change: MenuChange, expect: dict | None = None) -> Kiosk:
+    def _commit(self, text: str, change: MenuChange, expect: dict[str, Any] | None = None) -> Kiosk:
         folder = self.path.parent
         fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".edit",
                                         dir=folder)
@@ -316,10 +317,10 @@ def _edit_item_line(text: str, index: int, key: str, value: bool | int,
     return "".join(lines)
 
 
-def _item_table(doc: tomlkit.TOMLDocument, item_id: str):
+def _item_table(doc: tomlkit.TOMLDocument, item_id: str) -> AbstractTable:
     for table in doc.get("items", []):
         if hasattr(table, "get") and table.get("id") == item_id:
-            return table
+            return cast("AbstractTable", table)  # a [[items]] table or an inline one
     raise MenuEditRefused(f"no item with id {item_id!r} in the menu")
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS orders (
@@ -79,13 +79,20 @@ STATUSES = ("new", "preparing", "served")
 _NEXT_STATUSES = {"new": {"preparing", "served"}, "preparing": {"served"}, "served": set()}
 
 
+def inserted_id(cur: sqlite3.Cursor) -> int:
+    """The id of the row the INSERT just run on ``cur`` added (None only before any)."""
+    if cur.lastrowid is None:
+        raise RuntimeError("no row was inserted")
+    return cur.lastrowid
+
+
 @dataclass(frozen=True)
 class Order:
     id: int
     day: str
     number: int
     created_at: str
-    lines: list[dict]
+    lines: list[dict[str, Any]]
     total: int
     language: str
     payment: str
@@ -137,7 +144,7 @@ class OrderStore:
     def close(self) -> None:
         self._db.close()
 
-    def place(self, lines: list[dict], total: int, language: str, payment: str = "counter",
+    def place(self, lines: list[dict[str, Any]], total: int, language: str, payment: str = "counter",
               paid: bool = False) -> Order:
         """Store an order and return it with its number; committed when this returns."""
         if not lines:
@@ -160,7 +167,7 @@ class OrderStore:
                     db.execute("ROLLBACK")
                 raise
 
-    def _insert_order(self, db: sqlite3.Connection, lines: list[dict], total: int, language: str,
+    def _insert_order(self, db: sqlite3.Connection, lines: list[dict[str, Any]], total: int, language: str,
                       payment: str, paid: bool) -> int:
         """Number and insert an order inside the caller's open transaction."""
         now = self._now()
@@ -172,7 +179,7 @@ class OrderStore:
             " paid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (day, last + 1, now.isoformat(timespec="seconds"),
              json.dumps(lines, ensure_ascii=False), total, language, payment, int(paid)))
-        return cur.lastrowid
+        return inserted_id(cur)
 
     def get(self, order_id: int) -> Order:
         with self._lock:
@@ -290,7 +297,7 @@ class OrderStore:
 
     # --- card payments: a journal, so a charge is never without a record ------------------
 
-    def begin_payment(self, method: str, amount: int, lines: list[dict], language: str) -> int:
+    def begin_payment(self, method: str, amount: int, lines: list[dict[str, Any]], language: str) -> int:
         """Record that a terminal is about to charge ``amount``; returns the attempt id.
 
         Committed before the terminal starts, so a power cut between the terminal's
@@ -305,7 +312,7 @@ class OrderStore:
                 " VALUES (?, ?, ?, ?, ?)",
                 (self._now().isoformat(timespec="seconds"), method, amount,
                  json.dumps(lines, ensure_ascii=False), language))
-            return cur.lastrowid
+            return inserted_id(cur)
 
     def finish_payment(self, attempt_id: int, result: str, reference: str = "") -> Order | None:
         """Close a payment attempt. ``result == "approved"`` places the order paid, in the
@@ -329,7 +336,7 @@ class OrderStore:
                             order_id, attempt_id))
         return None if order_id is None else self.get(order_id)
 
-    def unresolved_payments(self) -> list[dict]:
+    def unresolved_payments(self) -> list[dict[str, Any]]:
         """Attempts the kiosk started but never finished (a crash mid-payment): staff
         check the terminal's own record and settle each by hand."""
         with self._lock:
@@ -363,7 +370,7 @@ class DaySummary:
     by_status: dict[str, int]  # 'new', 'preparing', 'served' -> number of orders
 
 
-def _order(row: tuple) -> Order:
+def _order(row: tuple[Any, ...]) -> Order:
     (oid, day, number, created, lines_json, total, language, payment, paid, status) = row
     return Order(oid, day, number, created, json.loads(lines_json), total, language, payment,
                  bool(paid), status)

@@ -22,7 +22,8 @@ from pathlib import Path
 from untact.accessibility.intents import Intent, Kind
 
 from .checkout import Checkout, call_now
-from .menu_service import MenuService
+from .menu import Kiosk
+from .menu_service import MenuChange, MenuService
 from .orders import OrderStore
 from .payment import PaymentMethod, from_table, make_method
 from .staff_access import AdminConfig, EntryDetector, PinCheck, PinGate, admin_config
@@ -44,7 +45,7 @@ class Shop:
              deliver: Callable[[Callable[[], None]], None] = call_now,
              monotonic: Callable[[], float] = time.monotonic,
              wall_clock: Callable[[], float] = time.time, orders: OrderStore | None = None,
-             kiosk=None) -> Shop:
+             kiosk: Kiosk | None = None) -> Shop:
         """Load and validate the kiosk file (ConfigError on a bad one), open the orders.
 
         ``orders``: an already open store (the kiosk's ``--data`` folder); ``kiosk``: the
@@ -58,7 +59,7 @@ class Shop:
                    EntryDetector.from_config(config, monotonic),
                    make_method(from_table(kiosk.section("payment"))), deliver)
 
-        def follow_admin_settings(new_kiosk, change) -> None:
+        def follow_admin_settings(new_kiosk: Kiosk, change: MenuChange) -> None:
             cfg = admin_config(new_kiosk)
             if (cfg.entry_sequence, cfg.entry_window_s) != (shop.entry.sequence,
                                                             shop.entry.window_s):

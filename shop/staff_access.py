@@ -34,9 +34,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from untact.accessibility.config import ConfigError, Table
 from untact.accessibility.intents import Intent, Kind
+
+if TYPE_CHECKING:
+    from .menu import Kiosk
 
 # scrypt cost: ~16 MiB and ~50 ms on a laptop, ~0.2 s on a Raspberry Pi 4.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -151,7 +155,7 @@ def from_table(table: Table) -> AdminConfig:
     )
 
 
-def admin_config(kiosk) -> AdminConfig:
+def admin_config(kiosk: Kiosk) -> AdminConfig:
     """The ``[admin]`` settings of a loaded :class:`~untact.shop.menu.Kiosk`."""
     return from_table(kiosk.section("admin"))
 
@@ -290,8 +294,9 @@ class PinGate:
         return max(0.0, until - now)
 
     def _state(self) -> tuple[int, float]:
-        return self._db.execute("SELECT failures, locked_until FROM admin_lockout WHERE id = 1"
-                                ).fetchone()
+        row: tuple[int, float] = self._db.execute(
+            "SELECT failures, locked_until FROM admin_lockout WHERE id = 1").fetchone()
+        return row
 
     def _save(self, failures: int, until: float) -> None:
         self._db.execute("UPDATE admin_lockout SET failures = ?, locked_until = ? WHERE id = 1",
