@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class AudioSink(Protocol):
@@ -97,7 +97,7 @@ class PortAudioSink:
         self.latency = latency
         self.sample_rate = 22050
         self.frames_played = 0
-        self._stream = None
+        self._stream: Any = None  # a sounddevice.RawOutputStream once open
         self._play_until = 0.0
 
     def open(self, sample_rate: int) -> None:

@@ -64,7 +64,7 @@ def locate(text: str, path: FieldPath) -> int | None:
     """
     best_len, best_line = -1, None
     table: list[str | int] = []
-    counters: dict[tuple, int] = {}
+    counters: dict[tuple[str | int, ...], int] = {}
     in_multiline = False
     for lineno, line in enumerate(text.splitlines(), start=1):
         if line.count('"""') % 2 == 1 or line.count("'''") % 2 == 1:
@@ -87,14 +87,14 @@ def locate(text: str, path: FieldPath) -> int | None:
             k = _KEY.match(line)
             if not k:
                 continue
-            candidate = table + _split_dotted(k.group(0).rstrip("=").strip())
+            candidate = [*table, *_split_dotted(k.group(0).rstrip("=").strip())]
         n = _common_prefix(candidate, path)
         if n == len(candidate) and n > best_len:
             best_len, best_line = n, lineno
     return best_line
 
 
-def _common_prefix(a: Sequence, b: Sequence) -> int:
+def _common_prefix(a: Sequence[object], b: Sequence[object]) -> int:
     n = 0
     for x, y in zip(a, b, strict=False):
         if x != y:
@@ -106,7 +106,7 @@ def _common_prefix(a: Sequence, b: Sequence) -> int:
 class Source:
     """A loaded TOML file: its parsed data, and how to blame a line in it."""
 
-    def __init__(self, path: Path, text: str, data: dict) -> None:
+    def __init__(self, path: Path, text: str, data: dict[str, Any]) -> None:
         self.path, self.text, self.data = path, text, data
 
     @classmethod
@@ -140,9 +140,9 @@ class Source:
         except tomllib.TOMLDecodeError as exc:
             msg = str(exc)
             m = re.search(r"\(at line (\d+), column \d+\)", msg)
-            line = int(m.group(1)) if m else None
+            at_line = int(m.group(1)) if m else None
             msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg) or "invalid TOML"
-            raise ConfigError(name, line, "", f"TOML syntax error: {msg}") from None
+            raise ConfigError(name, at_line, "", f"TOML syntax error: {msg}") from None
         return cls(path, text, data)
 
     def error(self, path: FieldPath, message: str) -> ConfigError:
@@ -159,7 +159,7 @@ _TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "tru
 class Table:
     """Typed, located access to one TOML table; every error names file, line and field."""
 
-    def __init__(self, source: Source, path: FieldPath, data: dict) -> None:
+    def __init__(self, source: Source, path: FieldPath, data: dict[str, Any]) -> None:
         self.source, self.path, self.data = source, path, data
 
     def error(self, key: str | int | None, message: str) -> ConfigError:

@@ -36,7 +36,7 @@ class HoverGuard:
     def on_intent(self, intent: Intent) -> Any:
         """Feed POINT and DWELL intents; returns the widget to activate, or None."""
         if intent.kind is Kind.POINT:
-            widget = self._hit_test(intent.x, intent.y)
+            widget = self._hit_test(*intent.xy)
             progress = float(intent.value or 0.0)
             if widget is not self._widget:
                 self._widget, self._fresh = widget, progress == 0.0
@@ -48,7 +48,7 @@ class HoverGuard:
             self.ring = (widget, shown) if widget is not None and shown > 0 else None
             return None
         if intent.kind is Kind.DWELL:
-            widget = self._hit_test(intent.x, intent.y)
+            widget = self._hit_test(*intent.xy)
             ok = widget is not None and widget is self._widget and self._fresh
             self._fresh = False
             self.ring = None

@@ -65,6 +65,13 @@ class Intent:
         if not isinstance(self.slots, MappingProxyType):
             object.__setattr__(self, "slots", MappingProxyType(dict(self.slots)))
 
+    @property
+    def xy(self) -> tuple[float, float]:
+        """Where a POINT or DWELL intent points (both are checked on creation)."""
+        if self.x is None or self.y is None:
+            raise ValueError(f"{self.kind.name} has no position")
+        return self.x, self.y
+
     def __str__(self) -> str:  # short, for transcripts and logs
         extra = ""
         if self.kind in (Kind.POINT, Kind.DWELL):

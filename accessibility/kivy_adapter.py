@@ -6,7 +6,12 @@ per frame, so device threads can post at any rate without flooding the event loo
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import ParamSpec
+
 from .bus import InputBus
+
+P = ParamSpec("P")
 
 
 def attach_bus_to_kivy(bus: InputBus) -> None:
@@ -18,18 +23,18 @@ def attach_bus_to_kivy(bus: InputBus) -> None:
         trigger()
 
 
-def on_ui_thread(fn):
+def on_ui_thread(fn: Callable[P, object]) -> Callable[P, None]:
     """Wrap ``fn`` so calling it from any thread (the speech thread's captions, the
     frame's warning) runs it on Kivy's main thread at the next frame."""
     from kivy.clock import Clock
 
-    def call(*args, **kwargs):
+    def call(*args: P.args, **kwargs: P.kwargs) -> None:
         Clock.schedule_once(lambda _dt: fn(*args, **kwargs), 0)
 
     return call
 
 
-def after_first_frame(fn) -> None:
+def after_first_frame(fn: Callable[[], object]) -> None:
     """Run ``fn`` on Kivy's thread once the window has shown a frame.
 
     Start-up work that is not needed to draw (the speech worker, the devices) must not
@@ -38,7 +43,7 @@ def after_first_frame(fn) -> None:
     """
     from kivy.core.window import Window
 
-    def flipped(*_args):
+    def flipped(*_args: object) -> None:
         Window.unbind(on_flip=flipped)
         fn()
 

@@ -103,7 +103,7 @@ def describe(widget: WidgetDescription, lang: str = "ko", with_hint: bool = Fals
     parts = [_pick(widget.labels, lang).strip()]
     if isinstance(widget.value, int) and not isinstance(widget.value, bool):
         parts.append(format_price(widget.value, lang_))
-    elif widget.value:
+    elif isinstance(widget.value, Mapping) and widget.value:
         parts.append(_pick(widget.value, lang).strip())
     role = ROLES.get(widget.role, {}).get(lang_, widget.role)
     parts.append(role)

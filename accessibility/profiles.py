@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from .config import Table
 from .contrast import contrast_ratio
@@ -183,7 +184,7 @@ def style_for(profile: Profile | str, display: Display, base_font_px: int = 0,
     )
 
 
-def with_overrides(profile: Profile, **changes) -> Profile:
+def with_overrides(profile: Profile, **changes: Any) -> Profile:
     """A merchant's tweak of a built-in profile (e.g. a longer timeout)."""
     return replace(profile, **changes)
 

@@ -33,13 +33,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from . import speech_worker
 from .audio_sink import AudioSink, NullSink, make_sink
 from .config import Table
 
 log = logging.getLogger(__name__)
+
+# The worker's messages, read by a thread of their own; None once the worker is gone.
+Inbox = queue.Queue[tuple[Any, ...] | None]
 
 
 class Priority(enum.IntEnum):
@@ -131,7 +134,7 @@ class SpeechConfig:
         )
 
 
-def volume_problem(levels: tuple[float, ...], rules: dict | None = None) -> str | None:
+def volume_problem(levels: tuple[float, ...], rules: dict[str, Any] | None = None) -> str | None:
     """Why a volume scale breaks the rule (``[speech_volume]`` in the audit's rules.toml:
     an 18 dB range with a step 12 dB above the lowest; never above 0 dB full scale), or
     None. ``rules`` replaces the rules file (tests)."""
@@ -151,7 +154,7 @@ def volume_problem(levels: tuple[float, ...], rules: dict | None = None) -> str 
 
 
 @functools.lru_cache(maxsize=1)
-def _rules() -> dict:
+def _rules() -> dict[str, Any]:
     from .audit.rules import load_rules
 
     return load_rules()
@@ -198,9 +201,9 @@ class SpeechEngine:
         self._default_rate_wpm = self.config.default_rate_wpm
         self._running = False
         self._thread: threading.Thread | None = None
-        self._proc = None
-        self._conn = None
-        self._inbox: queue.Queue | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._conn: Connection | None = None
+        self._inbox: Inbox | None = None
         self._jobs = itertools.count(1)
         self.sample_rate = speech_worker.SAMPLE_RATE
 
@@ -237,7 +240,7 @@ class SpeechEngine:
         self.start()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     @property
@@ -404,7 +407,7 @@ class SpeechEngine:
         self.sample_rate = msg[2]
         # A reader thread owns recv(): a worker stopped halfway through sending a message
         # would block recv() forever, so the speaker waits on this queue with a timeout.
-        inbox: queue.Queue = queue.Queue()
+        inbox: Inbox = queue.Queue()
         threading.Thread(target=_read_worker, args=(conn, inbox), daemon=True,
                          name=f"untact-speech-reader-{proc.pid}").start()
         self._proc, self._conn, self._inbox = proc, conn, inbox
@@ -499,14 +502,19 @@ class SpeechEngine:
                 return self._silenced(u)
         return "failed"
 
+    def _open_sink(self) -> AudioSink:
+        assert self.sink is not None, "start() opened the sink"
+        return self.sink
+
     def _silenced(self, u: Utterance) -> str:
-        self.sink.abort()
+        self._open_sink().abort()
         u.t_stopped = time.perf_counter()
         return "interrupted"
 
     def _play_once(self, u: Utterance, voice: str) -> str:
         job = next(self._jobs)
         conn, inbox = self._conn, self._inbox
+        assert conn is not None and inbox is not None, "_play started the worker"
         try:
             conn.send(("say", job, u.text, voice, self._rate_wpm))
         except (OSError, ValueError):
@@ -536,12 +544,12 @@ class SpeechEngine:
             _, _, _index, pcm, last = msg
             for start in range(0, len(pcm), block):
                 data = apply_gain(pcm[start:start + block], self.volume_db)
-                if not self.sink.write(data, u.cancel):
+                if not self._open_sink().write(data, u.cancel):
                     return self._silenced(u)
                 if u.t_first_audio is None:
                     self._started(u)
             if last:
-                if not self.sink.drain(u.cancel):
+                if not self._open_sink().drain(u.cancel):
                     return self._silenced(u)
                 return "played"
             deadline = time.monotonic() + self.config.synth_timeout_s
@@ -559,7 +567,7 @@ class SpeechEngine:
                 log.exception("speech listener failed")
 
 
-def _read_worker(conn: Connection, inbox: queue.Queue) -> None:
+def _read_worker(conn: Connection, inbox: Inbox) -> None:
     """Move the worker's messages to ``inbox``; None when the worker is gone."""
     try:
         while True:

@@ -24,6 +24,8 @@ import ctypes
 import os
 import re
 import sys
+from multiprocessing.connection import Connection
+from types import ModuleType
 
 SAMPLE_RATE = 22050  # what espeak-ng produces (the worker reports the real one)
 _CLAUSE = re.compile(r"(?<=[.!?,;:。])\s+")
@@ -92,14 +94,16 @@ class Synthesizer:
 
     def current_rate(self) -> int:
         """The rate espeak-ng uses for the next clause, in words per minute."""
-        return self._get_parameter(self._espeak.RATE, 1)
+        rate: int = self._get_parameter(self._espeak.RATE, 1)
+        return rate
 
     def current_voice(self) -> str | None:
         """The identifier of espeak-ng's current voice (e.g. ``sit/ko``)."""
         voice = self._espeak.GetCurrentVoice()
         if not voice or not voice.contents.identifier:
             return None
-        return voice.contents.identifier.decode("utf-8", "replace")
+        identifier: bytes = voice.contents.identifier
+        return identifier.decode("utf-8", "replace")
 
     def set_voice(self, voice: str) -> None:
         if self._voice_ids.get(voice) and self._voice_ids[voice] == self.current_voice():
@@ -128,19 +132,20 @@ class Synthesizer:
         pcm, self._chunks = b"".join(self._chunks), []
         return pcm
 
-    def _on_synth(self, wav, numsamples, events) -> int:
+    def _on_synth(self, wav: ctypes._Pointer[ctypes.c_short], numsamples: int,
+                  events: object) -> int:
         if numsamples > 0:
             self._chunks.append(ctypes.string_at(wav, numsamples * 2))
         return 0  # 0: go on
 
 
-def _init_espeak_synchronously(_espeak) -> int:
+def _init_espeak_synchronously(_espeak: ModuleType) -> int:
     """Initialise espeak-ng in AUDIO_OUTPUT_SYNCHRONOUS mode, once per process, and tell
     pyttsx3's espeak driver it is done (so ``pyttsx3.init()`` in the same process cannot
     switch it to the asynchronous mode). Returns the sample rate."""
     from pyttsx3.drivers.espeak import EspeakDriver
 
-    rate = getattr(EspeakDriver, "_untact_sample_rate", None)
+    rate: int | None = getattr(EspeakDriver, "_untact_sample_rate", None)
     if rate:
         return rate
     if EspeakDriver._moduleInitialized:
@@ -157,7 +162,7 @@ def _init_espeak_synchronously(_espeak) -> int:
     return rate
 
 
-def serve(conn) -> None:
+def serve(conn: Connection) -> None:
     """Worker main loop; returns on "quit" or when the parent goes away."""
     synth = Synthesizer()
     try:
@@ -166,7 +171,7 @@ def serve(conn) -> None:
         return  # the engine went away (closed or restarted us): nothing to report
 
 
-def _serve(conn, synth: Synthesizer) -> None:
+def _serve(conn: Connection, synth: Synthesizer) -> None:
     conn.send(("ready", os.getpid(), synth.sample_rate))
     pending = None
     while True:
@@ -199,7 +204,7 @@ def _serve(conn, synth: Synthesizer) -> None:
             conn.send(("audio", job, i, pcm, i == len(clauses) - 1))
 
 
-def main(conn) -> None:
+def main(conn: Connection) -> None:
     """Process entry point (spawned by :class:`untact.accessibility.speech.SpeechEngine`)."""
     try:
         serve(conn)

@@ -19,6 +19,8 @@ from .model import ScreenInfo, WidgetInfo
 from .pixels import Pixels, load_png, measure_text_colours
 from .rules import Rules, load_rules
 
+Box = tuple[float, float, float, float]  # x, y, w, h (WidgetInfo.bbox)
+
 PT_MM = 25.4 / 72
 
 
@@ -178,7 +180,7 @@ def check_target_size(s: ScreenInfo, rules: Rules) -> list[Finding]:
     return out
 
 
-def gap_mm(a: tuple, b: tuple, mx: float, my: float) -> float:
+def gap_mm(a: Box, b: Box, mx: float, my: float) -> float:
     """Shortest distance between two boxes in millimetres (0 when they touch/overlap)."""
     ax, ay, aw, ah = a
     bx, by, bw, bh = b

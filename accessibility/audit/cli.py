@@ -16,21 +16,28 @@ import argparse
 import importlib
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from . import report
-from .checks import CHECKS, load_rules, run_checks
+from .checks import CHECKS, run_checks
 from .fixtures import render_files
+from .model import ScreenInfo
+from .rules import load_rules
+
+# (config path or None, folder for the screenshots) -> the rendered screens
+Renderer = Callable[[str | None, str], list[ScreenInfo]]
 
 DEFAULT_RENDERER = "untact.accessibility.audit.fixtures:render_all"
 
 
-def load_renderer(spec: str):
+def load_renderer(spec: str) -> Renderer:
     module, _, func = spec.partition(":")
     if not module or not func:
         raise ValueError(f"--renderer must be module:function, not {spec!r}")
     try:
-        return getattr(importlib.import_module(module), func)
+        renderer: Renderer = getattr(importlib.import_module(module), func)
+        return renderer
     except (ImportError, AttributeError) as exc:
         raise ValueError(f"cannot load renderer {spec!r}: {exc}") from None
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..contrast import RGBA, parse_colour, to_hex
 from ..display import Display
@@ -123,7 +123,8 @@ class ScreenInfo:
         d = dict(d)
         disp = d.pop("display", {})
         display = Display(resolution=tuple(disp.get("resolution", Display.resolution)),
-                          size_mm=tuple(float(v) for v in disp.get("size_mm", Display.size_mm)),
+                          size_mm=cast("tuple[float, float]",  # as the file gives it
+                                       tuple(float(v) for v in disp.get("size_mm", Display.size_mm))),
                           bottom_edge_mm=float(disp.get("bottom_edge_mm", Display.bottom_edge_mm)),
                           viewing_distance_mm=float(disp.get("viewing_distance_mm",
                                                              Display.viewing_distance_mm)))

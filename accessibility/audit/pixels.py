@@ -123,7 +123,7 @@ def measure_text_colours(px: Pixels, bbox: tuple[float, float, float, float],
         return None
     area = (x1 - x0) * (y1 - y0)
     step = max(1, int((area / max_samples) ** 0.5))
-    counts: Counter = Counter()
+    counts: Counter[tuple[int, int, int]] = Counter()
     for y in range(y0, y1, step):
         for x in range(x0, x1, step):
             counts[px.rgb(x, y)] += 1

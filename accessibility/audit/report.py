@@ -15,7 +15,7 @@ from .model import ScreenInfo
 
 
 def to_json(screens: list[ScreenInfo], findings: list[Finding]) -> dict[str, Any]:
-    by_screen: dict[str, list[dict]] = {s.key: [] for s in screens}
+    by_screen: dict[str, list[dict[str, Any]]] = {s.key: [] for s in screens}
     for f in findings:
         by_screen.setdefault(f.screen, []).append(f.to_dict())
     return {
