@@ -76,16 +76,17 @@ empty :=
 space := $(empty) $(empty)
 MYPY_PENDING_RE := /($(subst $(space),|,$(subst .,/,$(MYPY_PENDING))))(\.py$$|/)
 
-$(MYPY_SRC)/.installed: | $(STAMP)
-	mkdir -p $(MYPY_SRC)/untact && touch $(MYPY_SRC)/untact/__init__.py
+# Made afresh each time: a venv copied from another checkout keeps pointing here.
+MYPY_LINKS = mkdir -p $(MYPY_SRC)/untact && touch $(MYPY_SRC)/untact/__init__.py && \
 	for f in $(HOST_PACKAGES) firmware; do ln -sfn $(CURDIR)/$$f $(MYPY_SRC)/untact/$$f; done
-	@touch $@
 
-lint-types: setup $(MYPY_SRC)/.installed
-	@$(call MYPY_HOST,$(addprefix -p untact.,$(HOST_PACKAGES)) --exclude '$(MYPY_PENDING_RE)')
+lint-types: setup
+	@$(MYPY_LINKS)
+	$(call MYPY_HOST,$(addprefix -p untact.,$(HOST_PACKAGES)) $(if $(MYPY_PENDING),--exclude '$(MYPY_PENDING_RE)'))
 
-lint-types-pending: setup $(MYPY_SRC)/.installed
-	@$(if $(MYPY_PENDING),$(call MYPY_HOST,$(addprefix -p ,$(MYPY_PENDING))))
+lint-types-pending: setup
+	@$(MYPY_LINKS)
+	$(if $(MYPY_PENDING),$(call MYPY_HOST,$(addprefix -p ,$(MYPY_PENDING))))
 
 # Copy the firmware to a Pico running MicroPython and restart it: make flash PORT=/dev/ttyACM0
 flash: setup
