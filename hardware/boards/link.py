@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import serial
 import serial.threaded
@@ -460,7 +461,8 @@ class BoardLink:
             st = self._status.get(conn.board_id)
             if st is None:
                 return
-            changes = {k: (v if k == "hand_mm" else getattr(st, k) + v) for k, v in fields.items()}
+            changes: dict[str, Any] = {k: (v if k == "hand_mm" else getattr(st, k) + v)
+                                       for k, v in fields.items()}
             self._status[conn.board_id] = replace(st, **changes)
             self._changed.notify_all()
 

@@ -17,9 +17,12 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import cv2
 
 
 class SourceUnavailable(RuntimeError):
@@ -46,20 +49,20 @@ class OpenCVSource:
                  pace: bool = True, loop: bool = False) -> None:
         self.source, self.width, self.height = source, width, height
         self.pace, self.loop = pace, loop
-        self._cap = None
+        self._cap: cv2.VideoCapture | None = None
         self._is_file = isinstance(source, str) and not source.startswith("/dev/")
         self._fps = 30.0
         self._index = 0
         self._t0 = 0.0
 
     def describe(self) -> str:
-        return f"camera {self.source}" if not self._is_file else f"video {Path(self.source).name}"
+        return f"camera {self.source}" if not self._is_file else f"video {Path(str(self.source)).name}"
 
     def open(self) -> None:
         import cv2
 
         if self._is_file:
-            path = Path(self.source)
+            path = Path(str(self.source))
             if not path.is_file():
                 raise SourceUnavailable(f"camera is off: video file {path} not found")
             cap = cv2.VideoCapture(str(path))

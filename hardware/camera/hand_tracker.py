@@ -24,6 +24,7 @@ top-left, mirrored for a selfie camera when configured, so everything downstream
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -86,14 +87,14 @@ def observe(landmarks: np.ndarray, width: int, height: int, mirror: bool,
     palm_px = (dist(WRIST, MIDDLE_MCP) + dist(INDEX_MCP, PINKY_MCP)) / 2
     # A finger is extended when its tip is clearly farther from the wrist than its middle
     # joint; the thumb when its tip is farther from the pinky's base than its last joint.
-    fingers = [dist(WRIST, tip) > 1.15 * dist(WRIST, pip) for pip, tip in _FINGERS]
+    index, middle, ring, pinky = (dist(WRIST, tip) > 1.15 * dist(WRIST, pip) for pip, tip in _FINGERS)
     thumb = dist(PINKY_MCP, THUMB_TIP) > 1.1 * dist(PINKY_MCP, THUMB_IP)
     points = raw.copy()
     if mirror:
         points[:, 0] = 1.0 - points[:, 0]
     points = np.clip(points, 0.0, 1.0)
     return HandObservation(points=points, size=palm_px / width, score=float(score),
-                           extended=(thumb, *fingers))
+                           extended=(thumb, index, middle, ring, pinky))
 
 
 NEARER_RATIO = 1.2  # a hand this much larger than the followed one is nearer
@@ -122,7 +123,7 @@ class HandTracker:
                                   min_tracking_confidence=min_tracking_confidence)
         self.nearer_hand_check_s = nearer_hand_check_s
         # The look around: the same models on single pictures, up to two other hands.
-        self._scout = None
+        self._scout: Any = None
         if max_hands == 1 and not static_images and nearer_hand_check_s > 0:
             self._scout = hands.Hands(static_image_mode=True, max_num_hands=2,
                                       model_complexity=model_complexity,

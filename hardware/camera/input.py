@@ -26,6 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 
 import numpy as np
 from untact.accessibility.bus import InputBus
@@ -72,7 +73,7 @@ class CameraInput:
         self._listeners: list[Callable[[CameraStatus], None]] = []
         self._process: multiprocessing.process.BaseProcess | None = None
         self._reader: threading.Thread | None = None
-        self._commands = None
+        self._commands: Connection | None = None
         self._finished = threading.Event()
         self.frames = 0
         self.latencies_ms: collections.deque[float] = collections.deque(maxlen=latency_samples)

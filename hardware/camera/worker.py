@@ -222,6 +222,7 @@ def _loop(source: FrameSource, config: CameraConfig, events, commands, preview: 
                 cursor = None if c is None else (c.x, c.y, c.progress, c.pointing, c.open_palm)
                 hands = pipeline.tracker.last_hands
             else:
+                assert motion is not None  # no tracker: the motion-only fallback
                 step = StepResult(motion.feed(frame, t), None, None)
                 cursor, hands = None, []
             bad = 0
