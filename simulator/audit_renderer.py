@@ -97,7 +97,8 @@ def describe(k, name: str, profile: str, shot: Path) -> ScreenInfo:
     for w in app.screen.walk(restrict=True):
         if not isinstance(w, Label) or not w.text.strip() or w.opacity == 0 or w.width < 1:
             continue
-        box = kivy_to_top_left(*w.to_window(*w.pos), w.width, w.height, height)
+        x, y = w.to_window(*w.pos)
+        box = kivy_to_top_left(x, y, w.width, w.height, height)
         if isinstance(w, KioskButton):
             widgets.append(WidgetInfo(
                 id=f"{name}.{len(widgets)}", screen=name, role=w.role, labels=dict(w.labels),

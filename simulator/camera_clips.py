@@ -126,6 +126,8 @@ class HandClip:
         """The frame at clip time ``t`` (after :meth:`open`)."""
         import cv2
 
+        if self._bg is None:
+            raise RuntimeError("render() before open()")
         frame = self._bg.copy()
         for img, (_photo, keys) in zip(self._more, self.more_hands, strict=True):
             self._paste(frame, img, self.pose_at(t, keys))
@@ -233,6 +235,7 @@ class SimulatedCamera:
     """
 
     def __init__(self, feed: HandClip | int | str, width: int = 640, height: int = 480) -> None:
+        self._inner: HandClip | OpenCVSource
         if isinstance(feed, HandClip):
             feed.pace, feed.loop = True, True
             self._inner = feed

@@ -18,6 +18,7 @@ import multiprocessing
 import queue as queue_module
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -82,7 +83,7 @@ class ScriptedCamera:
                 clip = self._queue.get(timeout=IDLE_EVERY_S)
             except queue_module.Empty:
                 self._base += 1.0 / self.fps
-                return self._empty, self._base
+                return self._idle_frame(), self._base
             if clip is None:
                 return None
             clip.open()
@@ -94,9 +95,14 @@ class ScriptedCamera:
             self._clip = None
             with self._done.get_lock():
                 self._done.value += 1
-            return self._empty, self._base
+            return self._idle_frame(), self._base
         frame, t = got
         return frame, self._clip_start + t
+
+    def _idle_frame(self) -> np.ndarray:
+        if self._empty is None:
+            raise RuntimeError("read() before open()")
+        return self._empty
 
     def close(self) -> None:
         if self._clip is not None:
@@ -119,7 +125,7 @@ def gesture_clip(gesture: str, photo: Path, x: float, y: float, hold_s: float,
     down = gesture in ("hold", "push") and y > LOW_TARGET_Y
     dx, dy = fingertip_offset(photo, scale, background, mirror, down)
     cx, cy = x - dx, y - dy
-    kw = {"background": background, "mirror": mirror, "upside_down": down}
+    kw: dict[str, Any] = {"background": background, "mirror": mirror, "upside_down": down}
     if gesture == "hold":
         start, end = LEAD_IN_S, LEAD_IN_S + hold_s
         return HandClip(photo, [Key(0.0, visible=False), Key(start, cx, cy, scale),

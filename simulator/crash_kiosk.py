@@ -29,6 +29,8 @@ import os
 import time
 import traceback
 from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
 
 from untact.accessibility.intents import Kind
 
@@ -69,7 +71,10 @@ def order_and_wait(kiosk_file: str, data_dir: str, steps: list[list[str]],
             elif step[0] == "pay":
                 if kiosk.screen != "checkout":
                     raise AssertionError(f"pay step on the {kiosk.screen!r} screen")
-                kiosk.focus_on(lambda w, text=step[1]: text in w.text, what=repr(step[1]))
+                def has_text(w: Any, text: str = step[1]) -> bool:
+                    return text in w.text
+
+                kiosk.focus_on(has_text, what=repr(step[1]))
                 app = kiosk.app
                 report.send_bytes(b"PAY " + json.dumps({
                     "lines": app.cart.snapshot(), "total": app.cart.total(),
@@ -118,7 +123,7 @@ def restart_and_report(kiosk_file: str, data_dir: str, report: Connection) -> No
 
             Clock.schedule_once(check, 0)
 
-        status = run_kiosk(kiosk, data_dir, fullscreen=False, scale=0.5, configure_app=configure)
+        status = run_kiosk(kiosk, Path(data_dir), fullscreen=False, scale=0.5, configure_app=configure)
         if status != 0:
             raise RuntimeError(f"run_kiosk returned {status}")
     except BaseException:

@@ -176,7 +176,8 @@ class FakeMachine:
     def __init__(self, world: FakeWorld, uid: bytes = b"\xe6\x61\x40\x00\x00\x00\x00\x01") -> None:
         self.world = world
         self.uid = uid
-        devices = {0x29: FakeVL53L0X(world), 0x39: FakeAPDS9960(world)}
+        devices: dict[int, FakeVL53L0X | FakeAPDS9960] = {0x29: FakeVL53L0X(world),
+                                                         0x39: FakeAPDS9960(world)}
         key_by_pin = {pin: name for name, pin in wiring.KEYS.items()}
         pwm_by_pin: dict[int, int] = {}
 
@@ -230,8 +231,9 @@ class FakeMachine:
             def duty_u16(self, duty: int) -> None:
                 pwm_by_pin[self.n] = duty
                 with world.lock:
-                    world.led = tuple(round(pwm_by_pin.get(p, 0) / 257) for p in
-                                      (wiring.LED_RED, wiring.LED_GREEN, wiring.LED_BLUE))
+                    red, green, blue = (round(pwm_by_pin.get(p, 0) / 257) for p in
+                                        (wiring.LED_RED, wiring.LED_GREEN, wiring.LED_BLUE))
+                    world.led = (red, green, blue)
                     if self.n == wiring.BUZZER:
                         world.buzzer_hz = self._freq if duty else 0
 

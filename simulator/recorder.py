@@ -25,7 +25,7 @@ class Recorder:
         self.config = config.resolve()
         self.now = now
         self.steps: list[dict[str, Any]] = []
-        self._last = None
+        self._last: float | None = None
         self._orders = 0
 
     def on_intent(self, intent: Intent) -> None:

@@ -159,6 +159,7 @@ class Monitor:
 
     def _read(self) -> None:
         out = self._proc.stdout
+        assert out is not None  # started with stdout=PIPE
         rest = b""
         while True:
             data = out.read(self._bytes)

@@ -26,11 +26,15 @@ import time
 import tty
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from untact.firmware import main as firmware_main
 from untact.firmware import protocol
 
 from .fake_machine import FakeMachine, FakeWorld
+
+if TYPE_CHECKING:
+    from untact.firmware.board import Board
 
 DRAIN_S = 2.0
 
@@ -110,7 +114,7 @@ class VirtualBoard:
         self.world = FakeWorld()
         self.events: list[SentEvent] = []
         self.boots: list[str] = []
-        self.firmware = None  # the running firmware's Board object
+        self.firmware: Board | None = None  # the running firmware's Board object
         self._events_cond = threading.Condition()
         self._master: int | None = None
         self._slave: int | None = None
@@ -332,10 +336,11 @@ class VirtualBoard:
         def run() -> None:
             try:
                 clock = SimClock(stop)
-                self.firmware = firmware_main.build(FakeMachine(self.world), port, clock,
-                                                   self.board_id, boot, on_event)
+                fw = firmware_main.build(FakeMachine(self.world), port, clock, self.board_id,
+                                         boot, on_event)
+                self.firmware = fw
                 ready.set()
-                self.firmware.run(stop.is_set, self.loop_ms)
+                fw.run(stop.is_set, self.loop_ms)
             except BaseException as exc:  # surfaced by tests through .crashed
                 self._crashed = exc
                 ready.set()

@@ -43,7 +43,7 @@ class SimulatedMicrophone(PushSource):
         self.mode = "text"
         self.error = ""  # why the real microphone stopped, in one line ("" while fine)
         self._factory = microphone_factory or MicrophoneSource
-        self._real = None
+        self._real: Iterable[bytes] | None = None
         self._reader: threading.Thread | None = None
         self._switch = threading.Lock()
 

@@ -24,8 +24,12 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import metric, percentile
+
+if TYPE_CHECKING:
+    from untact.accessibility.intents import Intent
 
 EVENTS = 600
 RATE_HZ = 100
@@ -105,7 +109,7 @@ def child() -> None:
 
     main_thread = threading.get_ident()
     bus = InputBus(maxlen=10_000)
-    delivered: list[tuple[float, object]] = []
+    delivered: list[tuple[float, Intent]] = []
     at_link: list[float] = []
     tmp = Path(tempfile.mkdtemp(prefix="untact-bench-"))
     board = VirtualBoard("bench-1", link_dir=tmp, loop_ms=1)

@@ -31,6 +31,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from . import metric, percentile
 
@@ -176,7 +177,7 @@ def _ui_fps_here(hands: Path, tracking: bool, seconds: float = UI_SECONDS) -> No
         from kivy.clock import Clock
         from kivy.core.window import Window
 
-        state = {"phase": "warm", "since": time.perf_counter(), "frames": 0, "draws": 0,
+        state: dict[str, Any] = {"phase": "warm", "since": time.perf_counter(), "frames": 0, "draws": 0,
                  "cursor": 0, "ring": 0}
         Window.bind(on_flip=lambda *_: state.__setitem__("draws", state["draws"] + 1))
 

@@ -31,6 +31,7 @@ import time
 import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from untact.shop.menu import load_kiosk
 from untact.shop.menu_service import MenuService
@@ -135,7 +136,7 @@ def run() -> Iterator[dict]:
         # --- a day of 10,000 orders -------------------------------------------------------
         store = OrderStore(tmp / "data", now=lambda: dt.datetime(2026, 3, 14, 18, 0))
         _fill_orders(store, 10_000, random.Random(7))
-        seen = {}
+        seen: dict[str, Any] = {}
 
         def admin_queries() -> None:
             seen["orders"] = store.day_rows(DAY)

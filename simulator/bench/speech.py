@@ -55,10 +55,17 @@ def _ms(seconds: float) -> float:
     return seconds * 1000.0
 
 
+def _ms_since(t: float | None, t0: float) -> float:
+    """Milliseconds from ``t0`` to ``t``, a time the engine has recorded by now."""
+    if t is None:
+        raise RuntimeError("the speech engine recorded no time")
+    return _ms(t - t0)
+
+
 def _thread_wake_ms(n: int) -> list[float]:
     out = []
     for _ in range(n):
-        ev, seen = threading.Event(), []
+        ev, seen = threading.Event(), list[float]()
 
         def waiter(ev=ev, seen=seen):
             ev.wait(5)
@@ -94,7 +101,7 @@ def run() -> Iterable[dict]:
             u = eng.speak(text, lang, Priority.FOCUS, interrupt=True)
             if not u.started.wait(5):
                 raise RuntimeError("no audio within 5 s")
-            first.append(_ms(u.t_first_audio - u.t_request))
+            first.append(_ms_since(u.t_first_audio, u.t_request))
             eng.user_action()
             u.done.wait(5)
         interrupt = []
@@ -107,22 +114,25 @@ def run() -> Iterable[dict]:
             eng.user_action()
             if not u.done.wait(2):
                 raise RuntimeError("speech not stopped within 2 s")
-            interrupt.append(_ms(u.t_stopped - t0))
+            interrupt.append(_ms_since(u.t_stopped, t0))
         first_long = []
         for _ in range(N // 3):
             u = eng.speak(*LONG, Priority.FOCUS, interrupt=True)
             if not u.started.wait(5):
                 raise RuntimeError("no audio within 5 s")
-            first_long.append(_ms(u.t_first_audio - u.t_request))
+            first_long.append(_ms_since(u.t_first_audio, u.t_request))
             eng.user_action()
             u.done.wait(5)
         recovery = []
         for _ in range(2):
-            os.kill(eng.worker_pid, signal.SIGSTOP)
+            pid = eng.worker_pid
+            if pid is None:
+                raise RuntimeError("the speech worker is not running")
+            os.kill(pid, signal.SIGSTOP)
             u = eng.speak("다시 시작했습니다", "ko", Priority.FOCUS, interrupt=True)
             if not u.started.wait(30):
                 raise RuntimeError(f"no recovery: {u.outcome} after {u.attempts} attempts")
-            recovery.append(_ms(u.t_first_audio - u.t_request))
+            recovery.append(_ms_since(u.t_first_audio, u.t_request))
             u.done.wait(10)
     wake = _thread_wake_ms(N)
 
@@ -200,7 +210,7 @@ def _measure_real_output(n: int = N) -> Iterable[dict]:
                 if heard is None or not u.started.wait(5):
                     raise RuntimeError("nothing audible reached the sink within 5 s")
                 first.append(_ms(heard - u.t_request))
-                first_engine.append(_ms(u.t_first_audio - u.t_request))
+                first_engine.append(_ms_since(u.t_first_audio, u.t_request))
                 eng.user_action()
                 u.done.wait(5)
             stop, stop_engine = [], []
@@ -216,7 +226,7 @@ def _measure_real_output(n: int = N) -> Iterable[dict]:
                 if not u.done.wait(2):
                     raise RuntimeError("speech not stopped within 2 s")
                 stop.append(_ms(last - t0) if last is not None else 0.0)
-                stop_engine.append(_ms(u.t_stopped - t0))
+                stop_engine.append(_ms_since(u.t_stopped, t0))
     finally:
         mon.close()
     out = "PortAudio -> ALSA pulse plugin -> PulseAudio null sink, read at its monitor"
