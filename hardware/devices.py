@@ -1,9 +1,9 @@
 """The kiosk's input devices, built from the kiosk file's ``[devices]`` table.
 
-This is the production composition root for devices (``untact-kiosk`` calls it); the
-simulator builds the same objects with virtual sources. Every device starts in the
-background and never stops the kiosk from starting: a device that cannot start says why
-in :attr:`Devices.status`, and the other modalities carry on.
+This is hardware's own factory: the composition root (ui/composition.py) decides which
+devices are real, simulated or off and calls it, for ``untact-kiosk``, ``untact-sim`` and
+the scenario driver alike. A device never stops the kiosk from starting: one that cannot
+start says why in :attr:`Devices.status`, and the other modalities carry on.
 """
 
 from __future__ import annotations
@@ -111,8 +111,10 @@ def build_camera(devices: Table, bus: InputBus, source=None):
     return CameraInput(config, bus, source=source)
 
 
-def build_boards(devices: Table, bus: InputBus, ports: tuple[str, ...] | None = None):
-    """The host link to the sensor boards (``ports``: override, e.g. virtual boards)."""
+def build_boards(devices: Table, bus: InputBus, ports: tuple[str, ...] | None = None,
+                 scan_s: float | None = None):
+    """The host link to the sensor boards (``ports``: override, e.g. virtual boards;
+    ``scan_s``: look for them this often, e.g. a test's quickly replugged board)."""
     import dataclasses
 
     from .boards.config import from_table
@@ -121,6 +123,8 @@ def build_boards(devices: Table, bus: InputBus, ports: tuple[str, ...] | None = 
     config = from_table(devices.table("boards"))
     if ports is not None:
         config = dataclasses.replace(config, ports=ports)
+    if scan_s is not None:
+        config = dataclasses.replace(config, scan_s=scan_s)
     return BoardLink(bus, config)
 
 

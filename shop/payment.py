@@ -1,11 +1,13 @@
 """Payment: one small interface, so a real card terminal can be added without touching
-screens. Two implementations ship:
+screens. One implementation ships:
 
 - :class:`CounterPayment` ("pay at the counter", the default): nothing is charged; the
   order is placed unpaid and staff take the money (``OrderStore.mark_paid``).
-- :class:`SimulatedCardTerminal`: **a simulation** for the desktop simulator and tests.
-  It charges nothing anywhere; it approves, declines, times out or cancels as scripted
-  or at random, per ``[payment.simulated_card]``.
+- the simulated card terminal: **a simulation** for the desktop simulator and tests,
+  so it lives in simulator/card_terminal.py; a kiosk file may ask for it (``method =
+  "simulated_card"``, configured by ``[payment.simulated_card]``, parsed here), and
+  only kiosks built with the simulator's payment override get it. ``untact-kiosk``
+  refuses such a file (:func:`real_method`): a real kiosk must not pretend to charge.
 
 Every method runs off the UI thread and reports exactly one :class:`PaymentOutcome` per
 ``start`` through ``on_result``, called from its worker thread (the Checkout hops back
@@ -21,7 +23,6 @@ PaymentOutcome (talk to the terminal there; poll ``cancelled``).
 from __future__ import annotations
 
 import enum
-import random
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -124,51 +125,7 @@ class SimCardConfig:
     seed: int | None = None
 
 
-_OUTCOMES = ("approve", "decline", "timeout", "cancel")
-
-
-class SimulatedCardTerminal(ThreadedPaymentMethod):
-    """A SIMULATED card terminal: charges nothing; outcomes come from its config."""
-
-    name = "card-sim"
-    settles_now = True
-
-    def __init__(self, config: SimCardConfig = SimCardConfig()) -> None:
-        super().__init__()
-        self.config = config
-        self._rng = random.Random(config.seed)
-        self._turn = 0
-        self._approvals = 0
-
-    def _next_outcome(self) -> str:
-        c = self.config
-        if c.mode == "script":
-            choice = c.script[self._turn % len(c.script)]
-            self._turn += 1
-            return choice
-        if c.mode == "random":
-            return self._rng.choices(_OUTCOMES, weights=c.weights)[0]
-        return c.mode
-
-    def _run(self, amount: int, cancelled: threading.Event) -> PaymentOutcome:
-        outcome = self._next_outcome()
-        wait = self.config.timeout_s if outcome == "timeout" else self.config.tap_s
-        if cancelled.wait(wait):
-            return PaymentOutcome(PaymentResult.CANCELLED, self.name, False,
-                                  detail="cancelled at the kiosk")
-        if outcome == "approve":
-            self._approvals += 1
-            return PaymentOutcome(PaymentResult.APPROVED, self.name, True,
-                                  reference=f"SIM-{self._approvals:06d}",
-                                  detail="simulated approval")
-        if outcome == "decline":
-            return PaymentOutcome(PaymentResult.DECLINED, self.name, False,
-                                  detail="simulated decline")
-        if outcome == "timeout":
-            return PaymentOutcome(PaymentResult.TIMEOUT, self.name, False,
-                                  detail="simulated: no card presented")
-        return PaymentOutcome(PaymentResult.CANCELLED, self.name, False,
-                              detail="simulated: cancelled on the terminal")
+OUTCOMES = ("approve", "decline", "timeout", "cancel")
 
 
 @dataclass(frozen=True)
@@ -188,12 +145,12 @@ def from_table(table: Table) -> PaymentConfig:
     sim = table.table("simulated_card")
     sim.unknown_keys({"mode", "script", "tap_s", "timeout_s", "weights", "seed"})
     d = SimCardConfig()
-    mode = sim.get("mode", str, d.mode, choices=(*_OUTCOMES, "script", "random"))
+    mode = sim.get("mode", str, d.mode, choices=(*OUTCOMES, "script", "random"))
     script = sim.get("script", list, [])
     for i, s in enumerate(script):
-        if s not in _OUTCOMES:
+        if s not in OUTCOMES:
             raise table.source.error((*sim.path, "script", i),
-                                     f"must be one of {', '.join(_OUTCOMES)}; got {s!r}")
+                                     f"must be one of {', '.join(OUTCOMES)}; got {s!r}")
     if mode == "script" and not script:
         raise sim.error("script", 'mode = "script" needs a non-empty script list')
     weights = sim.get("weights", list, list(d.weights))
@@ -210,11 +167,23 @@ def from_table(table: Table) -> PaymentConfig:
 
 
 def make_method(config: PaymentConfig) -> PaymentMethod:
+    """The real method ``config`` names; ValueError for the simulator's card terminal."""
     if config.method == "simulated_card":
-        return SimulatedCardTerminal(config.simulated_card)
+        raise ValueError("the simulated card terminal is the simulator's (simulator/card_terminal.py)")
     return CounterPayment()
 
 
+def real_method(table: Table) -> PaymentMethod:
+    """The method the kiosk file's ``[payment]`` names, for a real kiosk: ConfigError
+    naming file, line and field when it names the simulator's card terminal."""
+    config = from_table(table)
+    if config.method == "simulated_card":
+        raise table.error("method", '"simulated_card" is the simulator\'s card terminal: '
+                                    'untact-sim and tests have it, a real kiosk does not '
+                                    '(use "counter")')
+    return make_method(config)
+
+
 __all__ = ["CounterPayment", "PaymentConfig", "PaymentMethod", "PaymentOutcome",
-           "PaymentResult", "SimCardConfig", "SimulatedCardTerminal", "ThreadedPaymentMethod",
-           "from_table", "make_method"]
+           "PaymentResult", "SimCardConfig", "ThreadedPaymentMethod", "from_table", "make_method",
+           "real_method"]

@@ -25,7 +25,7 @@ from .checkout import Checkout, call_now
 from .menu import Kiosk
 from .menu_service import MenuChange, MenuService
 from .orders import OrderStore
-from .payment import PaymentMethod, from_table, make_method
+from .payment import PaymentConfig, PaymentMethod, from_table, real_method
 from .staff_access import AdminConfig, EntryDetector, PinCheck, PinGate, admin_config
 from .staff_call import StaffCall
 
@@ -45,19 +45,23 @@ class Shop:
              deliver: Callable[[Callable[[], None]], None] = call_now,
              monotonic: Callable[[], float] = time.monotonic,
              wall_clock: Callable[[], float] = time.time, orders: OrderStore | None = None,
-             kiosk: Kiosk | None = None) -> Shop:
+             kiosk: Kiosk | None = None,
+             payment: Callable[[PaymentConfig], PaymentMethod] | None = None) -> Shop:
         """Load and validate the kiosk file (ConfigError on a bad one), open the orders.
 
         ``orders``: an already open store (the kiosk's ``--data`` folder); ``kiosk``: the
-        already validated Kiosk of ``kiosk_path`` (not loaded twice)."""
+        already validated Kiosk of ``kiosk_path`` (not loaded twice); ``payment``: makes
+        the method from the file's ``[payment]`` (the simulator's, with its card terminal);
+        default: the real methods only."""
         menu = MenuService(kiosk_path, kiosk)
         kiosk = menu.kiosk
         orders = orders if orders is not None else OrderStore(kiosk.data_folder)
         gate = PinGate(orders.path, lambda: admin_config(menu.kiosk), wall_clock)
         config = admin_config(kiosk)
+        table = kiosk.section("payment")
+        method = payment(from_table(table)) if payment is not None else real_method(table)
         shop = cls(menu, orders, gate, StaffCall(monotonic),
-                   EntryDetector.from_config(config, monotonic),
-                   make_method(from_table(kiosk.section("payment"))), deliver)
+                   EntryDetector.from_config(config, monotonic), method, deliver)
 
         def follow_admin_settings(new_kiosk: Kiosk, change: MenuChange) -> None:
             cfg = admin_config(new_kiosk)

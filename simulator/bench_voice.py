@@ -17,13 +17,14 @@ import sys
 import time
 from pathlib import Path
 
-from untact.hardware.voice.audio import AudioSourceError, WavFileSource
+from untact.hardware.voice.audio import AudioSourceError
 from untact.hardware.voice.config import VoiceConfig
 from untact.hardware.voice.grammar import phrase_grammar
 from untact.hardware.voice.input import VoicePipeline
 from untact.hardware.voice.recognizers import RecognizerUnavailable, load_recognizer
 from untact.hardware.voice.text import normalize
 
+from .audio_sources import WavFileSource
 from .bench import median, metric, percentile
 
 MAX_MANIFEST_ROWS = 10_000

@@ -7,9 +7,10 @@ receives still comes through the real worker and tracker. Whatever is wrong with
 (no such webcam, a file that is not a video) ends up as the camera's status sentence,
 shown in the panel and in the devices line, never as a traceback.
 
-``holder`` is whatever owns the kiosk's camera as ``holder.camera`` (``hardware.devices
-.Devices`` in ``untact-sim``, the ``KioskDriver`` in tests), so that closing the kiosk
-stops the camera that is current then.
+``holder`` owns the kiosk's camera as ``holder.camera`` (the composition root's
+``hardware.devices.Devices``), so that closing the kiosk stops the camera that is current
+then; ``devices`` (ui/kiosk_devices.py) gives the app the camera in use (preview, hold
+reset) and the status the panel and the staff's devices screen show.
 """
 
 from __future__ import annotations
@@ -78,24 +79,23 @@ def status_text(status) -> str:
 class CameraSwitcher:
     """Owns the camera of a running simulated kiosk; call it on the Kivy thread."""
 
-    def __init__(self, holder, config, bus, hover_listeners: list[Callable[[], None]],
-                 device_status: dict[str, str], app=None) -> None:
+    def __init__(self, holder, config, bus, devices) -> None:
         self.holder = holder
-        self.app = app  # its camera_preview (the merchant's devices screen) follows the switch
         self.config = config  # CameraConfig from the kiosk file (thresholds, mirror)
         self.bus = bus
-        self.hover_listeners = hover_listeners
-        self.device_status = device_status
+        self.devices = devices  # KioskDevices: the app's camera follows the switch
+        self.device_status = devices.status
         self.spec = "none"
         self.listeners: list[Callable[[str], None]] = []  # status sentences, any thread
         self._lock = threading.Lock()
 
     @classmethod
-    def for_app(cls, app, holder) -> CameraSwitcher:
+    def for_kiosk(cls, composition) -> CameraSwitcher:
+        """The switcher of a kiosk built by ui/composition.py."""
         from untact.hardware.camera.config import from_table
 
-        config = from_table(app.kiosk.section("devices").table("camera"))
-        return cls(holder, config, app.bus, app.hover_listeners, app.device_status, app=app)
+        config = from_table(composition.kiosk.section("devices").table("camera"))
+        return cls(composition.hardware, config, composition.bus, composition.devices)
 
     @property
     def camera(self):
@@ -118,10 +118,8 @@ class CameraSwitcher:
 
             camera = CameraInput(self.config, self.bus, source=feed)
             camera.on_status(lambda st: self._show(status_text(st)))
-            self.hover_listeners.append(camera.reset_hold)
             self.holder.camera = camera
-            if self.app is not None:
-                self.app.camera_preview = camera
+            self.devices.use_camera(camera)
             status = camera.start()  # spawns the worker; never raises
             return status.reason
 
@@ -129,10 +127,8 @@ class CameraSwitcher:
         old = self.camera
         if old is None:
             return
-        if old.reset_hold in self.hover_listeners:
-            self.hover_listeners.remove(old.reset_hold)
-        if self.app is not None and self.app.camera_preview is old:
-            self.app.camera_preview = None
+        if self.devices.camera_preview is old:
+            self.devices.use_camera(None)
         old.stop()  # the worker process has ended (joined, or terminated) when this returns
         self.holder.camera = None
 

@@ -18,9 +18,7 @@ from pathlib import Path
 
 from untact.accessibility.config import ConfigError
 
-from .driver import DEFAULT_SCALE
-
-PANEL_WIDTH = 420  # the control panel beside the kiosk (simulator/panel.py)
+from .window_layout import DEFAULT_SCALE, PANEL_WIDTH
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,7 +49,10 @@ def run_by_hand(argv: list[str]) -> int:
     if not 0.1 <= args.scale <= 2:
         p.error("--scale must be between 0.1 and 2")
     from untact.shop.menu import load_kiosk
-    from untact.ui.cli import exit_after_attract, run_kiosk
+    from untact.ui.cli import exit_after_attract
+    from untact.ui.composition import Overrides, SimulatedVoice, run_kiosk
+
+    from .card_terminal import payment_method
 
     try:
         kiosk = load_kiosk(args.config)
@@ -69,18 +70,11 @@ def run_by_hand(argv: list[str]) -> int:
             app.bus.subscribe(rec.on_intent)
             app.order_listeners.append(rec.on_order)
 
-    from untact.ui import kivy_setup
-
-    w, h = kiosk.display.resolution
-    kivy_setup.configure(size=(int(w * args.scale) + PANEL_WIDTH, int(h * args.scale)))
-    from .panel import SimulatorApp  # imports Kivy's window: only after configure()
-
-    voice_source = None
+    microphone = None
     if args.mic == "sim":
         from .voice_sim import SimulatedMicrophone
 
-        SimulatorApp.microphone = SimulatedMicrophone()
-        voice_source = SimulatorApp.microphone.open
+        microphone = SimulatedMicrophone()
     try:
         camera = _camera_source(args.camera)
     except ValueError as exc:
@@ -89,12 +83,21 @@ def run_by_hand(argv: list[str]) -> int:
     from .virtual_boards import VirtualBoards
 
     boards = VirtualBoards(args.boards).start() if args.boards else None
-    SimulatorApp.virtual_boards = boards
+
+    def simulator_app(composition):
+        from .camera_switch import CameraSwitcher
+        from .panel import SimulatedDevices, SimulatorApp  # Kivy's window: after configure
+
+        return composition.make_app(SimulatorApp, simulated=SimulatedDevices(
+            microphone, boards, CameraSwitcher.for_kiosk(composition)))
+
+    overrides = Overrides(
+        voice=SimulatedVoice(microphone.open) if microphone is not None else None,
+        camera=camera, board_ports=boards.ports if boards else None, payment=payment_method)
     try:
         return run_kiosk(kiosk, Path(args.data) if args.data else None, fullscreen=False,
-                         scale=args.scale, configure_app=configure, app_class=SimulatorApp,
-                         voice_source=voice_source, camera_source=camera,
-                         board_ports=boards.ports if boards else None)
+                         scale=args.scale, configure_app=configure, overrides=overrides,
+                         app_factory=simulator_app, extra_width=PANEL_WIDTH, prog="untact-sim")
     finally:
         if boards is not None:
             boards.stop()

@@ -95,13 +95,16 @@ def order_and_wait(kiosk_file: str, data_dir: str, steps: list[list[str]],
 
 def restart_and_report(kiosk_file: str, data_dir: str, report: Connection) -> None:
     """Start the kiosk as ``untact-kiosk`` does (validate the file, open the store, run
-    the app's own loop); once the attract screen is up, report what the kiosk found
-    (STARTED {json}) and stop. A corrupt database or a kiosk that cannot start reports
+    the app's own loop, through the composition root; the simulator's card terminal
+    pays); once the attract screen is up, report what the kiosk found (STARTED {json})
+    and stop. A corrupt database or a kiosk that cannot start reports
     ERROR or nothing, and exits non-zero."""
     try:
         from kivy.clock import Clock
         from untact.shop.menu_service import validate_kiosk
-        from untact.ui.cli import run_kiosk
+        from untact.ui.composition import Overrides, run_kiosk
+
+        from .card_terminal import payment_method
 
         kiosk = validate_kiosk(kiosk_file)
         give_up = time.monotonic() + REACH_CHECKOUT_S
@@ -123,7 +126,9 @@ def restart_and_report(kiosk_file: str, data_dir: str, report: Connection) -> No
 
             Clock.schedule_once(check, 0)
 
-        status = run_kiosk(kiosk, Path(data_dir), fullscreen=False, scale=0.5, configure_app=configure)
+        # untact-kiosk's start-up path, but paying with the simulator's card terminal.
+        status = run_kiosk(kiosk, Path(data_dir), fullscreen=False, scale=0.5, configure_app=configure,
+                           overrides=Overrides(payment=payment_method))
         if status != 0:
             raise RuntimeError(f"run_kiosk returned {status}")
     except BaseException:

@@ -1,7 +1,8 @@
 """Drive a real kiosk in this process, frame by frame: for tests, benchmarks and scenarios.
 
 The kiosk is the real :class:`~untact.ui.app.KioskApp` in a real (offscreen when
-``DISPLAY`` is unset) Kivy window. Instead of ``App.run()``'s endless loop the driver
+``DISPLAY`` is unset) Kivy window, built by the same composition root as ``untact-kiosk``
+(ui/composition.py) with simulated devices swapped in. Instead of ``App.run()``'s endless loop the driver
 advances Kivy's event loop one frame at a time, so a test can post intents, wait for a
 condition and look at what the customer would see and hear.
 """
@@ -15,7 +16,8 @@ from pathlib import Path
 
 from untact.ui import kivy_setup
 
-DEFAULT_SCALE = 0.5  # the simulator window is half the kiosk's pixels, same millimetres
+from .kivy_stepping import prepare_app, release_app, uncap_frame_rate
+from .window_layout import DEFAULT_SCALE, PANEL_WIDTH
 
 
 class SimClock:
@@ -45,77 +47,72 @@ class KioskDriver:
         w, h = self.kiosk.display.resolution
         # Driven runs are paced by their steps, not by a display: no 60 fps cap.
         kivy_setup.configure(size=(int(w * scale), int(h * scale)), maxfps=0)
-        from untact.accessibility.bus import InputBus
+        from untact.accessibility.audio_sink import NullSink
+        from untact.accessibility.speech import SpeechEngine
         from untact.shop.orders import OrderStore
-        from untact.ui.app import KioskApp
+        from untact.ui.composition import OFF, KioskComposition, Overrides, SimulatedVoice
+
+        from .card_terminal import payment_method
 
         self.render = render
         self.scale = scale
-        self.bus = InputBus()
         self.store = OrderStore(data_dir or self.kiosk.data_folder)
         self.clock = SimClock() if sim_time else None
-        extra = {"now": self.clock} if self.clock else {}
-        from untact.accessibility.audio_sink import NullSink
-        from untact.accessibility.speech import SpeechEngine
-
         # Real synthesis into a sink that plays at real-time pace without a sound card.
         engine_class = SpeechEngine if speech else _unvoiced_engine_class()
         self.engine = engine_class(self.kiosk.accessibility.speech, sink=NullSink())
+        # Voice by the real recognizers, heard through a simulated microphone: typed text
+        # spoken by espeak-ng, or WAV files (simulator/voice_sim.py).
         self.microphone = None
-        voice = None
         if voice_recognizers is not None:
-            # Voice by the real recognizers, heard through a simulated microphone: typed
-            # text spoken by espeak-ng, or WAV files (simulator/voice_sim.py).
-            from untact.hardware.devices import build_voice
-
             from .voice_sim import SimulatedMicrophone
 
             self.microphone = SimulatedMicrophone()
-            voice = build_voice(self.kiosk.section("devices"), self.kiosk.source.data, self.bus,
-                                self.kiosk.languages[0], source_factory=self.microphone.open,
-                                recognizers=voice_recognizers)
-        self.voice = voice
-        self.boards = self.link = None
+        self.boards = None
         if boards:  # virtual boards running the real firmware, found by the real link
-            import dataclasses
-
-            from untact.hardware.boards.config import from_table
-            from untact.hardware.boards.link import BoardLink
-
             from .virtual_boards import VirtualBoards
 
             self.boards = VirtualBoards(boards)
-            config = dataclasses.replace(from_table(self.kiosk.section("devices").table("boards")),
-                                         ports=self.boards.ports, scan_s=0.05)
-            self.link = BoardLink(self.bus, config)
-        self.camera = None
-        if camera_source is not None:  # the real tracking worker, fed by a simulated camera
-            from untact.hardware.devices import build_camera
-
-            self.camera = build_camera(self.kiosk.section("devices"), self.bus, source=camera_source)
+        self.composition = KioskComposition(self.kiosk, self.store, Overrides(
+            voice=SimulatedVoice(self.microphone.open, voice_recognizers)
+            if self.microphone is not None else OFF,
+            camera=camera_source if camera_source is not None else OFF,  # the real worker
+            board_ports=self.boards.ports if self.boards is not None else OFF, board_scan_s=0.05,
+            engine=self.engine, clock=self.clock, payment=payment_method, start="now"))
+        self.bus = self.composition.bus
         self.panel_width = 0
-        app_class = KioskApp
         if panel:
-            from .cli import PANEL_WIDTH
-            from .panel import SimulatorApp
+            from .camera_switch import CameraSwitcher
+            from .panel import SimulatedDevices, SimulatorApp
 
-            self.panel_width, app_class = PANEL_WIDTH, SimulatorApp
-        self.app = app_class(self.kiosk, self.store, self.bus, engine=self.engine, voice=voice,
-                             **extra)
-        if panel:
-            self.app.camera_holder = self  # the panel's camera switch replaces self.camera
+            self.panel_width = PANEL_WIDTH
+            self.app = self.composition.make_app(SimulatorApp, simulated=SimulatedDevices(
+                camera_switcher=CameraSwitcher.for_kiosk(self.composition)))
+        else:
+            self.app = self.composition.make_app()
         self._window_size = None
+
+    @property
+    def voice(self):
+        return self.composition.hardware.voice
+
+    @property
+    def link(self):
+        """The host's link to the (virtual) boards."""
+        return self.composition.hardware.boards
+
+    @property
+    def camera(self):
+        """The camera now in use (the panel's camera switch replaces it)."""
+        return self.composition.hardware.camera
 
     # -- running ------------------------------------------------------------------------
     def start(self) -> KioskDriver:
         from kivy.base import EventLoop
-        from kivy.clock import Clock
         from kivy.core.window import Window
 
         EventLoop.ensure_window()
-        # maxfps is read when kivy.clock is first imported; if anything imported it before
-        # configure() (another test, a bench), the 60 fps cap would pace every pumped frame.
-        Clock._max_fps = 0.0
+        uncap_frame_rate()
         w, h = self.kiosk.display.resolution
         want = (int(w * self.scale) + self.panel_width, int(h * self.scale))
         if self.panel_width and tuple(Window.size) != want:
@@ -123,25 +120,21 @@ class KioskDriver:
             Window.size = want
         elif tuple(Window.size) != want and Window.size[0] < want[0] * 0.9:
             Window.size = want
-        if self.voice is not None:
-            status = self.voice.start()  # recognizers are given: quick
+        if self.boards is not None:
+            self.boards.start()
+        self.composition.attach_devices()  # starts voice, camera and the link
+        if self.voice is not None:  # recognizers are given: quick
+            if not self.voice.ready.wait(timeout=30):
+                raise RuntimeError("voice input did not start within 30 s")
+            status = self.voice.status
             if not status.on:
                 raise RuntimeError(f"voice input is off: {status.reason}")
-        if self.camera is not None:
-            self.app.hover_listeners.append(self.camera.reset_hold)
-            self.app.camera_preview = self.camera
-            self.camera.start()
         if self.boards is not None:
-            from untact.hardware.devices import signal_staff_call
-
-            self.app.staff_call.subscribe(lambda event: signal_staff_call(self.link, event))
-            self.boards.start()
-            self.link.start()
             ids = {b.board_id for b in self.boards.boards}
             if not self.link.wait_for(lambda st: ids <= {s.board_id for s in st if s.state == "connected"},
                                       timeout=10):
                 raise RuntimeError("the virtual boards did not connect to the link")
-        self.app._run_prepare()
+        prepare_app(self.app)
         self.pump(1, draw=True)  # a real first frame: start-up work waits for it
         self.pump(2)
         self.wait_until(lambda: self.app.sm.current == "attract", what="the attract screen")
@@ -150,17 +143,13 @@ class KioskDriver:
     def stop(self) -> None:
         from kivy.core.window import Window
 
-        if self.camera is not None:
-            self.camera.stop()
-        if self.link is not None:
-            self.link.stop()
+        self.composition.close()  # the camera current now, the link, voice input
+        if self.boards is not None:
             self.boards.stop()
         self.app.dispatch("on_stop")
         for child in list(Window.children):
             Window.remove_widget(child)
-        from kivy.app import App
-
-        App._running_app = None
+        release_app()
         if self._window_size is not None:
             Window.size = self._window_size
         self.store.close()

@@ -27,11 +27,13 @@ MODULES = (
     "untact.accessibility.audio_sink", "untact.hardware.keyboard",
     "untact.shop.menu", "untact.shop.orders", "untact.shop.checkout", "untact.shop.payment",
     "untact.shop.service", "untact.shop.cart", "untact.shop.menu_service", "untact.ui.overlays",
-    "untact.ui.widgets", "untact.ui.strings", "untact.ui.theme",
-    *(f"untact.ui.screens.{name}" for name in (
-        "access", "admin", "admin_pin", "attract", "cart", "categories", "checkout", "done",
-        "items", "language", "options")),
-    "untact.simulator.driver", "untact.simulator.crash_kiosk",
+    "untact.ui.widgets", "untact.ui.strings", "untact.ui.theme", "untact.ui.kiosk_devices",
+    "untact.ui.composition", "untact.hardware.devices",
+    *(f"untact.ui.screens.customer.{name}" for name in (
+        "access", "attract", "cart", "categories", "checkout", "done", "items", "language",
+        "options")),
+    *(f"untact.ui.screens.staff.{name}" for name in ("devices", "pages", "pin")),
+    "untact.simulator.driver", "untact.simulator.card_terminal", "untact.simulator.crash_kiosk",
 )
 
 

@@ -8,6 +8,8 @@ what the kiosk receives still comes through the real firmware, link and recogniz
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.uix.boxlayout import BoxLayout
@@ -15,6 +17,8 @@ from kivy.uix.button import Button
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 from untact.ui.app import KioskApp
+
+from .window_layout import PANEL_WIDTH
 
 PANEL_BG = (0.13, 0.14, 0.16, 1)
 
@@ -234,13 +238,24 @@ def camera_section(panel: ControlPanel, switcher) -> None:
     panel.add_section("Camera", box)
 
 
+@dataclass(frozen=True)
+class SimulatedDevices:
+    """The virtual devices the panel drives; None: that section is not shown."""
+
+    microphone: object | None = None  # simulator.voice_sim.SimulatedMicrophone
+    virtual_boards: object | None = None  # simulator.virtual_boards.VirtualBoards
+    camera_switcher: object | None = None  # simulator.camera_switch.CameraSwitcher
+
+
 class SimulatorApp(KioskApp):
     """The kiosk with the control panel beside it."""
 
-    microphone = None  # the simulated microphone, when voice input listens to it
-    virtual_boards = None  # simulator.virtual_boards.VirtualBoards
-    camera_holder = None  # owns .camera (KioskDriver); default: the app's Devices
-    camera_switcher = None  # simulator.camera_switch.CameraSwitcher, made in build()
+    def __init__(self, *args, simulated: SimulatedDevices | None = None, **kw) -> None:
+        super().__init__(*args, **kw)
+        simulated = simulated or SimulatedDevices()
+        self.microphone = simulated.microphone
+        self.virtual_boards = simulated.virtual_boards
+        self.camera_switcher = simulated.camera_switcher
 
     def _on_key_down(self, window, key, scancode, codepoint, modifiers):
         panel = getattr(self, "panel", None)
@@ -257,8 +272,6 @@ class SimulatorApp(KioskApp):
 
     def build(self):
         area = super().build()
-        from .cli import PANEL_WIDTH
-
         kiosk_w = Window.width - PANEL_WIDTH
         area.size_hint = (None, 1)
         area.width = kiosk_w
@@ -269,11 +282,7 @@ class SimulatorApp(KioskApp):
             board_section(self.panel, board)
         if self.microphone is not None:
             voice_section(self.panel, self.microphone)
-        holder = self.camera_holder or getattr(self, "devices", None)
-        if holder is not None:
-            from .camera_switch import CameraSwitcher
-
-            self.camera_switcher = CameraSwitcher.for_app(self, holder)
+        if self.camera_switcher is not None:
             camera_section(self.panel, self.camera_switcher)
         status = small_label("")
         self.panel.add_section("Devices", status)

@@ -22,7 +22,9 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from untact.hardware.voice.audio import MicrophoneSource, PushSource, TextToSpeechSource, WavFileSource
+from untact.hardware.voice.audio import MicrophoneSource
+
+from .audio_sources import PushSource, TextToSpeechSource, WavFileSource
 
 log = logging.getLogger(__name__)
 

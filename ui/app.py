@@ -40,6 +40,7 @@ from untact.shop.service import Shop
 from untact.shop.staff_call import StaffCallEvent
 
 from . import systemd_notify
+from .kiosk_devices import KioskDevices
 from .overlays import Overlay
 from .screens.customer.access import AccessScreen
 from .screens.customer.attract import AttractScreen
@@ -86,9 +87,10 @@ class KioskApp(App):
     def __init__(self, kiosk: Kiosk, store: OrderStore, bus: InputBus | None = None,
                  keyboard: bool = True, now: Callable[[], float] = time.monotonic,
                  engine: SpeechEngine | None = None, voice=None, shop: Shop | None = None,
-                 **kw) -> None:
+                 devices: KioskDevices | None = None, **kw) -> None:
         """``voice``: a VoiceSession (hardware/voice/session.py) or None; the app only
-        calls its handle/answer/screen_changed/session methods."""
+        calls its handle/answer/screen_changed/session methods. ``devices``: what the app
+        sees of its devices (ui/kiosk_devices.py), from the composition root (ui/composition.py)."""
         super().__init__(**kw)
         # The shop: live menu (sold out), payment, admin PIN, staff call, on these orders.
         self.shop = shop or Shop.open(kiosk.path, deliver=_on_main_thread, orders=store,
@@ -111,15 +113,17 @@ class KioskApp(App):
         self.saving = False  # an order is being committed; its number is not shown yet
         self.order_listeners: list[Callable[[Order], None]] = []  # e.g. staff screen, recorder
         self.title = f"untact · {kiosk.shop_name[self.lang]}"
-        self.voice = voice
+        self.devices = devices if devices is not None else KioskDevices()
+        self.voice = voice if voice is not None else self.devices.voice
+        self.devices.on_voice(self.attach_voice)  # voice input arrives after start-up
+        if self.devices.staff_call_signal is not None:  # HELP lights and beeps the boards
+            self.staff_call.subscribe(self.devices.staff_call_signal)
         # Hover-and-hold: a DWELL acts only on the widget the hold started on. Devices that
         # time holds themselves (the camera) restart their hold when the widget changes.
-        self.hover_listeners: list[Callable[[], None]] = []
-        self.hover = HoverGuard(self._hit_test, reset_hold=lambda: [f() for f in self.hover_listeners])
+        self.hover_listeners = self.devices.hold_resets
+        self.hover = HoverGuard(self._hit_test, reset_hold=self.devices.reset_hold)
         self._last_point = -1e9
-        self.device_status: dict[str, str] = {}  # device -> why it is off (shown to staff)
-        # The camera, for the merchant's set-up preview: set_preview(bool), latest_preview().
-        self.camera_preview = None
+        self.device_status = self.devices.status  # device -> why it is off (shown to staff)
         acc = kiosk.accessibility
         self.engine = engine or SpeechEngine(acc.speech)
         self.frame = AccessibilityFrame(
@@ -399,8 +403,14 @@ class KioskApp(App):
         elif self.overlay.shown == "confirm":
             self.close_overlay()
 
+    @property
+    def camera_preview(self):
+        """The camera, for the merchant's set-up preview: set_preview(bool), latest_preview()."""
+        return self.devices.camera_preview
+
     def attach_voice(self, voice) -> None:
-        """Voice input arrives after start-up (models load in the background)."""
+        """Voice input arrives after start-up (models load in the background); called by
+        :meth:`KioskDevices.attach_voice`, on the main thread."""
         self.voice = voice
         if voice is not None and getattr(self, "sm", None) is not None and self.sm.current:
             voice.session(self.sm.current != "attract")

@@ -1,6 +1,8 @@
 """``untact-kiosk``: run the kiosk on its screen, or check a kiosk file.
 
-Exit status 2 for bad usage or a bad kiosk file, with one line naming file, line and field.
+Exit status 2 for bad usage or a bad kiosk file, with one line naming file, line and field
+(a file asking for the simulator's card terminal is one: ``untact-sim`` runs those). The
+kiosk itself is built by the composition root, ui/composition.py.
 """
 
 from __future__ import annotations
@@ -25,13 +27,15 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     from untact.shop.menu_service import validate_kiosk
+    from untact.shop.payment import real_method
 
     path = args.check_config or args.config
     if not path:
         parser().error("give a kiosk file, or --check-config FILE")
     try:
         kiosk = validate_kiosk(path)  # the menu, [admin] and [payment]: all start-up checks
-        # This is the kiosk's composition root: the device sections are checked here too.
+        # A real kiosk takes real payments: the simulated card terminal is refused here.
+        real_method(kiosk.section("payment"))
         from untact.hardware.devices import validate as validate_devices
 
         validate_devices(kiosk.section("devices"))
@@ -41,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.check_config:
         print(f"{path}: ok ({len(kiosk.items)} items in {len(kiosk.categories)} categories)")
         return 0
+    from .composition import run_kiosk
+
     return run_kiosk(kiosk, Path(args.data) if args.data else None, fullscreen=not args.window,
                      configure_app=exit_after_attract if args.exit_after_first_frame else None)
 
@@ -61,79 +67,6 @@ def exit_after_attract(app) -> None:
         Clock.schedule_once(check, 0)
 
     Clock.schedule_once(check, 0)
-
-
-def run_kiosk(kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0,
-              configure_app=None, app_class=None, voice_source=None, camera_source=None,
-              board_ports=None) -> int:
-    """Open the orders store and run the app (``app_class``: the simulator's, with its
-    control panel; ``voice_source``: the simulator's microphone instead of the real one)."""
-    from . import kivy_setup
-
-    w, h = kiosk.display.resolution
-    kivy_setup.configure(size=(int(w * scale), int(h * scale)), fullscreen=fullscreen)
-    from untact.shop.orders import OrderStore
-
-    from .app import KioskApp
-
-    app_class = app_class or KioskApp
-    from untact.accessibility.bus import InputBus
-    from untact.hardware.devices import Devices
-
-    bus = InputBus()
-    section = kiosk.section("devices")
-    devices = Devices()
-
-    try:
-        store = OrderStore(data_dir or kiosk.data_folder)
-    except OSError as exc:
-        print(f"untact-kiosk: cannot open the orders folder {data_dir or kiosk.data_folder}: {exc}",
-              file=sys.stderr)
-        return 2
-    app = app_class(kiosk, store, bus=bus)
-    app.device_status = devices.status
-    app.devices = devices
-    app.staff_call.subscribe(devices.signal_staff_call)  # HELP lights and beeps the boards
-
-    def build_devices() -> None:
-        """Off the first frame's path: the recognizers, OpenCV and pyserial take a while
-        to import; the kiosk is usable by keyboard and touch meanwhile."""
-        from untact.hardware.devices import build_boards, build_camera, build_voice
-
-        try:
-            devices.voice = build_voice(section, kiosk.source.data, bus, kiosk.languages[0],
-                                        source_factory=voice_source)
-            devices.camera = build_camera(section, bus, source=camera_source)
-            devices.boards = build_boards(section, bus, ports=board_ports)
-        except Exception as exc:  # a device must never keep the kiosk from running
-            devices.status["devices"] = f"could not start: {exc}"
-            return
-        from kivy.clock import Clock
-
-        Clock.schedule_once(lambda _dt: attach(), 0)
-
-    def attach() -> None:
-        if devices.camera is not None:
-            app.hover_listeners.append(devices.camera.reset_hold)
-            app.camera_preview = devices.camera
-        app.attach_voice(devices.voice)
-        devices.start()
-
-    import threading
-
-    from untact.accessibility.kivy_adapter import after_first_frame
-
-    builder = threading.Thread(target=build_devices, name="devices", daemon=True)
-    after_first_frame(builder.start)
-    if configure_app:
-        configure_app(app)
-    try:
-        app.run()
-    finally:
-        if builder.ident is not None:
-            builder.join(timeout=30)
-        devices.close()
-    return 0
 
 
 if __name__ == "__main__":

@@ -156,7 +156,7 @@ def _ui_fps(hands: Path, tracking: bool) -> dict:
 
 
 def _ui_fps_here(hands: Path, tracking: bool, seconds: float = UI_SECONDS) -> None:
-    """The real kiosk UI (examples/cafe.toml through ``ui.cli.run_kiosk``, as
+    """The real kiosk UI (examples/cafe.toml through ``ui.composition.run_kiosk``, as
     ``untact-kiosk`` runs it, 60 fps cap, offscreen at the simulator's half scale), with
     the camera tracking a looping clip of a real hand (the cursor and its progress ring
     drawn as the hand moves and holds) or without a camera (idle). Prints one JSON line:
@@ -165,7 +165,7 @@ def _ui_fps_here(hands: Path, tracking: bool, seconds: float = UI_SECONDS) -> No
     import tempfile
 
     from untact.shop.menu import load_kiosk
-    from untact.ui.cli import run_kiosk
+    from untact.ui.composition import Overrides, run_kiosk
 
     from ..camera_clips import SimulatedCamera
 
@@ -182,8 +182,7 @@ def _ui_fps_here(hands: Path, tracking: bool, seconds: float = UI_SECONDS) -> No
         Window.bind(on_flip=lambda *_: state.__setitem__("draws", state["draws"] + 1))
 
         def ready() -> bool:
-            devices = getattr(app, "devices", None)
-            cam = devices.camera if devices is not None else None
+            cam = app.camera_preview  # the CameraInput, once the devices have started
             if not tracking:
                 return getattr(app, "sm", None) is not None and app.sm.current == "attract"
             return cam is not None and cam.status.state == "tracking" and cam.frames > 30
@@ -208,14 +207,14 @@ def _ui_fps_here(hands: Path, tracking: bool, seconds: float = UI_SECONDS) -> No
                               ring_share=state["ring"] / state["frames"],
                               screen=app.sm.current)
                 if tracking:
-                    result["tracker_frames"] = app.devices.camera.frames
+                    result["tracker_frames"] = app.camera_preview.frames
                 app.stop()
 
         Clock.schedule_interval(tick, 0)
 
     with tempfile.TemporaryDirectory() as data:
         run_kiosk(kiosk, Path(data), fullscreen=False, scale=0.5, configure_app=configure,
-                  camera_source=camera)
+                  overrides=Overrides(camera=camera))
     print(json.dumps(result), flush=True)
 
 

@@ -59,12 +59,12 @@ import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
-from untact.hardware.voice.audio import TextToSpeechSource
 from untact.hardware.voice.config import VoiceConfig
 from untact.hardware.voice.grammar import voice_menu_from_toml
 from untact.hardware.voice.input import VoicePipeline
 from untact.hardware.voice.recognizers import load_recognizer
 
+from ..audio_sources import TextToSpeechSource
 from ..voice_commands import VARIANTS, Case, command_set, matches
 from . import median, metric, percentile
 

@@ -5,16 +5,9 @@ import wave
 
 import numpy as np
 import pytest
-from untact.hardware.voice.audio import (
-    FRAME_BYTES,
-    AudioSourceError,
-    MicrophoneSource,
-    TextToSpeechSource,
-    WavFileSource,
-    decode_wav,
-    frames_of,
-)
+from untact.hardware.voice.audio import FRAME_BYTES, AudioSourceError, MicrophoneSource, frames_of
 from untact.hardware.voice.vad import Segmenter, SpeechAudio, SpeechStarted, Utterance
+from untact.simulator.audio_sources import TextToSpeechSource, WavFileSource, decode_wav
 
 
 def wav_bytes(samples: np.ndarray, rate: int, channels: int = 1) -> bytes:

@@ -80,8 +80,8 @@ def test_spoken_order_arrives_on_the_bus_and_listening_stops(espeak, recognizers
 
 def test_a_screen_change_during_speech_waits_for_the_utterance_to_end(espeak, recognizers,
                                                                       cafe_menu):
-    from untact.hardware.voice.audio import TextToSpeechSource
     from untact.hardware.voice.input import VoicePipeline
+    from untact.simulator.audio_sources import TextToSpeechSource
 
     p = VoicePipeline({"en": recognizers["en"]}, cafe_menu, VoiceConfig(), lang="en",
                       screen=Screen(NAVIGATION, ("americano",)))

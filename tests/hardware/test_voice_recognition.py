@@ -8,10 +8,11 @@ measured by ``make bench`` (voice_intent_accuracy_*), not asserted here.
 
 import numpy as np
 import pytest
-from untact.hardware.voice.audio import frames_of, with_room
+from untact.hardware.voice.audio import frames_of
 from untact.hardware.voice.config import VoiceConfig
 from untact.hardware.voice.grammar import NAVIGATION, Screen
 from untact.hardware.voice.input import VoicePipeline
+from untact.simulator.audio_sources import with_room
 from untact.simulator.bench.voice import evaluate
 from untact.simulator.voice_commands import VARIANTS, Case, navigation_cases
 

@@ -16,12 +16,12 @@ from untact.hardware.voice.audio import (
     FRAME_SAMPLES,
     AudioSourceError,
     BadFrame,
-    TextToSpeechSource,
     check_frame,
 )
 from untact.hardware.voice.config import VoiceConfig
 from untact.hardware.voice.grammar import NAVIGATION, Screen
 from untact.hardware.voice.input import VoiceInput
+from untact.simulator.audio_sources import TextToSpeechSource
 
 
 class Recorder:

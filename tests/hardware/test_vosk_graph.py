@@ -8,8 +8,8 @@ import struct
 
 import pytest
 from untact.hardware.voice import vosk_graph
-from untact.hardware.voice.audio import TextToSpeechSource
 from untact.hardware.voice.recognizers import VoskRecognizer, default_vosk_model
+from untact.simulator.audio_sources import TextToSpeechSource
 from untact.simulator.voice_commands import VARIANTS
 
 SENTENCES = ["따뜻한 카페모카 한 잔", "아이스 아메리카노 두 잔 주세요", "다음", "결제"]

@@ -12,7 +12,8 @@ from untact.accessibility.config import ConfigError, Source
 from untact.shop import payment
 from untact.shop.checkout import MESSAGES, Checkout, CheckoutStatus
 from untact.shop.orders import OrderStore
-from untact.shop.payment import PaymentResult, SimCardConfig, SimulatedCardTerminal
+from untact.shop.payment import PaymentResult, SimCardConfig
+from untact.simulator.card_terminal import SimulatedCardTerminal, payment_method
 
 WAIT = 10.0  # bounded waits on events, never sleeps
 
@@ -148,8 +149,15 @@ def test_payment_config(tmp_path):
     p.write_text('[payment]\nmethod = "simulated_card"\n'
                  '[payment.simulated_card]\nmode = "decline"\n')
     cfg = payment.from_table(Source.load(p).root().table("payment"))
-    m = payment.make_method(cfg)
+    m = payment_method(cfg)  # the simulator's payment override
     assert isinstance(m, SimulatedCardTerminal) and m.config.mode == "decline"
+    # A real kiosk refuses the simulated terminal, naming the file, line and field.
+    with pytest.raises(ConfigError, match=r"k.toml:2: payment.method: \"simulated_card\" is the simulator"):
+        payment.real_method(Source.load(p).root().table("payment"))
+    with pytest.raises(ValueError, match="simulator"):
+        payment.make_method(cfg)
     p.write_text("[shop]\n")
-    assert isinstance(payment.make_method(payment.from_table(
-        Source.load(p).root().table("payment"))), payment.CounterPayment)
+    table = Source.load(p).root().table("payment")
+    assert isinstance(payment.make_method(payment.from_table(table)), payment.CounterPayment)
+    assert isinstance(payment.real_method(table), payment.CounterPayment)
+    assert isinstance(payment_method(payment.from_table(table)), payment.CounterPayment)

@@ -69,7 +69,8 @@ def press(button):
 
 
 def test_microphone_choices_switch_at_run_time(kiosk_with_panel, tmp_path):
-    from untact.hardware.voice.audio import MicrophoneSource, TextToSpeechSource, synthesize
+    from untact.hardware.voice.audio import MicrophoneSource
+    from untact.simulator.audio_sources import TextToSpeechSource, synthesize
 
     driver, panel = kiosk_with_panel
     mic, ui = driver.microphone, panel.voice

@@ -4,6 +4,7 @@ outcomes, and a screenshot of every admin screen."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import tomllib
 from pathlib import Path
@@ -315,8 +316,16 @@ def test_check_config_validates_admin_and_payment(tmp_path):
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "method" in r.stderr and "bitcoin" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+    # The simulator's card terminal is valid configuration, but not for a real kiosk:
+    # untact-kiosk says so in one line naming the file, line and field.
+    card = subprocess.run([sys.executable, "-m", "untact.ui.cli", "--check-config",
+                           str(kiosk_file(tmp_path, payment=CARD))],
+                          capture_output=True, text=True, timeout=60)
+    assert card.returncode == 2
+    assert re.fullmatch(r'untact-kiosk: .*kiosk\.toml:\d+: payment\.method: "simulated_card" is '
+                        r"the simulator's card terminal.*\n", card.stderr), card.stderr
     ok = subprocess.run([sys.executable, "-m", "untact.ui.cli", "--check-config",
-                         str(kiosk_file(tmp_path, payment=CARD))],
+                         str(kiosk_file(tmp_path, payment='[payment]\nmethod = "counter"\n'))],
                         capture_output=True, text=True, timeout=60)
     assert ok.returncode == 0, ok.stderr
 

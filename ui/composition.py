@@ -1,0 +1,178 @@
+"""The one composition root: a kiosk file in, a running kiosk out, devices real or not.
+
+``untact-kiosk`` (ui/cli.py), ``untact-sim`` (simulator/cli.py) and the scenario driver
+(simulator/driver.py) all build their kiosk here, so they differ only in
+:class:`Overrides`: which devices are real (as the kiosk file's ``[devices]`` says),
+simulated (a given audio source, frame source, board ports, speech engine, clock,
+payment method) or off. ``hardware/devices.py`` builds the devices; this module decides
+which, wires them to the app through :class:`~untact.ui.kiosk_devices.KioskDevices`, and
+starts them in the background after the first frame. It is the only ui module, with
+ui/cli.py, that imports ``untact.hardware``.
+
+Kivy must be configured (``kivy_setup.configure``) before a :class:`KioskComposition`
+makes its app: Kivy modules are imported inside functions here for that reason.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from untact.accessibility.bus import InputBus
+from untact.accessibility.speech import SpeechEngine
+from untact.shop.menu import Kiosk
+from untact.shop.orders import OrderStore
+from untact.shop.payment import PaymentConfig, PaymentMethod
+
+from .kiosk_devices import KioskDevices
+
+OFF: Literal["off"] = "off"
+
+
+@dataclass(frozen=True)
+class SimulatedVoice:
+    """Voice input that hears ``source_factory``'s audio (None: the real microphone), with
+    ``recognizers`` already loaded (None: as the kiosk file's ``[devices.voice]`` says)."""
+
+    source_factory: Callable[[], Iterable[bytes]] | None = None
+    recognizers: Mapping | None = None
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What replaces the kiosk file's devices and services; each None means as configured.
+
+    ``voice``: a :class:`SimulatedVoice` or ``OFF``; ``camera``: a frame source or
+    ``OFF``; ``board_ports``: serial ports (virtual boards' pseudo-terminals) or ``OFF``,
+    with ``board_scan_s`` to look for them more often; ``engine``: the speech engine;
+    ``clock``: the app's monotonic clock (simulated time); ``payment``: makes the payment
+    method from the file's ``[payment]`` (the simulator's, with its card terminal).
+    ``start``: "after_first_frame" builds and starts devices in a background thread once
+    the first frame is up (a kiosk is usable by touch meanwhile); "now" builds them in
+    :class:`KioskComposition`'s constructor, for the caller to attach and wait on.
+    """
+
+    voice: SimulatedVoice | Literal["off"] | None = None
+    camera: object | None = None
+    board_ports: tuple[str, ...] | Literal["off"] | None = None
+    board_scan_s: float | None = None
+    engine: SpeechEngine | None = None
+    clock: Callable[[], float] | None = None
+    payment: Callable[[PaymentConfig], PaymentMethod] | None = None
+    start: Literal["after_first_frame", "now"] = "after_first_frame"
+
+
+class KioskComposition:
+    """The kiosk's parts, wired: input bus, shop, devices; :meth:`make_app` adds the app."""
+
+    def __init__(self, kiosk: Kiosk, store: OrderStore, overrides: Overrides | None = None) -> None:
+        from untact.hardware.devices import Devices
+        from untact.shop.service import Shop
+
+        overrides = overrides if overrides is not None else Overrides()
+        self.kiosk, self.store, self.overrides = kiosk, store, overrides
+        self.bus = InputBus()
+        self.hardware = Devices()  # voice, camera, boards: built by hardware/devices.py
+        self.devices = KioskDevices(self.hardware.status, self.hardware.signal_staff_call)
+        self.shop = Shop.open(kiosk.path, deliver=_on_main_thread, orders=store, kiosk=kiosk,
+                              payment=overrides.payment)
+        self._builder: threading.Thread | None = None
+        if overrides.start == "now":
+            self.build_devices()
+
+    def make_app(self, app_class=None, **extra):
+        """The app (``app_class``: KioskApp, or the simulator's with its panel), given
+        everything it uses; ``extra``: that class's own arguments."""
+        from .app import KioskApp
+
+        o = self.overrides
+        clock = {"now": o.clock} if o.clock is not None else {}
+        return (app_class or KioskApp)(self.kiosk, self.store, bus=self.bus, engine=o.engine,
+                                       shop=self.shop, devices=self.devices, **clock, **extra)
+
+    # -- devices --------------------------------------------------------------------------
+    def build_devices(self) -> None:
+        """Build the devices the overrides leave on (the recognizers, OpenCV and pyserial
+        take a while to import: run off the first frame's path). Raises what they raise."""
+        from untact.hardware.devices import build_boards, build_camera, build_voice
+
+        o, section, hw = self.overrides, self.kiosk.section("devices"), self.hardware
+        if o.voice != OFF:
+            voice = o.voice or SimulatedVoice()
+            hw.voice = build_voice(section, self.kiosk.source.data, self.bus,
+                                   self.kiosk.languages[0], source_factory=voice.source_factory,
+                                   recognizers=voice.recognizers)
+        if o.camera != OFF:
+            hw.camera = build_camera(section, self.bus, source=o.camera)
+        if o.board_ports != OFF:
+            hw.boards = build_boards(section, self.bus, ports=o.board_ports,
+                                     scan_s=o.board_scan_s)
+
+    def attach_devices(self) -> None:
+        """On Kivy's main thread: the app gets the camera and voice, the devices start."""
+        self.devices.use_camera(self.hardware.camera)
+        self.devices.attach_voice(self.hardware.voice)
+        self.hardware.start()
+
+    def start_devices_after_first_frame(self) -> None:
+        """Build the devices in a background thread once the first frame is drawn, then
+        attach them on the main thread; a device must never keep the kiosk from running."""
+        from untact.accessibility.kivy_adapter import after_first_frame
+
+        def build() -> None:
+            try:
+                self.build_devices()
+            except Exception as exc:
+                self.hardware.status["devices"] = f"could not start: {exc}"
+                return
+            _on_main_thread(self.attach_devices)
+
+        self._builder = threading.Thread(target=build, name="devices", daemon=True)
+        after_first_frame(self._builder.start)
+
+    def close(self) -> None:
+        builder = self._builder
+        if builder is not None and builder.ident is not None:
+            builder.join(timeout=30)
+        self.hardware.close()
+
+
+def run_kiosk(kiosk: Kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0,
+              configure_app: Callable | None = None, overrides: Overrides | None = None,
+              app_factory: Callable[[KioskComposition], object] | None = None,
+              extra_width: int = 0, prog: str = "untact-kiosk") -> int:
+    """Open the orders store and run the kiosk until it stops; 2 when the store cannot be
+    opened. ``app_factory``: makes the app from the composition (the simulator's, with its
+    panel, ``extra_width`` pixels wide beside the kiosk); ``configure_app(app)`` runs
+    before the loop (benchmarks, recorder)."""
+    from . import kivy_setup
+
+    w, h = kiosk.display.resolution
+    kivy_setup.configure(size=(int(w * scale) + extra_width, int(h * scale)),
+                         fullscreen=fullscreen)
+    folder = data_dir or kiosk.data_folder
+    try:
+        store = OrderStore(folder)
+    except OSError as exc:
+        print(f"{prog}: cannot open the orders folder {folder}: {exc}", file=sys.stderr)
+        return 2
+    composition = KioskComposition(kiosk, store, overrides)
+    app = app_factory(composition) if app_factory else composition.make_app()
+    composition.start_devices_after_first_frame()
+    if configure_app:
+        configure_app(app)
+    try:
+        app.run()
+    finally:
+        composition.close()
+    return 0
+
+
+def _on_main_thread(fn: Callable[[], None]) -> None:
+    from kivy.clock import Clock
+
+    Clock.schedule_once(lambda _dt: fn(), 0)
