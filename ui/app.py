@@ -41,6 +41,7 @@ from .intent_router import IntentRouter
 from .keyboard import intent_for_key
 from .overlays import Overlay
 from .screens.base import KioskScreen
+from .screens.context import ScreenContext
 from .screens.customer.access import AccessScreen
 from .screens.customer.attract import AttractScreen
 from .screens.customer.cart import CartScreen
@@ -124,8 +125,8 @@ class KioskApp(App):
         self.voice_bridge = VoiceBridge(self, self.frame, voice)
         self.router = IntentRouter(self, self.frame, self.focus, self.staff_mode,
                                    self.voice_bridge)
-        self.context = AppScreenContext(self, self.router, self.checkout_flow, self.staff_mode,
-                                        self.voice_bridge)
+        self.context: ScreenContext = AppScreenContext(
+            self, self.router, self.checkout_flow, self.staff_mode, self.voice_bridge)
 
     # -- the parts' state, under the names the composition root and tests use -------------
     @property

@@ -1,9 +1,10 @@
 """What a screen or overlay may ask of the kiosk: the narrow interface they are given.
 
-Screens used to reach the whole app (``App.get_running_app()``): its database, its
-deadlines, its devices. They get this instead when they are made, so what a screen can
-touch is written down in one place and typed. KV files still bind to the app's style
-properties (``app.theme``, ``app.px_per_mm``, ...): that is Kivy styling, not screen code.
+Screens used to reach the whole running app: its database, its deadlines, its devices.
+They get this instead when they are made, so what a screen can touch is written down in
+one place and typed (mypy checks the app's side, ui/app_context.py, against it). KV
+files still bind to the app's style properties (``app.theme``, ``app.px_per_mm``, ...):
+that is Kivy styling, not screen code.
 """
 
 from __future__ import annotations
