@@ -141,6 +141,10 @@ class KioskApp(App):
     def hover_listeners(self) -> list[Callable[[], None]]:
         return self.router.hover_listeners
 
+    @hover_listeners.setter
+    def hover_listeners(self, listeners: list[Callable[[], None]]) -> None:
+        self.router.hover_listeners = listeners
+
     @property
     def saving(self) -> bool:
         return self.checkout_flow.saving
@@ -152,6 +156,10 @@ class KioskApp(App):
     @property
     def order_listeners(self) -> list[Callable[[Order], None]]:
         return self.checkout_flow.order_listeners
+
+    @order_listeners.setter
+    def order_listeners(self, listeners: list[Callable[[Order], None]]) -> None:
+        self.checkout_flow.order_listeners = listeners
 
     @property
     def admin_deadline(self) -> float | None:

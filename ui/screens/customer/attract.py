@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from untact.ui.strings import t
 
 from ..base import KioskScreen
 
 
-def usable_inputs(device_status: dict[str, str]) -> tuple[bool, bool, list[str]]:
+def usable_inputs(device_status: Mapping[str, str]) -> tuple[bool, bool, list[str]]:
     """(hands work, voice works, devices set up but off) from the devices' states: hands
     by the camera or a connected sensor board; buttons (touch, keypad) always work."""
     camera = device_status.get("camera")
