@@ -24,7 +24,7 @@ MODULES = (
     "kivy.uix.screenmanager", "kivy.uix.widget",
     "untact.accessibility.bus", "untact.accessibility.frame", "untact.accessibility.focus",
     "untact.accessibility.kivy_adapter", "untact.accessibility.speech",
-    "untact.accessibility.audio_sink", "untact.hardware.keyboard",
+    "untact.accessibility.audio_sink", "untact.ui.keyboard",
     "untact.shop.menu", "untact.shop.orders", "untact.shop.checkout", "untact.shop.payment",
     "untact.shop.service", "untact.shop.cart", "untact.shop.menu_service", "untact.ui.overlays",
     "untact.ui.widgets", "untact.ui.strings", "untact.ui.theme", "untact.ui.kiosk_devices",

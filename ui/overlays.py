@@ -11,13 +11,15 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.label import Label
 
+from .screens.context import ScreenContext
 from .strings import t
 from .widgets import KioskButton
 
 
 class Overlay(FloatLayout):
-    def __init__(self, **kw) -> None:
+    def __init__(self, ctx: ScreenContext, **kw) -> None:
         super().__init__(**kw)
+        self.ctx = ctx
         self.shown = ""  # "" | "help" | "warning"
         self.panel = BoxLayout(orientation="vertical", size_hint=(0.9, 0.6),
                                pos_hint={"center_x": 0.5, "center_y": 0.5})
@@ -26,33 +28,36 @@ class Overlay(FloatLayout):
         self.add_widget(self.caption_label)
         self._caption_until = 0
 
-    def _open(self, app, kind: str, text: str, buttons: list[KioskButton]) -> None:
+    def _open(self, kind: str, text: str, buttons: list[KioskButton]) -> None:
+        ctx, style = self.ctx, self.ctx.style
         self.hide()
         self.shown = kind
         p = self.panel
         p.clear_widgets()
-        p.padding = p.spacing = app.px_per_mm * 5
+        p.padding = p.spacing = style.px_per_mm * 5
         with p.canvas.before:
             p.canvas.before.clear()
-            Color(*app.theme["bg"])
+            Color(*style.theme["bg"])
             Rectangle(pos=p.pos, size=p.size)
-            Color(*app.theme["fg"])
+            Color(*style.theme["fg"])
             from kivy.graphics import Line
 
-            Line(rectangle=(p.x, p.y, p.width, p.height), width=max(1, app.px_per_mm * 0.8))
-        p.bind(pos=lambda *_: self._open_redraw(app), size=lambda *_: self._open_redraw(app))
-        label = Label(text=text, color=app.theme["fg"], font_size=app.px_per_mm * 9 * app.text_scale,
+            Line(rectangle=(p.x, p.y, p.width, p.height), width=max(1, style.px_per_mm * 0.8))
+        p.bind(pos=lambda *_: self._open_redraw(), size=lambda *_: self._open_redraw())
+        label = Label(text=text, color=style.theme["fg"],
+                      font_size=style.px_per_mm * 9 * style.text_scale,
                       halign="center", valign="middle")
         label.bind(size=lambda w, s: setattr(w, "text_size", s))
         p.add_widget(label)
         for b in buttons:
             b.size_hint_y = None
-            b.height = app.px_per_mm * 24 * app.target_scale
+            b.height = style.px_per_mm * 24 * style.target_scale
             p.add_widget(b)
         self.add_widget(p)
-        app.sm.opacity = 0.15
+        ctx.dim_screens(True)
 
-    def _open_redraw(self, app) -> None:
+    def _open_redraw(self) -> None:
+        style = self.ctx.style
         p = self.panel
         if not self.shown:
             return
@@ -60,66 +65,63 @@ class Overlay(FloatLayout):
         with p.canvas.before:
             from kivy.graphics import Line
 
-            Color(*app.theme["bg"])
+            Color(*style.theme["bg"])
             Rectangle(pos=p.pos, size=p.size)
-            Color(*app.theme["fg"])
-            Line(rectangle=(p.x, p.y, p.width, p.height), width=max(1, app.px_per_mm * 0.8))
+            Color(*style.theme["fg"])
+            Line(rectangle=(p.x, p.y, p.width, p.height), width=max(1, style.px_per_mm * 0.8))
 
-    def _button(self, app, key: str, payload: str, **fmt) -> KioskButton:
-        labels = {lang: t(key, lang, **fmt) for lang in app.kiosk.languages}
-        b = KioskButton(text=labels[app.lang], labels=labels, variant="primary", payload=payload)
-        b.bind(on_release=lambda w: app.activate(w))
+    def _button(self, key: str, payload: str, **fmt) -> KioskButton:
+        ctx = self.ctx
+        labels = {lang: t(key, lang, **fmt) for lang in ctx.kiosk.languages}
+        b = KioskButton(text=labels[ctx.lang], labels=labels, variant="primary", payload=payload)
+        b.bind(on_release=lambda w: ctx.activate(w))
         return b
 
-    def show_help(self, app) -> None:
-        text = f"{t('help.title', app.lang)}\n\n{t('help.text', app.lang)}"
-        if getattr(app, "staff_call", None) is not None and app.staff_call.active:
-            text += f"\n\n{t('help.staff_called', app.lang)}"
-        self._open(app, "help", text, [self._button(app, "help.close", "close"),
-                                        self._button(app, "access.open", "access")])
+    def show_help(self) -> None:
+        lang = self.ctx.lang
+        text = f"{t('help.title', lang)}\n\n{t('help.text', lang)}"
+        if self.ctx.staff_call.active:
+            text += f"\n\n{t('help.staff_called', lang)}"
+        self._open("help", text, [self._button("help.close", "close"),
+                                  self._button("access.open", "access")])
 
-    def show_confirm(self, app, question: str) -> None:
+    def show_confirm(self, question: str) -> None:
         """A spoken order read back: add it, or not (answered by voice or any button)."""
-        self._open(app, "confirm", question, [self._button(app, "voice.yes", "yes"),
-                                              self._button(app, "voice.no", "no")])
+        self._open("confirm", question, [self._button("voice.yes", "yes"),
+                                         self._button("voice.no", "no")])
 
-    def show_warning(self, app, seconds_left: float) -> None:
-        text = t("warning.text", app.lang, seconds=round(seconds_left))
-        self._open(app, "warning", text, [self._button(app, "warning.more_time", "extend")])
+    def show_warning(self, seconds_left: float) -> None:
+        text = t("warning.text", self.ctx.lang, seconds=round(seconds_left))
+        self._open("warning", text, [self._button("warning.more_time", "extend")])
 
     def on_activate(self, widget: KioskButton) -> None:
-        from kivy.app import App
-
-        app = App.get_running_app()
+        ctx = self.ctx
         kind = self.shown
         if kind == "confirm":
-            app.answer_voice(widget.payload == "yes")
+            ctx.answer_voice(widget.payload == "yes")
             return
         if widget.payload == "extend":
-            app.frame.extend()
-        app.close_overlay()
+            ctx.extend_session()
+        ctx.close_overlay()
         if widget.payload == "access" and kind == "help":
-            app.nav_action("access", app.screen)
+            ctx.nav_action("access", ctx.current_screen)
 
     def hide(self) -> None:
         if self.panel.parent is not None:
             self.remove_widget(self.panel)
         self.shown = ""
-        from kivy.app import App
+        self.ctx.dim_screens(False)
 
-        app = App.get_running_app()
-        if app is not None and getattr(app, "sm", None) is not None:
-            app.sm.opacity = 1
-
-    def caption(self, app, text: str) -> None:
+    def caption(self, text: str) -> None:
         """Hearing profile: what was said, shown at the bottom of the screen."""
+        style = self.ctx.style
         c = self.caption_label
         c.text = text
-        c.color = app.theme["caption_fg"]
-        c.font_size = app.px_per_mm * 8 * app.text_scale
-        c.text_size = (app.area.width * 0.95, None)
+        c.color = style.theme["caption_fg"]
+        c.font_size = style.px_per_mm * 8 * style.text_scale
+        c.text_size = (self.ctx.area_width * 0.95, None)
         c.height = c.font_size * 3.2
         c.canvas.before.clear()
         with c.canvas.before:
-            Color(*app.theme["caption_bg"])
-            Rectangle(pos=c.pos, size=(app.area.width, c.height))
+            Color(*style.theme["caption_bg"])
+            Rectangle(pos=c.pos, size=(self.ctx.area_width, c.height))

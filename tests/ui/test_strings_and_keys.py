@@ -1,8 +1,8 @@
 import string
 
 from untact.accessibility.intents import Kind
-from untact.hardware.keyboard import KEYMAP, intent_for_key
 from untact.shop.cart import won
+from untact.ui.keyboard import KEYMAP, intent_for_key
 from untact.ui.strings import STRINGS
 
 

@@ -2,41 +2,42 @@
 
 Screens never see intents or devices. The app moves focus and activates widgets; a
 screen only says what is on it (``refresh``) and what its buttons do (``on_activate``).
+What a screen may ask of the kiosk is its ``ctx`` (a ScreenContext), given when it is made.
 """
 
 from __future__ import annotations
 
-from kivy.app import App
 from kivy.uix.screenmanager import Screen
 
 from ..strings import t
 from ..widgets import KioskButton
+from .context import ScreenContext
 
 
 class KioskScreen(Screen):
     #: where BACK goes; None means the screen handles BACK itself or ignores it
     back_to: str | None = None
 
-    @property
-    def app(self):
-        return App.get_running_app()
+    def __init__(self, ctx: ScreenContext, **kw) -> None:
+        super().__init__(**kw)
+        self.ctx: ScreenContext = ctx
 
     def t(self, key: str, **fmt: object) -> str:
-        return t(key, self.app.lang, **fmt)
+        return t(key, self.ctx.lang, **fmt)
 
     def button(self, key_or_labels: str | dict, variant: str = "normal", payload=None,
                spoken_value: str = "", **kw) -> KioskButton:
         """A KioskButton labelled in every language from a string key or a {lang: text} dict."""
-        langs = self.app.kiosk.languages
+        langs = self.ctx.kiosk.languages
         if isinstance(key_or_labels, str):
             fmt = kw.pop("fmt", {})
             labels = {lang: t(key_or_labels, lang, **fmt) for lang in langs}
         else:
             labels = dict(key_or_labels)
-        text = kw.pop("text", labels[self.app.lang])  # visible text may differ ("+")
+        text = kw.pop("text", labels[self.ctx.lang])  # visible text may differ ("+")
         b = KioskButton(text=text, labels=labels, variant=variant,
                         payload=payload, spoken_value=spoken_value, **kw)
-        b.bind(on_release=lambda w: self.app.activate(w))
+        b.bind(on_release=lambda w: self.ctx.activate(w))
         return b
 
     # -- what a screen provides ---------------------------------------------------------
@@ -55,7 +56,7 @@ class KioskScreen(Screen):
     def on_back(self) -> bool:
         """BACK on this screen; True when handled."""
         if self.back_to:
-            self.app.go(self.back_to)
+            self.ctx.go(self.back_to)
             return True
         return False
 

@@ -14,27 +14,27 @@ class AccessScreen(KioskScreen):
     return_to: str = "attract"
 
     def on_back(self) -> bool:
-        self.app.go(self.return_to if self.return_to != "access" else "attract")
+        self.ctx.go(self.return_to if self.return_to != "access" else "attract")
         return True
 
     def refresh(self) -> None:
-        app = self.app
+        ctx = self.ctx
         self.ids.title.text = self.title()
         self.ids.summary.text = self.summary()
         grid = self.ids.profiles
         grid.clear_widgets()
         for name, profile in PROFILES.items():
-            labels = {lang: profile.labels.get(lang, name) for lang in app.kiosk.languages}
-            selected = name == app.profile_name
+            labels = {lang: profile.labels.get(lang, name) for lang in ctx.kiosk.languages}
+            selected = name == ctx.style.profile_name
             grid.add_widget(self.button(labels, variant="choice", payload=("profile", name), role="radio",
                                         selected=selected,
-                                        text=("● " if selected else "○ ") + labels[app.lang]))
+                                        text=("● " if selected else "○ ") + labels[ctx.lang]))
         sound = self.ids.sound
         sound.clear_widgets()
         for key, kind in (("access.volume_down", Kind.VOLUME_DOWN), ("access.volume_up", Kind.VOLUME_UP),
                           ("access.rate_down", Kind.RATE_DOWN), ("access.rate_up", Kind.RATE_UP)):
             sound.add_widget(self.button(key, payload=("sound", kind), size_hint_y=None,
-                                         height=app.px_per_mm * 20 * app.target_scale))
+                                         height=ctx.style.px_per_mm * 20 * ctx.style.target_scale))
         fill_navbar(self, self.ids.nav, back=True, access=False)
 
     def title(self) -> str:
@@ -46,10 +46,10 @@ class AccessScreen(KioskScreen):
     def on_activate(self, widget) -> None:
         kind, value = widget.payload
         if kind == "profile":
-            self.app.set_profile(value)
-            self.app.rebuild(keep_focus=True)
+            self.ctx.set_profile(value)
+            self.ctx.rebuild(keep_focus=True)
         elif kind == "sound":
             # Through the bus, exactly as the keypad's volume keys arrive.
-            self.app.bus.post(simple(value, source="screen"))
+            self.ctx.post(simple(value, source="screen"))
         else:
-            self.app.nav_action(kind, self)
+            self.ctx.nav_action(kind, self)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from untact.ui.strings import t
 
 from ..base import KioskScreen
 
 
-def usable_inputs(device_status: dict[str, str]) -> tuple[bool, bool, list[str]]:
+def usable_inputs(device_status: Mapping[str, str]) -> tuple[bool, bool, list[str]]:
     """(hands work, voice works, devices set up but off) from the devices' states: hands
     by the camera or a connected sensor board; buttons (touch, keypad) always work."""
     camera = device_status.get("camera")
@@ -24,25 +26,25 @@ class AttractScreen(KioskScreen):
         self.ids.title.text = self.title()
         self.ids.summary.text = self.summary()
         self.ids.actions.clear_widgets()
-        labels = {lang: t("attract.start", lang) for lang in self.app.kiosk.languages}
+        labels = {lang: t("attract.start", lang) for lang in self.ctx.kiosk.languages}
         self.ids.actions.add_widget(self.button(labels, variant="primary", payload=("start", None),
                                                 text=" / ".join(labels.values())))
-        access = {lang: t("access.open", lang) for lang in self.app.kiosk.languages}
+        access = {lang: t("access.open", lang) for lang in self.ctx.kiosk.languages}
         self.ids.access.clear_widgets()
         self.ids.access.add_widget(self.button(access, variant="nav", payload=("access", None),
                                                text=" / ".join(access.values())))
 
     def title(self) -> str:
-        return self.t("attract.welcome", shop=self.app.kiosk.shop_name[self.app.lang])
+        return self.t("attract.welcome", shop=self.ctx.kiosk.shop_name[self.ctx.lang])
 
     def summary(self) -> str:
         """How to begin, naming only the inputs that work now, and which are off; in every
         language, since the customer has not chosen one yet."""
-        hand, voice, off = usable_inputs(self.app.device_status)
+        hand, voice, off = usable_inputs(self.ctx.device_status)
         hint = "attract.hint" if hand and voice else "attract.hint.hand" if hand \
             else "attract.hint.voice" if voice else "attract.hint.press"
         keys = [hint] + [f"attract.off.{device}" for device in off]
-        return "\n".join(t(key, lang) for lang in self.app.kiosk.languages for key in keys)
+        return "\n".join(t(key, lang) for lang in self.ctx.kiosk.languages for key in keys)
 
     def poll(self) -> None:
         """Devices start after the first frame and may stop or come back at any time."""
@@ -52,6 +54,6 @@ class AttractScreen(KioskScreen):
 
     def on_activate(self, widget) -> None:
         if widget.payload and widget.payload[0] == "access":
-            self.app.nav_action("access", self)
+            self.ctx.nav_action("access", self)
         else:
-            self.app.go("language" if len(self.app.kiosk.languages) > 1 else "categories")
+            self.ctx.go("language" if len(self.ctx.kiosk.languages) > 1 else "categories")

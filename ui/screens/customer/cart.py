@@ -15,17 +15,18 @@ class CartScreen(KioskScreen):
     back_to = "categories"
 
     def refresh(self) -> None:
-        app, kiosk, cart = self.app, self.app.kiosk, self.app.cart
+        ctx, kiosk, cart, style = self.ctx, self.ctx.kiosk, self.ctx.cart, self.ctx.style
         self.ids.title.text = self.title()
         self.ids.summary.text = self.summary()
         lines = self.ids.lines
         lines.clear_widgets()
-        for i, line in enumerate(cart.lines[: app.items_per_page]):
-            row = BoxLayout(spacing=app.px_per_mm * 3, size_hint_y=None,
-                            height=app.px_per_mm * 22 * app.target_scale)
-            text = t("cart.line", app.lang, name=line.describe(kiosk, app.lang), qty=line.quantity,
-                     price=won(line.total(kiosk), app.lang))
-            label = Label(text=text, color=app.theme["fg"], font_size=app.px_per_mm * 9 * app.text_scale,
+        for i, line in enumerate(cart.lines[: style.items_per_page]):
+            row = BoxLayout(spacing=style.px_per_mm * 3, size_hint_y=None,
+                            height=style.px_per_mm * 22 * style.target_scale)
+            text = t("cart.line", ctx.lang, name=line.describe(kiosk, ctx.lang), qty=line.quantity,
+                     price=won(line.total(kiosk), ctx.lang))
+            label = Label(text=text, color=style.theme["fg"],
+                          font_size=style.px_per_mm * 9 * style.text_scale,
                           halign="left", valign="middle", size_hint_x=0.56)
             label.bind(size=lambda w, s: setattr(w, "text_size", s))
             row.add_widget(label)
@@ -51,24 +52,24 @@ class CartScreen(KioskScreen):
         return self.t("cart.title")
 
     def summary(self) -> str:
-        cart = self.app.cart
+        cart = self.ctx.cart
         if not cart.count():
             return self.t("cart.empty")
-        return self.t("cart.summary", count=cart.count(), total=won(cart.total(), self.app.lang))
+        return self.t("cart.summary", count=cart.count(), total=won(cart.total(), self.ctx.lang))
 
     def on_activate(self, widget) -> None:
         kind, value = widget.payload
-        cart = self.app.cart
+        cart = self.ctx.cart
         if kind in ("less", "more"):
             line = cart.lines[value]
             cart.set_quantity(line, line.quantity + (1 if kind == "more" else -1))
-            self.app.cart_changed()
-            self.app.rebuild(keep_focus=True)
+            self.ctx.cart_changed()
+            self.ctx.rebuild(keep_focus=True)
         elif kind == "more_items":
-            self.app.go("categories")
+            self.ctx.go("categories")
         elif kind == "checkout":
-            self.app.go("checkout")
+            self.ctx.go("checkout")
         elif kind == "cancel":
-            self.app.end_session()
+            self.ctx.end_session()
         else:
-            self.app.nav_action(kind, self)
+            self.ctx.nav_action(kind, self)

@@ -10,7 +10,7 @@ class CategoriesScreen(KioskScreen):
     back_to = "language"
 
     def refresh(self) -> None:
-        kiosk = self.app.kiosk
+        kiosk = self.ctx.kiosk
         self.ids.title.text = self.title()
         self.ids.summary.text = self.summary()
         grid = self.ids.grid
@@ -26,11 +26,11 @@ class CategoriesScreen(KioskScreen):
         return self.t("categories.title")
 
     def summary(self) -> str:
-        return self.t("categories.summary", count=len(self.app.kiosk.categories))
+        return self.t("categories.summary", count=len(self.ctx.kiosk.categories))
 
     def on_activate(self, widget) -> None:
         kind, value = widget.payload
         if kind == "category":
-            self.app.go("items", category=value, page=0)
+            self.ctx.go("items", category=value, page=0)
         else:
-            self.app.nav_action(kind, self)
+            self.ctx.nav_action(kind, self)

@@ -21,21 +21,21 @@ class CheckoutScreen(KioskScreen):
         self.message = ""
 
     def refresh(self) -> None:
-        app = self.app
+        ctx = self.ctx
         self.ids.title.text = self.title()
         self.ids.summary.text = self.summary()
         methods = self.ids.methods
         methods.clear_widgets()
-        height = app.px_per_mm * 30 * app.target_scale
-        if self.saving and app.card_payment:
+        height = ctx.style.px_per_mm * 30 * ctx.style.target_scale
+        if self.saving and ctx.checkout.card_payment:
             methods.add_widget(self.button("checkout.cancel_payment", variant="primary",
                                            payload=("cancel_payment", None), size_hint_y=None,
                                            height=height))
         else:
-            key = "checkout.card" if app.card_payment else "checkout.counter"
+            key = "checkout.card" if ctx.checkout.card_payment else "checkout.counter"
             if self.message and not self.failed:
                 labels = {lang: f"{self._t(key, lang)} · {self._t('checkout.try_again', lang)}"
-                          for lang in app.kiosk.languages}
+                          for lang in ctx.kiosk.languages}
                 key = labels
             methods.add_widget(self.button(key, variant="primary", payload=("pay", None),
                                            disabled=self.saving, size_hint_y=None,
@@ -54,10 +54,10 @@ class CheckoutScreen(KioskScreen):
     def summary(self) -> str:
         if self.failed:
             return self.message or self.t("checkout.failed")
-        cart = self.app.cart
-        total = won(cart.total(), self.app.lang)
+        cart = self.ctx.cart
+        total = won(cart.total(), self.ctx.lang)
         if self.saving:
-            if self.app.card_payment:
+            if self.ctx.checkout.card_payment:
                 return self.t("checkout.card_wait", total=total)
             return self.t("checkout.saving")
         if self.message:
@@ -67,11 +67,11 @@ class CheckoutScreen(KioskScreen):
     def on_activate(self, widget) -> None:
         kind, _ = widget.payload
         if kind in ("pay", "counter") and not self.saving:
-            self.app.place_order()
+            self.ctx.checkout.place_order()
         elif kind == "cancel_payment":
-            self.app.cancel_payment()
+            self.ctx.checkout.cancel_payment()
         else:
-            self.app.nav_action(kind, self)
+            self.ctx.nav_action(kind, self)
 
     def on_back(self) -> bool:
         if self.saving:  # a payment or an order is in flight: going back now could lose it

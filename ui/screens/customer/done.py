@@ -27,10 +27,10 @@ class DoneScreen(KioskScreen):
 
     def on_activate(self, widget) -> None:
         if widget.payload[0] == "access":
-            self.app.nav_action("access", self)
+            self.ctx.nav_action("access", self)
         else:
-            self.app.end_session()
+            self.ctx.end_session()
 
     def on_back(self) -> bool:
-        self.app.end_session()
+        self.ctx.end_session()
         return True

@@ -17,26 +17,26 @@ class ItemsScreen(KioskScreen):
     page: int = 0
 
     def _items(self):
-        return self.app.kiosk.items_in(self.category)
+        return self.ctx.kiosk.items_in(self.category)
 
     def _pages(self) -> int:
-        return max(1, math.ceil(len(self._items()) / self.app.items_per_page))
+        return max(1, math.ceil(len(self._items()) / self.ctx.style.items_per_page))
 
     def refresh(self) -> None:
-        app = self.app
+        ctx = self.ctx
         self.page = max(0, min(self.page, self._pages() - 1))
         self.ids.title.text = self.title()
         self.ids.summary.text = self.summary()
         grid = self.ids.grid
         grid.clear_widgets()
-        per = app.items_per_page
+        per = ctx.style.items_per_page
         for item in self._items()[self.page * per:(self.page + 1) * per]:
-            labels = {lang: item.name[lang] for lang in app.kiosk.languages}
+            labels = {lang: item.name[lang] for lang in ctx.kiosk.languages}
             values = {lang: t("item.sold_out", lang) if item.sold_out else won(item.price, lang)
-                      for lang in app.kiosk.languages}
-            b = self.button(labels, payload=("item", item.id), spoken_value=values[app.lang],
+                      for lang in ctx.kiosk.languages}
+            b = self.button(labels, payload=("item", item.id), spoken_value=values[ctx.lang],
                             disabled=item.sold_out)
-            b.text = f"{item.name[app.lang]}\n{values[app.lang]}"
+            b.text = f"{item.name[ctx.lang]}\n{values[ctx.lang]}"
             grid.add_widget(b)
         pager = self.ids.pager
         pager.clear_widgets()
@@ -51,8 +51,8 @@ class ItemsScreen(KioskScreen):
         return tuple(i.id for i in self._items() if not i.sold_out)
 
     def title(self) -> str:
-        cat = next(c for c in self.app.kiosk.categories if c.id == self.category)
-        return cat.name[self.app.lang]
+        cat = next(c for c in self.ctx.kiosk.categories if c.id == self.category)
+        return cat.name[self.ctx.lang]
 
     def summary(self) -> str:
         return self.t("items.summary", count=len(self._items()), page=self.page + 1, pages=self._pages())
@@ -60,9 +60,9 @@ class ItemsScreen(KioskScreen):
     def on_activate(self, widget) -> None:
         kind, value = widget.payload
         if kind == "item":
-            self.app.go("options", item=value)
+            self.ctx.go("options", item=value)
         elif kind == "page":
             self.page += value
-            self.app.rebuild()
+            self.ctx.rebuild()
         else:
-            self.app.nav_action(kind, self)
+            self.ctx.nav_action(kind, self)

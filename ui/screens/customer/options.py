@@ -20,15 +20,15 @@ class OptionsScreen(KioskScreen):
 
     def on_params(self) -> None:
         """A new item: start from its defaults."""
-        item = self.app.kiosk.item(self.item)
-        self.choices = {g: self.app.kiosk.options[g].default for g in item.options}
+        item = self.ctx.kiosk.item(self.item)
+        self.choices = {g: self.ctx.kiosk.options[g].default for g in item.options}
         self.quantity = 1
 
     def _line(self) -> CartLine:
-        return CartLine(self.app.kiosk.item(self.item), dict(self.choices), self.quantity)
+        return CartLine(self.ctx.kiosk.item(self.item), dict(self.choices), self.quantity)
 
     def refresh(self) -> None:
-        app, kiosk = self.app, self.app.kiosk
+        ctx, kiosk, style = self.ctx, self.ctx.kiosk, self.ctx.style
         item = kiosk.item(self.item)
         self.ids.title.text = self.title()
         self.ids.summary.text = self.summary()
@@ -36,10 +36,10 @@ class OptionsScreen(KioskScreen):
         groups.clear_widgets()
         for gid in item.options:
             group = kiosk.options[gid]
-            row = BoxLayout(spacing=app.px_per_mm * 3, size_hint_y=None,
-                            height=app.px_per_mm * 24 * app.target_scale)
-            heading = Label(text=group.name[app.lang], color=app.theme["fg"],
-                            font_size=app.px_per_mm * 9 * app.text_scale, size_hint_x=0.3,
+            row = BoxLayout(spacing=style.px_per_mm * 3, size_hint_y=None,
+                            height=style.px_per_mm * 24 * style.target_scale)
+            heading = Label(text=group.name[ctx.lang], color=style.theme["fg"],
+                            font_size=style.px_per_mm * 9 * style.text_scale, size_hint_x=0.3,
                             halign="left", valign="middle")
             heading.bind(size=lambda w, s: setattr(w, "text_size", s))
             row.add_widget(heading)
@@ -53,14 +53,14 @@ class OptionsScreen(KioskScreen):
                 row.add_widget(self.button(labels, variant="choice", payload=("choice", (gid, choice.id)),
                                            selected=selected, role="radio",
                                            size_hint_x=0.7 / len(group.choices),
-                                           text=("● " if selected else "○ ") + labels[app.lang]))
+                                           text=("● " if selected else "○ ") + labels[ctx.lang]))
             groups.add_widget(row)
         groups.add_widget(Widget())
         q = self.ids.quantity
         q.clear_widgets()
         q.add_widget(self.button("options.less", payload=("qty", -1), disabled=self.quantity <= 1))
-        qty_label = Label(text=self.t("options.quantity", n=self.quantity), color=app.theme["fg"],
-                          font_size=app.px_per_mm * 10 * app.text_scale)
+        qty_label = Label(text=self.t("options.quantity", n=self.quantity), color=style.theme["fg"],
+                          font_size=style.px_per_mm * 10 * style.text_scale)
         q.add_widget(qty_label)
         q.add_widget(self.button("options.more", payload=("qty", +1)))
         add = self.ids.add
@@ -74,7 +74,7 @@ class OptionsScreen(KioskScreen):
         return (self.item,)
 
     def title(self) -> str:
-        return self.t("options.title", item=self.app.kiosk.item(self.item).name[self.app.lang])
+        return self.t("options.title", item=self.ctx.kiosk.item(self.item).name[self.ctx.lang])
 
     def summary(self) -> str:
         return self.t("options.summary")
@@ -84,11 +84,11 @@ class OptionsScreen(KioskScreen):
         if kind == "choice":
             gid, cid = value
             self.choices[gid] = cid
-            self.app.rebuild(keep_focus=True)
+            self.ctx.rebuild(keep_focus=True)
         elif kind == "qty":
             self.quantity = max(1, min(20, self.quantity + value))
-            self.app.rebuild(keep_focus=True)
+            self.ctx.rebuild(keep_focus=True)
         elif kind == "add":
-            self.app.add_to_cart(self.item, self.choices, self.quantity)
+            self.ctx.add_to_cart(self.item, self.choices, self.quantity)
         else:
-            self.app.nav_action(kind, self)
+            self.ctx.nav_action(kind, self)

@@ -11,6 +11,7 @@ from kivy.clock import Clock
 from kivy.graphics.texture import Texture
 from kivy.uix.image import Image
 
+from ..context import ScreenContext
 from .pages import AdminScreen
 
 DEVICES = ("camera", "voice", "boards")
@@ -20,8 +21,8 @@ PREVIEW_S = 0.1  # 10 preview frames a second are plenty to aim a camera
 
 
 class AdminDevicesScreen(AdminScreen):
-    def __init__(self, **kw):
-        super().__init__(**kw)
+    def __init__(self, ctx: ScreenContext, **kw) -> None:
+        super().__init__(ctx, **kw)
         self._labels: dict[str, object] = {}
         self._image: Image | None = None
         self._texture: Texture | None = None
@@ -35,7 +36,7 @@ class AdminDevicesScreen(AdminScreen):
         return self.t("admin.devices.summary")
 
     def fill(self, content) -> None:
-        app = self.app
+        ctx = self.ctx
         self._labels = {}
         for device in DEVICES:
             row = self.row()
@@ -43,17 +44,17 @@ class AdminDevicesScreen(AdminScreen):
             row.add_widget(label)
             content.add_widget(row)
             self._labels[device] = label
-        camera = app.camera_preview
+        camera = ctx.camera_preview
         self._image = None
         if camera is not None:
-            self._image = Image(size_hint_y=None, height=app.px_per_mm * 70, fit_mode="contain")
+            self._image = Image(size_hint_y=None, height=ctx.style.px_per_mm * 70, fit_mode="contain")
             content.add_widget(self._image)
             self._texture = None
         self._start(camera)
 
     def status_line(self, device: str) -> str:
         name = self.t(f"admin.devices.{device}")
-        state = self.app.device_status.get(device)
+        state = self.ctx.device_status.get(device)
         if state is None:
             return self.t("admin.devices.absent", name=name)
         if state in STATES:
@@ -79,7 +80,7 @@ class AdminDevicesScreen(AdminScreen):
         if self._ticker is not None:
             self._ticker.cancel()
             self._ticker = None
-        camera = self.app.camera_preview
+        camera = self.ctx.camera_preview
         if camera is not None:
             camera.set_preview(False)
         self._texture = None
@@ -92,7 +93,7 @@ class AdminDevicesScreen(AdminScreen):
             return
         for device, label in self._labels.items():
             label.text = self.status_line(device)
-        camera = self.app.camera_preview
+        camera = self.ctx.camera_preview
         frame = camera.latest_preview() if camera is not None else None
         if frame is None or self._image is None:
             return

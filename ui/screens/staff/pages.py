@@ -15,7 +15,7 @@ import math
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from untact.shop.cart import won
-from untact.shop.export import describe_lines, export_day
+from untact.shop.export import describe_lines
 from untact.shop.menu_service import MenuEditRefused
 
 from ..base import KioskScreen
@@ -30,14 +30,14 @@ class AdminScreen(KioskScreen):
     BAR = (("home", "admin.home"), ("exit", "admin.exit"))
 
     def refresh(self) -> None:
-        app = self.app
+        ctx = self.ctx
         self.ids.title.text = self.title()
         self.ids.summary.text = self.summary()
         staff = self.ids.staff
         staff.clear_widgets()
-        call = app.staff_call
+        call = ctx.staff_call
         if call.active:
-            staff.height = app.px_per_mm * 22 * app.target_scale
+            staff.height = ctx.style.px_per_mm * 22 * ctx.style.target_scale
             staff.add_widget(self.label(self.t("admin.staff_call",
                                                seconds=round(call.waiting_s())), 0.6))
             staff.add_widget(self.button("admin.acknowledge", variant="primary",
@@ -59,27 +59,27 @@ class AdminScreen(KioskScreen):
         """Add this screen's rows to ``content``."""
 
     def label(self, text: str, size_hint_x: float = 1.0) -> Label:
-        app = self.app
-        label = Label(text=text, color=app.theme["fg"], halign="left", valign="middle",
-                      font_size=app.px_per_mm * 9 * app.text_scale, size_hint_x=size_hint_x)
+        style = self.ctx.style
+        label = Label(text=text, color=style.theme["fg"], halign="left", valign="middle",
+                      font_size=style.px_per_mm * 9 * style.text_scale, size_hint_x=size_hint_x)
         label.bind(size=lambda w, s: setattr(w, "text_size", s))
         return label
 
     def row(self) -> BoxLayout:
-        app = self.app
-        return BoxLayout(spacing=app.px_per_mm * 3, size_hint_y=None,
-                         height=app.px_per_mm * 20 * app.target_scale)
+        style = self.ctx.style
+        return BoxLayout(spacing=style.px_per_mm * 3, size_hint_y=None,
+                         height=style.px_per_mm * 20 * style.target_scale)
 
     def on_activate(self, widget) -> None:
         kind, value = widget.payload
-        app = self.app
+        ctx = self.ctx
         if kind == "acknowledge":
-            app.staff_call.acknowledge(by="admin")
-            app.rebuild()
+            ctx.staff_call.acknowledge(by="admin")
+            ctx.rebuild()
         elif kind == "home":
-            app.go("admin")
+            ctx.go("admin")
         elif kind == "exit":
-            app.exit_admin()
+            ctx.staff.exit_admin()
         else:
             self.act(kind, value)
 
@@ -98,8 +98,8 @@ class AdminHomeScreen(AdminScreen):
         return self.t("admin.title")
 
     def summary(self) -> str:
-        s = self.app.store.summary()
-        lang = self.app.lang
+        s = self.ctx.staff.orders.summary()
+        lang = self.ctx.lang
         return self.t("admin.summary", count=s.count, total=won(s.total, lang),
                       paid=won(s.paid_total, lang), unpaid=won(s.unpaid_total, lang),
                       new=s.by_status.get("new", 0), preparing=s.by_status.get("preparing", 0),
@@ -120,25 +120,25 @@ class AdminHomeScreen(AdminScreen):
             content.add_widget(result)
 
     def act(self, kind: str, value) -> None:
-        app = self.app
+        ctx = self.ctx
         if kind == "open":
-            app.go(value, page=0)
+            ctx.go(value, page=0)
         elif kind == "export":
-            folder, default = app.export_folder()
+            folder, default = ctx.staff.export_folder()
             try:
                 if default:
                     folder.mkdir(parents=True, exist_ok=True)
-                result = export_day(app.store, dt.date.today(), folder, app.lang)
+                result = ctx.staff.export_day(dt.date.today(), folder, ctx.lang)
             except (OSError, ValueError) as exc:
                 log.warning("export failed: %s", exc)
                 self.export_message = self.t("admin.export.failed", reason=exc)
             else:
-                self.export_message = f"{result.describe(app.lang)} ({folder})"
-            app.rebuild(keep_focus=True)
-            app.frame.announce(self.export_message, urgent=True)
+                self.export_message = f"{result.describe(ctx.lang)} ({folder})"
+            ctx.rebuild(keep_focus=True)
+            ctx.announce(self.export_message, urgent=True)
 
     def on_back(self) -> bool:
-        self.app.exit_admin()
+        self.ctx.staff.exit_admin()
         return True
 
 
@@ -146,7 +146,7 @@ class _Paged(AdminScreen):
     page: int = 0
 
     def per_page(self) -> int:
-        return max(3, int(self.app.items_per_page) - 2)
+        return max(3, int(self.ctx.style.items_per_page) - 2)
 
     def pages(self, count: int) -> int:
         return max(1, math.ceil(count / self.per_page()))
@@ -163,7 +163,7 @@ class _Paged(AdminScreen):
     def act(self, kind: str, value) -> None:
         if kind == "page":
             self.page = max(0, self.page + value)
-            self.app.rebuild(keep_focus=True)
+            self.ctx.rebuild(keep_focus=True)
         else:
             self.act_row(kind, value)
 
@@ -178,17 +178,17 @@ class AdminOrdersScreen(_Paged):
         return self.t("admin.orders")
 
     def summary(self) -> str:
-        s = self.app.store.summary()
-        return self.t("admin.orders.summary", count=s.count, total=won(s.total, self.app.lang),
+        s = self.ctx.staff.orders.summary()
+        return self.t("admin.orders.summary", count=s.count, total=won(s.total, self.ctx.lang),
                       page=self.page + 1, pages=self.pages(s.count))
 
     def fill(self, content) -> None:
-        app, lang = self.app, self.app.lang
-        count = app.store.summary().count
+        ctx, lang = self.ctx, self.ctx.lang
+        count = ctx.staff.orders.summary().count
         self.page = min(self.page, self.pages(count) - 1)
-        for order in app.store.page(offset=self.page * self.per_page(), limit=self.per_page()):
+        for order in ctx.staff.orders.page(offset=self.page * self.per_page(), limit=self.per_page()):
             row = self.row()
-            row.height = app.px_per_mm * 12 * app.text_scale
+            row.height = ctx.style.px_per_mm * 12 * ctx.style.text_scale
             row.add_widget(self.label(self.t(
                 "admin.orders.row", number=order.number, time=order.created_at[11:16],
                 total=won(order.total, lang), payment=order.payment,
@@ -205,17 +205,17 @@ class AdminQueueScreen(_Paged):
         return self.t("admin.queue")
 
     def summary(self) -> str:
-        count = len(self.app.store.queue())
+        count = len(self.ctx.staff.orders.queue())
         return self.t("admin.queue.summary", count=count) if count else self.t("admin.queue.empty")
 
     def fill(self, content) -> None:
-        app = self.app
-        queue = app.store.queue()
+        ctx = self.ctx
+        queue = ctx.staff.orders.queue()
         self.page = min(self.page, self.pages(len(queue)) - 1)
         start = self.page * self.per_page()
         for order in queue[start:start + self.per_page()]:
             row = self.row()
-            items = describe_lines(order.lines, app.lang)
+            items = describe_lines(order.lines, ctx.lang)
             row.add_widget(self.label(self.t("admin.queue.row", number=order.number, items=items)
                                       + f" ({self.t(f'admin.status.{order.status}')})", 0.6))
             nxt = _NEXT_STATUS[order.status]
@@ -228,10 +228,10 @@ class AdminQueueScreen(_Paged):
         if kind == "status":
             order_id, status = value
             try:
-                self.app.store.set_status(order_id, status)
+                self.ctx.staff.set_order_status(order_id, status)
             except ValueError as exc:  # changed meanwhile (another admin tool)
                 log.warning("status not changed: %s", exc)
-            self.app.rebuild(keep_focus=True)
+            self.ctx.rebuild(keep_focus=True)
 
 
 class AdminMenuScreen(_Paged):
@@ -246,20 +246,20 @@ class AdminMenuScreen(_Paged):
         return self.t("admin.menu")
 
     def summary(self) -> str:
-        items = self.app.kiosk.items
+        items = self.ctx.kiosk.items
         text = self.t("admin.menu.summary", page=self.page + 1, pages=self.pages(len(items)))
         return f"{self.message}\n{text}" if self.message else text
 
     def fill(self, content) -> None:
-        app = self.app
-        items = app.kiosk.items
+        ctx = self.ctx
+        items = ctx.kiosk.items
         self.page = min(self.page, self.pages(len(items)) - 1)
         start = self.page * self.per_page()
         for item in items[start:start + self.per_page()]:
             row = self.row()
             key = "admin.menu.sold_out" if item.sold_out else "admin.menu.on_sale"
             labels = {lang: self.t_in(key, lang, name=item.name[lang])
-                      for lang in app.kiosk.languages}
+                      for lang in ctx.kiosk.languages}
             row.add_widget(self.button(labels, variant="normal" if item.sold_out else "primary",
                                        payload=("sold_out", item.id)))
             content.add_widget(row)
@@ -272,15 +272,14 @@ class AdminMenuScreen(_Paged):
         return t(key, lang, **fmt)
 
     def act_row(self, kind: str, value) -> None:
-        app = self.app
+        ctx = self.ctx
         if kind != "sold_out":
             return
-        item = app.kiosk.item(value)
+        item = ctx.kiosk.item(value)
         try:
-            app.kiosk = app.shop.menu.set_sold_out(item.id, not item.sold_out)
+            ctx.staff.set_sold_out(item.id, not item.sold_out)
             self.message = ""
         except (MenuEditRefused, OSError) as exc:
             self.message = self.t("admin.menu.refused", reason=exc)
-            app.frame.announce(self.message, urgent=True)
-        app.cart.kiosk = app.kiosk
-        app.rebuild(keep_focus=True)
+            ctx.announce(self.message, urgent=True)
+        ctx.rebuild(keep_focus=True)

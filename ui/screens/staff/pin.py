@@ -27,7 +27,7 @@ class AdminPinScreen(KioskScreen):
         self.pin, self.message, self.checking = "", "", False
 
     def refresh(self) -> None:
-        app = self.app
+        ctx = self.ctx
         self.ids.title.text = self.title()
         self.ids.summary.text = self.summary()
         self.ids.entered.text = "●" * len(self.pin) if self.pin else " "
@@ -35,7 +35,7 @@ class AdminPinScreen(KioskScreen):
         keys.clear_widgets()
         for key in KEYPAD:
             if key.isdigit():
-                labels = {lang: key for lang in app.kiosk.languages}
+                labels = {lang: key for lang in ctx.kiosk.languages}
                 b = self.button(labels, payload=("digit", key), disabled=self.checking)
             else:
                 b = self.button(f"admin.pin.{key}", variant="primary" if key == "ok" else "normal",
@@ -58,7 +58,7 @@ class AdminPinScreen(KioskScreen):
         if self.checking or len(self.pin) >= MAX_DIGITS:
             return
         self.pin += digit
-        self.app.rebuild(keep_focus=True)
+        self.ctx.rebuild(keep_focus=True)
 
     def on_activate(self, widget) -> None:
         kind, value = widget.payload
@@ -66,20 +66,20 @@ class AdminPinScreen(KioskScreen):
             self.type_digit(value)
         elif kind == "delete" and not self.checking:
             self.pin = self.pin[:-1]
-            self.app.rebuild(keep_focus=True)
+            self.ctx.rebuild(keep_focus=True)
         elif kind == "ok" and not self.checking:
             self.submit()
         elif kind == "exit":
-            self.app.exit_admin()
+            self.ctx.staff.exit_admin()
 
     def submit(self) -> None:
         pin, self.pin, self.checking = self.pin, "", True
-        self.app.rebuild(keep_focus=True)
-        shop = self.app.shop
+        self.ctx.rebuild(keep_focus=True)
+        staff = self.ctx.staff
 
         def check() -> None:
             try:
-                result = shop.check_pin(pin)
+                result = staff.check_pin(pin)
             except Exception as exc:  # a bad PIN format (e.g. too short) is a wrong PIN
                 result = exc
             Clock.schedule_once(lambda _dt: self._checked(result), 0)
@@ -88,19 +88,19 @@ class AdminPinScreen(KioskScreen):
 
     def _checked(self, result) -> None:
         self.checking = False
-        app = self.app
-        if app is None or app.sm.current != self.name:
+        ctx = self.ctx
+        if ctx.current_screen.name != self.name:
             return  # the admin left (idle exit) while the PIN was being checked
         if isinstance(result, Exception):
             self.message = str(result)
         elif result.ok:
-            app.go("admin")
+            ctx.go("admin")
             return
         else:
-            self.message = result.message(app.lang)
-        app.rebuild(keep_focus=True)
-        app.frame.announce(self.message, urgent=True)
+            self.message = result.message(ctx.lang)
+        ctx.rebuild(keep_focus=True)
+        ctx.announce(self.message, urgent=True)
 
     def on_back(self) -> bool:
-        self.app.exit_admin()
+        self.ctx.staff.exit_admin()
         return True

@@ -1,0 +1,103 @@
+"""The spoken-order dialogue, bridged to the screens.
+
+Voice input is a device (hardware/voice/), so ui never imports it: the composition root
+hands the app a voice session (at start or later, once the models have loaded) and this
+bridge only calls the methods in :class:`VoiceSessionLike`. It passes each intent to the
+dialogue first, does what the dialogue replies (speak, add to the cart, ask yes or no on
+the overlay), and tells the dialogue which screen is up, so it listens for the right words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Protocol
+
+from untact.accessibility.frame import AccessibilityFrame
+from untact.accessibility.intents import Intent
+
+if TYPE_CHECKING:
+    from .app import KioskApp
+    from .screens.base import KioskScreen
+
+
+class OrderLineLike(Protocol):
+    item: str
+    options: Mapping[str, str]
+    quantity: int
+
+
+class ReplyLike(Protocol):
+    """What the dialogue answers (hardware/voice/dialogue.py's Reply)."""
+
+    say: str
+    add_to_cart: OrderLineLike | None
+    forward: Intent | None
+    confirming: bool
+
+
+class VoiceSessionLike(Protocol):
+    """The voice session as the kiosk uses it (hardware/voice/session.py's VoiceSession)."""
+
+    def handle(self, intent: Intent) -> ReplyLike | None: ...
+    def answer(self, yes: bool) -> ReplyLike: ...
+    def screen_changed(self, orderable: tuple[str, ...] | None, lang: str) -> None: ...
+    def session(self, active: bool) -> None: ...
+    def close(self) -> None: ...
+
+
+class VoiceBridge:
+    def __init__(self, app: KioskApp, frame: AccessibilityFrame,
+                 voice: VoiceSessionLike | None = None) -> None:
+        self._app = app  # the cart, the overlay and the current screen
+        self._frame = frame
+        self.voice = voice
+
+    def attach(self, voice: VoiceSessionLike | None, screen: KioskScreen | None) -> None:
+        """Voice input arrives after start-up (models load in the background)."""
+        self.voice = voice
+        if voice is not None and screen is not None:
+            voice.session(screen.name != "attract")
+            voice.screen_changed(screen.orderable_by_voice(), self._app.lang)
+
+    def screen_changed(self, screen: KioskScreen) -> None:
+        if self.voice is not None:
+            self.voice.session(screen.name != "attract")
+            self.voice.screen_changed(screen.orderable_by_voice(), self._app.lang)
+
+    def session_ended(self) -> None:
+        if self.voice is not None:
+            self.voice.session(False)
+
+    def on_intent(self, intent: Intent) -> Intent | None:
+        """The dialogue's turn: the intent to go on with, or None when it was used up."""
+        if self.voice is None:
+            return intent
+        reply = self.voice.handle(intent)
+        if reply is None:
+            return intent
+        self._do(reply)
+        return reply.forward
+
+    def answer(self, yes: bool) -> None:
+        """The on-screen answer to a spoken order's confirmation (any modality)."""
+        if self.voice is not None:
+            self._do(self.voice.answer(yes))
+
+    def _do(self, reply: ReplyLike) -> None:
+        """Do what the voice dialogue says: speak, add to the cart, ask yes or no."""
+        app = self._app
+        if reply.say:
+            self._frame.announce(reply.say, urgent=True)  # a voice customer hears the answer
+        if reply.add_to_cart is not None:
+            line = reply.add_to_cart
+            app.overlay.hide()
+            app.add_to_cart(line.item, dict(line.options), line.quantity)
+        if reply.confirming:
+            app.overlay.show_confirm(reply.say or "")
+            app.router.rebuild_overlay()
+        elif app.overlay.shown == "confirm":
+            app.router.close_overlay()
+
+    def close(self) -> None:
+        if self.voice is not None:
+            self.voice.close()
