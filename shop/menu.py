@@ -226,4 +226,5 @@ def load_kiosk(path: str | Path) -> Kiosk:
                  options, categories, items, src)
 
 
-__all__ = ["COUNTERS", "DEFAULT_COUNTER", "Kiosk", "Item", "Category", "OptionGroup", "Choice", "Display", "ConfigError", "load_kiosk"]
+__all__ = ["COUNTERS", "DEFAULT_COUNTER", "Kiosk", "Item", "Category", "OptionGroup", "Choice",
+           "Display", "ConfigError", "load_kiosk"]

@@ -61,6 +61,12 @@ class KioskDriver:
         # Real synthesis into a sink that plays at real-time pace without a sound card.
         engine_class = SpeechEngine if speech else _unvoiced_engine_class()
         self.engine = engine_class(self.kiosk.accessibility.speech, sink=NullSink())
+        from kivy.clock import Clock
+        from untact.shop.service import Shop
+
+        # One live menu for the kiosk and its voice: an edit on the admin screen is heard.
+        self.shop = Shop.open(config, deliver=lambda fn: Clock.schedule_once(lambda _dt: fn(), 0),
+                              orders=self.store, kiosk=self.kiosk)
         self.microphone = None
         voice = None
         if voice_recognizers is not None:
@@ -71,7 +77,7 @@ class KioskDriver:
             from .voice_sim import SimulatedMicrophone
 
             self.microphone = SimulatedMicrophone()
-            voice = build_voice(self.kiosk.section("devices"), self.kiosk.source.data, self.bus,
+            voice = build_voice(self.kiosk.section("devices"), self.shop.menu, self.bus,
                                 self.kiosk.languages[0], source_factory=self.microphone.open,
                                 recognizers=voice_recognizers)
         self.voice = voice
@@ -101,7 +107,7 @@ class KioskDriver:
 
             self.panel_width, app_class = PANEL_WIDTH, SimulatorApp
         self.app = app_class(self.kiosk, self.store, self.bus, engine=self.engine, voice=voice,
-                             **extra)
+                             shop=self.shop, **extra)
         if panel:
             self.app.camera_holder = self  # the panel's camera switch replaces self.camera
         self._window_size = None

@@ -101,7 +101,7 @@ def run_kiosk(kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0
         from untact.hardware.devices import build_boards, build_camera, build_voice
 
         try:
-            devices.voice = build_voice(section, kiosk.source.data, bus, kiosk.languages[0],
+            devices.voice = build_voice(section, app.shop.menu, bus, kiosk.languages[0],
                                         source_factory=voice_source)
             devices.camera = build_camera(section, bus, source=camera_source)
             devices.boards = build_boards(section, bus, ports=board_ports)
