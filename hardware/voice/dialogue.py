@@ -102,6 +102,10 @@ class VoiceDialogue:
             return Reply(say=text["confirm"].format(order=self.describe(line)), confirming=True)
         if name == "unclear":
             return self._again()
+        if self.pending is not None and not self._on_sale(self.pending.item):
+            # Sold out (or removed) by staff while the customer was being asked.
+            self.pending = None
+            return Reply(say=text["cancelled"])
         if self.pending is not None:
             if name == "yes" or intent.kind is Kind.SELECT:
                 line, self.pending = self.pending, None
@@ -114,6 +118,12 @@ class VoiceDialogue:
                              confirming=True)
         self._retries = 0
         return Reply(forward=intent, confirming=self.pending is not None)
+
+    def _on_sale(self, item_id: str) -> bool:
+        try:
+            return not self.menu.item(item_id).sold_out
+        except KeyError:
+            return False
 
     def _again(self) -> Reply:
         self._retries += 1
