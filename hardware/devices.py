@@ -85,18 +85,20 @@ def signal_staff_call(boards, event) -> None:
         boards.set_led(0, 0, 0)
 
 
-def build_voice(devices: Table, menu_data: Mapping, bus: InputBus, lang: str,
+def build_voice(devices: Table, menu, bus: InputBus, lang: str,
                 source_factory: Callable[[], Iterable[bytes]] | None = None,
                 recognizers: Mapping | None = None):
-    """A VoiceSession, or None when ``[devices.voice] enabled = false``."""
+    """A VoiceSession, or None when ``[devices.voice] enabled = false``.
+
+    ``menu``: the shop's live menu (``Shop.menu``, a MenuService), so what is said by
+    voice follows the merchant's edits while the kiosk runs."""
     from .voice.config import from_table
-    from .voice.grammar import voice_menu_from_toml
     from .voice.session import VoiceSession
 
     config = from_table(devices.table("voice"))
     if not config.enabled:
         return None
-    return VoiceSession(bus, config, voice_menu_from_toml(menu_data), lang,
+    return VoiceSession(bus, config, menu, lang,
                         source_factory=source_factory, recognizers=recognizers)
 
 

@@ -17,6 +17,15 @@ SUPPORTED_LANGUAGES = ("ko", "en")
 MAX_ITEMS = 2000
 MAX_PRICE = 10_000_000
 _ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_-")
+# Korean counters a menu may use (the word after a count: 아메리카노 두 잔, 비빔밥 한 그릇).
+# Voice input hears and says exactly these, so each is a word the Korean speech model
+# knows (tests/hardware/test_voice_grammar.py checks it): a counter outside the list is
+# a config error, not an item that silently cannot be counted by voice.
+COUNTERS = ("잔", "개", "그릇", "인분", "조각", "병", "컵", "캔", "접시", "봉지", "세트", "팩",
+            "마리")
+# 개 is the generic counter for things: right or acceptable for any food, where 잔 (cups)
+# would be wrong for everything but drinks.
+DEFAULT_COUNTER = "개"
 
 
 @dataclass(frozen=True)
@@ -49,12 +58,14 @@ class Item:
     options: tuple[str, ...] = ()
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     sold_out: bool = False
+    counter: str = DEFAULT_COUNTER  # how it is counted in Korean (one of COUNTERS)
 
 
 @dataclass(frozen=True)
 class Category:
     id: str
     name: dict[str, str]
+    counter: str = DEFAULT_COUNTER  # its items' counter unless an item says otherwise
 
 
 @dataclass
@@ -101,6 +112,14 @@ def _price(table: Table, key: str, default: object = ...) -> int:
     value = table.get(key, int, default)
     if value < 0 or value > MAX_PRICE:
         raise table.error(key, f"must be a whole number of won from 0 to {MAX_PRICE:,}, not {value}")
+    return value
+
+
+def _counter(table: Table, default: str) -> str:
+    value = table.get("counter", str, default, max_len=10)
+    if value not in COUNTERS:
+        raise table.error("counter", f"unknown Korean counter {value!r} "
+                                     f"(supported: {', '.join(COUNTERS)})")
     return value
 
 
@@ -155,11 +174,12 @@ def load_kiosk(path: str | Path) -> Kiosk:
 
     categories: list[Category] = []
     for ct in root.tables("categories", required=True):
-        ct.unknown_keys({"id", "name"})
+        ct.unknown_keys({"id", "name", "counter"})
         cid = _check_id(ct)
         if any(c.id == cid for c in categories):
             raise ct.error("id", f"duplicate category id {cid!r}")
-        categories.append(Category(cid, ct.text_by_language("name", languages)))
+        categories.append(Category(cid, ct.text_by_language("name", languages),
+                                   _counter(ct, DEFAULT_COUNTER)))
     if not categories:
         raise root.error("categories", "must list at least one category")
 
@@ -169,13 +189,15 @@ def load_kiosk(path: str | Path) -> Kiosk:
         raise root.error("items", f"lists {len(item_tables)} items; at most {MAX_ITEMS} are supported")
     seen_items: set[str] = set()
     for it in item_tables:
-        it.unknown_keys({"id", "category", "name", "price", "options", "aliases", "sold_out"})
+        it.unknown_keys({"id", "category", "name", "price", "options", "aliases", "sold_out",
+                         "counter"})
         iid = _check_id(it)
         if iid in seen_items:
             raise it.error("id", f"duplicate item id {iid!r}")
         seen_items.add(iid)
         cat = it.get("category", str)
-        if not any(c.id == cat for c in categories):
+        category = next((c for c in categories if c.id == cat), None)
+        if category is None:
             raise it.error("category", f"names no category: {cat!r}")
         opts = it.get("options", list, [])
         for j, o in enumerate(opts):
@@ -192,7 +214,8 @@ def load_kiosk(path: str | Path) -> Kiosk:
                     raise src.error((*at.path, lang, j), "must be non-empty text of at most 60 characters")
             aliases[lang] = tuple(w.strip() for w in words)
         items.append(Item(iid, cat, it.text_by_language("name", languages), _price(it, "price"),
-                          tuple(opts), aliases, it.get("sold_out", bool, False)))
+                          tuple(opts), aliases, it.get("sold_out", bool, False),
+                          _counter(it, category.counter)))
     if not items:
         raise root.error("items", "must list at least one item")
     for c in categories:
@@ -203,4 +226,5 @@ def load_kiosk(path: str | Path) -> Kiosk:
                  options, categories, items, src)
 
 
-__all__ = ["Kiosk", "Item", "Category", "OptionGroup", "Choice", "Display", "ConfigError", "load_kiosk"]
+__all__ = ["COUNTERS", "DEFAULT_COUNTER", "Kiosk", "Item", "Category", "OptionGroup", "Choice",
+           "Display", "ConfigError", "load_kiosk"]

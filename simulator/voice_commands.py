@@ -16,7 +16,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from untact.hardware.voice.grammar import NAVIGATION, Screen, VoiceMenu, plural
+from untact.hardware.voice.grammar import NAVIGATION, Screen, plural
+from untact.shop.menu import Kiosk
 
 # (espeak-ng voice variant, words per minute, pitch 0..99)
 VARIANTS: tuple[tuple[str, int, int], ...] = (
@@ -53,34 +54,32 @@ def navigation_cases(lang: str) -> list[Case]:
     return out
 
 
-def menu_command_cases(menu_data: Mapping, lang: str) -> list[Case]:
+def menu_command_cases(menu: Kiosk, lang: str) -> list[Case]:
     """Every command said on a menu screen, where the grammar also holds every order of
     its items: a large grammar, where short commands ("pay") are easily lost."""
     table = KO_COMMANDS if lang == "ko" else EN_COMMANDS
-    categories = [c["id"] for c in menu_data.get("categories", [])]
-    screen = _category_screen(menu_data, categories[0]) if categories else Screen()
+    screen = _category_screen(menu, menu.categories[0].id) if menu.categories else Screen()
     return [Case(lang, text, screen, name.rstrip("2"), {}, f"menu-command:{name.rstrip('2')}")
             for name, text in table.items()]
 
 
-def _category_screen(menu_data: Mapping, category: str) -> Screen:
-    ids = tuple(it["id"] for it in menu_data.get("items", []) if it.get("category") == category)
-    return Screen(commands=NAVIGATION, items=ids)
+def _category_screen(menu: Kiosk, category: str) -> Screen:
+    return Screen(commands=NAVIGATION, items=tuple(it.id for it in menu.items_in(category)))
 
 
-def order_cases(menu: VoiceMenu, menu_data: Mapping, lang: str) -> list[Case]:
-    """Orders naming the menu's items, in the forms the issue lists, on their category's screen."""
-    category_of = {it["id"]: it.get("category", "") for it in menu_data.get("items", [])}
+def order_cases(menu: Kiosk, lang: str) -> list[Case]:
+    """Orders naming the menu's items on sale, in the forms the issue lists, on their
+    category's screen."""
     out: list[Case] = []
     ko_counts = {1: "한", 2: "두", 3: "세"}
     en_counts = {1: "one", 2: "two", 3: "three"}
-    for n, item in enumerate(menu.items):
-        screen = _category_screen(menu_data, category_of.get(item.id, ""))
+    for n, item in enumerate(it for it in menu.items if not it.sold_out):
+        screen = _category_screen(menu, item.category)
         q = 1 + n % 3
         groups = set(item.options)
-        name_ko, name_en = item.names.get("ko", ""), item.names.get("en", "")
+        name_ko, name_en = item.name.get("ko", ""), item.name.get("en", "")
         if lang == "ko":
-            counter = item.counter_ko
+            counter = item.counter
             out.append(Case(lang, f"{name_ko} {ko_counts[q]} {counter} 주세요", screen, "order",
                             {"item": item.id, "quantity": q, "options": {}}, "order:item+qty"))
             if "temperature" in groups:
@@ -120,9 +119,8 @@ def order_cases(menu: VoiceMenu, menu_data: Mapping, lang: str) -> list[Case]:
     return out
 
 
-def command_set(menu: VoiceMenu, menu_data: Mapping, lang: str) -> list[Case]:
-    return (navigation_cases(lang) + menu_command_cases(menu_data, lang)
-            + order_cases(menu, menu_data, lang))
+def command_set(menu: Kiosk, lang: str) -> list[Case]:
+    return navigation_cases(lang) + menu_command_cases(menu, lang) + order_cases(menu, lang)
 
 
 def variants(count: int | None = None) -> Iterator[tuple[str, int, int]]:

@@ -37,16 +37,10 @@ def output_dir() -> Path:
 # --- voice input (hardware/voice/): each real model is loaded once per session -------
 
 @pytest.fixture(scope="session")
-def cafe_data() -> dict:
-    """examples/cafe.toml read directly (ui.menu is written separately)."""
-    import tomllib
-    return tomllib.loads((REPO / "examples" / "cafe.toml").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="session")
-def cafe_menu(cafe_data):
-    from untact.hardware.voice.grammar import voice_menu_from_toml
-    return voice_menu_from_toml(cafe_data)
+def cafe_menu():
+    """examples/cafe.toml as the shop's menu model: what the screens and voice read."""
+    from untact.shop.menu import load_kiosk
+    return load_kiosk(REPO / "examples" / "cafe.toml")
 
 
 @pytest.fixture(scope="session")

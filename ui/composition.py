@@ -103,7 +103,7 @@ class KioskComposition:
         o, section, hw = self.overrides, self.kiosk.section("devices"), self.hardware
         if o.voice != OFF:
             voice = o.voice or SimulatedVoice()
-            hw.voice = build_voice(section, self.kiosk.source.data, self.bus,
+            hw.voice = build_voice(section, self.shop.menu, self.bus,
                                    self.kiosk.languages[0], source_factory=voice.source_factory,
                                    recognizers=voice.recognizers)
         if o.camera != OFF:

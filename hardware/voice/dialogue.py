@@ -10,8 +10,9 @@ to the screen as usual, and tell voice input to listen for :meth:`VoiceDialogue.
     customer: "아니요" (or BACK)                -> nothing added, say "취소했습니다."
 
 An order heard while another waits for its answer replaces it (the customer corrected
-themselves). Low confidence ("unclear") asks again; after ``max_retries`` in a row the
-dialogue suggests the buttons instead of asking forever.
+themselves). An order for a sold-out item is not taken (``menu`` is the live menu: the session
+sets it on every change). Low confidence ("unclear") asks again; after ``max_retries``
+in a row the dialogue suggests the buttons instead of asking forever.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from untact.accessibility.intents import Intent, Kind
+from untact.shop.menu import Kiosk
 
-from .grammar import EN_NUMBERS, KO_NUMBERS, Screen, VoiceMenu, spoken_choice
+from .grammar import EN_NUMBERS, KO_NUMBERS, Screen, spoken_choice
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ TEXTS = {
 class VoiceDialogue:
     """The confirmation dialogue for spoken orders (one per customer session)."""
 
-    def __init__(self, menu: VoiceMenu, lang: str = "ko", max_retries: int = 2) -> None:
+    def __init__(self, menu: Kiosk, lang: str = "ko", max_retries: int = 2) -> None:
         self.menu = menu
         self.lang = lang
         self.max_retries = max_retries
@@ -100,6 +102,10 @@ class VoiceDialogue:
             return Reply(say=text["confirm"].format(order=self.describe(line)), confirming=True)
         if name == "unclear":
             return self._again()
+        if self.pending is not None and not self._on_sale(self.pending.item):
+            # Sold out (or removed) by staff while the customer was being asked.
+            self.pending = None
+            return Reply(say=text["cancelled"])
         if self.pending is not None:
             if name == "yes" or intent.kind is Kind.SELECT:
                 line, self.pending = self.pending, None
@@ -112,6 +118,12 @@ class VoiceDialogue:
                              confirming=True)
         self._retries = 0
         return Reply(forward=intent, confirming=self.pending is not None)
+
+    def _on_sale(self, item_id: str) -> bool:
+        try:
+            return not self.menu.item(item_id).sold_out
+        except KeyError:
+            return False
 
     def _again(self) -> Reply:
         self._retries += 1
@@ -126,6 +138,8 @@ class VoiceDialogue:
             item = self.menu.item(str(slots.get("item", "")))
         except KeyError:
             return None
+        if item.sold_out:
+            return None
         quantity = slots.get("quantity", 1)
         if not isinstance(quantity, int) or not 1 <= quantity <= 99:
             return None
@@ -136,8 +150,8 @@ class VoiceDialogue:
             if group is None:
                 continue
             choice = said.get(gid, group.default)
-            if choice is None or all(c.id != choice for c in group.choices):
-                choice = group.default or group.choices[0].id
+            if all(c.id != choice for c in group.choices):
+                choice = group.default
             options[gid] = choice
         return OrderLine(item.id, quantity, options)
 
@@ -151,11 +165,11 @@ class VoiceDialogue:
                 continue
             choice = next(c for c in group.choices if c.id == choice_id)
             words.append(spoken_choice(choice, self.lang))
-        name = item.names.get(self.lang) or next(iter(item.names.values()))
+        name = item.name.get(self.lang) or next(iter(item.name.values()))
         n = line.quantity
         if self.lang == "ko":
             count = KO_NUMBERS.get(n, (str(n),))[0]
-            return " ".join([*words, name, f"{count} {item.counter_ko}"])
+            return " ".join([*words, name, f"{count} {item.counter}"])
         count = EN_NUMBERS.get(n, (str(n),))[0]
         if n > 1 and not name.endswith("s"):
             name += "s"

@@ -1,10 +1,11 @@
 """What may be said on a screen, generated from the merchant's menu: never written per menu.
 
-Input is a small neutral description of the menu (:class:`VoiceMenu`), independent of how
-the UI stores its menu, so ``ui.menu`` only has to convert to it (see
-:func:`voice_menu_from_toml` for the sample file's shape). From it and the current screen
-(:class:`Screen`: which commands, which items, whether a yes/no is expected) the builder
-makes a :class:`Grammar` per language, which
+Input is the shop's own menu model (:class:`untact.shop.menu.Kiosk`, the one the screens
+and the admin screen use), so a name edited or an item put back on sale is heard as soon
+as the grammar is rebuilt from the live menu; sold-out items cannot be ordered by voice.
+Each item's Korean counter (잔, 개, 그릇...) comes from the kiosk file. From the menu and
+the current screen (:class:`Screen`: which commands, which items, whether a yes/no is
+expected) the builder makes a :class:`Grammar` per language, which
 
 - lists every phrase (:meth:`Grammar.phrases`) and, for Vosk, whole sentences as the
   text its grammar's bigram model is estimated from (:meth:`Grammar.sentences`),
@@ -12,15 +13,17 @@ makes a :class:`Grammar` per language, which
 - and tells the understander what each spoken form means (commands, items, options,
   quantities), so recognizer output is mapped back to intents and slots.
 
-The built-in lexicon below is the kiosk's own vocabulary (commands, counters, numbers,
-common spoken forms of options such as "아이스" for an iced choice), not any one menu.
+The built-in lexicon below is the kiosk's own vocabulary (commands, numbers, common
+spoken forms of options such as "아이스" for an iced choice), not any one menu.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+from untact.shop.menu import COUNTERS, Choice, Kiosk
 
 from .text import normalize
 
@@ -53,7 +56,6 @@ KO_NUMBERS: dict[int, tuple[str, ...]] = {
     1: ("한", "하나"), 2: ("두", "둘"), 3: ("세", "셋"), 4: ("네", "넷"), 5: ("다섯",),
     6: ("여섯",), 7: ("일곱",), 8: ("여덟",), 9: ("아홉",), 10: ("열",),
 }
-KO_COUNTERS = ("잔", "개")
 EN_NUMBERS: dict[int, tuple[str, ...]] = {
     1: ("one", "a"), 2: ("two",), 3: ("three",), 4: ("four",), 5: ("five",), 6: ("six",),
     7: ("seven",), 8: ("eight",), 9: ("nine",), 10: ("ten",),
@@ -88,52 +90,29 @@ VOICE_QUANTITY = 5  # counts up to this are spoken; more is rare and easily mish
 def spoken_choice(choice: Choice, lang: str) -> str:
     """How a choice is said when reading an order back ("아이스", not "차갑게")."""
     for any_lang in LANGUAGES:
-        for n in choice.names.get(any_lang, ()):
-            key = _SYNONYM_KEYS.get(normalize(n))
-            if key:
-                return OPTION_SYNONYMS[key][lang][0]
-    names = choice.names.get(lang) or next(iter(choice.names.values()))
-    return names[0]
+        key = _SYNONYM_KEYS.get(normalize(choice.name.get(any_lang, "")))
+        if key:
+            return OPTION_SYNONYMS[key][lang][0]
+    return choice.name.get(lang) or next(iter(choice.name.values()))
 
 
-@dataclass(frozen=True)
-class Choice:
-    """One choice of an option group: id and its names per language (first = display)."""
-
-    id: str
-    names: Mapping[str, Sequence[str]]
-
-
-@dataclass(frozen=True)
-class OptionGroup:
-    id: str
-    choices: tuple[Choice, ...]
-    default: str | None = None
+def spoken_content(menu: Kiosk | None) -> tuple:
+    """Everything of ``menu`` that grammars are built from (names, aliases, options,
+    counters, sold out), comparable with ``==``: a price edit leaves it unchanged, so
+    recognizers need not rebuild for it."""
+    if menu is None:
+        return ()
+    items = tuple((it.id, it.name, it.aliases, it.options, it.sold_out, it.counter)
+                  for it in menu.items)
+    return items, menu.options
 
 
-@dataclass(frozen=True)
-class MenuItem:
-    """A sellable thing: id, name per language, spoken aliases per language, option groups."""
-
-    id: str
-    names: Mapping[str, str]
-    aliases: Mapping[str, Sequence[str]] = field(default_factory=dict)
-    options: tuple[str, ...] = ()
-    counter_ko: str = "잔"  # how it is counted in Korean: 잔 for drinks, 개 for food
-
-
-@dataclass(frozen=True)
-class VoiceMenu:
-    """The neutral input of the grammar builder (ui.menu converts its menu to this)."""
-
-    items: tuple[MenuItem, ...]
-    options: Mapping[str, OptionGroup] = field(default_factory=dict)
-
-    def item(self, item_id: str) -> MenuItem:
-        for it in self.items:
-            if it.id == item_id:
-                return it
-        raise KeyError(item_id)
+def menu_counters(menu: Kiosk | None) -> tuple[str, ...]:
+    """The Korean counters the menu's items are counted with, in :data:`COUNTERS` order
+    (the sample cafe: 잔, 개). Sold-out items count too, so selling out does not change
+    which quantities can be said."""
+    used = {it.counter for it in menu.items} if menu is not None else set()
+    return tuple(c for c in COUNTERS if c in used)
 
 
 @dataclass(frozen=True)
@@ -175,7 +154,7 @@ class Grammar:
     options: list[Form]  # value = (group_id, choice_id)
     quantities: list[Form]  # value = int
     item_options: dict[str, tuple[str, ...]]
-    menu: VoiceMenu | None = None
+    menu: Kiosk | None = None
     extra_phrases: list[str] = field(default_factory=list)
 
     @property
@@ -195,7 +174,7 @@ class Grammar:
         for f in self.items:
             out.append(f.text)
             if self.lang == "ko":
-                counter = self.menu.item(str(f.value)).counter_ko if self.menu else "잔"
+                counter = self.menu.item(str(f.value)).counter if self.menu else ""
                 out += [f"{f.text} {q}" for q in self._ko_quantity_texts(counter)]
             else:
                 out += [f"{q} {f.text}" for n, qs in qty_by_n.items() for q in qs[:1] if n <= 3]
@@ -266,7 +245,7 @@ class Grammar:
                 before = [o.text for o in opts if o.text in before_set or o.text not in synonyms]
                 after = [o.text for o in opts if o.text not in before_set]
                 if self.lang == "ko":
-                    counter = self.menu.item(item_id).counter_ko if self.menu else "잔"
+                    counter = self.menu.item(item_id).counter if self.menu else ""
                     qty = [q for n in sorted(spoken_q) for q in spoken_q[n] if q.endswith(counter)]
                     x = f.text
                     order += [x, f"{x} {carrier}"]
@@ -330,8 +309,9 @@ def _spoken_forms(text: str) -> list[str]:
     return [text] if text else []
 
 
-def build_grammar(menu: VoiceMenu | None, screen: Screen, lang: str) -> Grammar:
-    """The grammar of ``screen`` in ``lang``, generated from ``menu``."""
+def build_grammar(menu: Kiosk | None, screen: Screen, lang: str) -> Grammar:
+    """The grammar of ``screen`` in ``lang``, generated from ``menu`` as it is now (items
+    sold out are left out: they cannot be ordered by voice until back on sale)."""
     if lang not in LANGUAGES:
         raise ValueError(f"voice input speaks {', '.join(LANGUAGES)}, not {lang!r}")
     commands = [Form(normalize(t), "command", name)
@@ -346,9 +326,9 @@ def build_grammar(menu: VoiceMenu | None, screen: Screen, lang: str) -> Grammar:
         wanted = None if screen.items is None else set(screen.items)
         used_groups: set[str] = set()
         for it in menu.items:
-            if wanted is not None and it.id not in wanted:
+            if it.sold_out or (wanted is not None and it.id not in wanted):
                 continue
-            forms = _spoken_forms(it.names.get(lang, ""))
+            forms = _spoken_forms(it.name.get(lang, ""))
             for alias in it.aliases.get(lang, ()):
                 forms += _spoken_forms(alias)
             if lang == "en":  # plurals: "two americanos", "three lattes"
@@ -362,19 +342,17 @@ def build_grammar(menu: VoiceMenu | None, screen: Screen, lang: str) -> Grammar:
             for choice in group.choices:
                 forms = []
                 for any_lang in LANGUAGES:
-                    for n in choice.names.get(any_lang, ()):
-                        key = _SYNONYM_KEYS.get(normalize(n))
-                        if key:
-                            forms += OPTION_SYNONYMS[key][lang]
+                    key = _SYNONYM_KEYS.get(normalize(choice.name.get(any_lang, "")))
+                    if key:
+                        forms += OPTION_SYNONYMS[key][lang]
                 if choice.id == group.default and not forms:
                     continue  # "regular", "no syrup": what happens when nothing is said
-                for n in choice.names.get(lang, ()):
-                    forms += _spoken_forms(n)
+                forms += _spoken_forms(choice.name.get(lang, ""))
                 for text in dict.fromkeys(forms):
                     options.append(Form(text, "option", (gid, choice.id)))
         if lang == "ko":
             for n, words in KO_NUMBERS.items():
-                for counter in KO_COUNTERS:
+                for counter in menu_counters(menu):
                     quantities.append(Form(f"{words[0]} {counter}", "quantity", n))
         else:
             for n, words in EN_NUMBERS.items():
@@ -401,27 +379,3 @@ def plural(text: str) -> str:
         last += "s"
     return " ".join(words[:-1] + [last])
 
-
-def voice_menu_from_toml(data: Mapping) -> VoiceMenu:
-    """The neutral menu from a parsed kiosk file (examples/cafe.toml's shape).
-
-    Only for tests and the simulator until ``ui.menu`` exists; it trusts that the file was
-    validated there.
-    """
-    options = {}
-    for gid, group in data.get("options", {}).items():
-        choices = tuple(Choice(c["id"], {lang: [name] for lang, name in c["name"].items()})
-                        for c in group.get("choices", []))
-        options[gid] = OptionGroup(gid, choices, group.get("default"))
-    food = {c["id"] for c in data.get("categories", []) if c.get("id") in ("bakery", "food")}
-    items = tuple(
-        MenuItem(
-            id=it["id"],
-            names=dict(it["name"]),
-            aliases={lang: tuple(v) for lang, v in it.get("aliases", {}).items()},
-            options=tuple(it.get("options", ())),
-            counter_ko="개" if it.get("category") in food else "잔",
-        )
-        for it in data.get("items", []) if not it.get("sold_out", False)
-    )
-    return VoiceMenu(items, options)

@@ -42,10 +42,11 @@ from typing import Protocol
 
 from untact.accessibility.bus import InputBus
 from untact.accessibility.intents import Intent, Kind, simple, voice
+from untact.shop.menu import Kiosk
 
 from .audio import AudioSourceError, BadFrame, MicrophoneSource, check_frame
 from .config import VoiceConfig
-from .grammar import Grammar, Screen, VoiceMenu, build_grammar
+from .grammar import Grammar, Screen, build_grammar
 from .recognizers import RecognizerUnavailable, load_recognizer
 from .understand import Understanding, understand_nbest
 from .vad import Segmenter, SpeechAudio, SpeechDropped, SpeechStarted, Utterance
@@ -91,7 +92,7 @@ class Heard:
 class VoicePipeline:
     """VAD, recognition and understanding on one thread; no devices, no threads."""
 
-    def __init__(self, recognizers: Mapping[str, Recognizer], menu: VoiceMenu | None,
+    def __init__(self, recognizers: Mapping[str, Recognizer], menu: Kiosk | None,
                  config: VoiceConfig | None = None, lang: str | None = None,
                  screen: Screen | None = None, grammar: Grammar | None = None,
                  clock: Callable[[], float] = time.perf_counter) -> None:
@@ -108,6 +109,7 @@ class VoicePipeline:
         self.history: list[Heard] = []  # the last 50 utterances
         self.heard_total = 0
         self._pending: tuple[Screen, str | None] | None = None
+        self._menu_changed = False  # a new menu waits for the end of an utterance
         if grammar is not None:
             self.use_grammar(grammar)
         else:
@@ -122,6 +124,7 @@ class VoicePipeline:
     def _apply(self) -> None:
         if self.lang not in self.recognizers:
             raise ValueError(f"no recognizer for {self.lang!r}")
+        self._menu_changed = False
         self.grammar = build_grammar(self.menu, self.screen, self.lang)
         self.recognizers[self.lang].set_grammar(self.grammar)
 
@@ -143,9 +146,16 @@ class VoicePipeline:
         pending, self._pending = self._pending, None
         if pending is not None:
             self.set_screen(*pending)
+        elif self._menu_changed:
+            self._apply()
 
-    def set_menu(self, menu: VoiceMenu | None) -> None:
+    def set_menu(self, menu: Kiosk | None) -> None:
+        """Listen with ``menu`` (the merchant edited it); like a screen change, during an
+        utterance it waits for the utterance's end."""
         self.menu = menu
+        if self.segmenter.in_speech:
+            self._menu_changed = True
+            return
         self._apply()
 
     def reset(self) -> None:
@@ -251,7 +261,7 @@ class VoiceInput:
     REOPEN_MAX_S = 10.0
 
     def __init__(self, bus: InputBus, config: VoiceConfig | None = None,
-                 menu: VoiceMenu | None = None,
+                 menu: Kiosk | None = None,
                  source_factory: Callable[[], Iterable[bytes]] | None = None,
                  recognizers: Mapping[str, Recognizer] | None = None) -> None:
         self.bus = bus
@@ -318,6 +328,9 @@ class VoiceInput:
                 lang = None
             self.pipeline = VoicePipeline(recognizers, self.menu, self.config, lang=lang,
                                           screen=screen)
+            with self._lock:  # the menu changed while the models were loading
+                if self.pipeline.menu is not self.menu:
+                    self.pipeline.set_menu(self.menu)
         except Exception as exc:
             self._status = VoiceStatus("off", f"voice grammar failed: {exc}")
             return self._status
@@ -343,6 +356,24 @@ class VoiceInput:
                 log.warning("voice: no recognizer for %s; keeping %s", lang, self.pipeline.lang)
                 lang = None
             self.pipeline.set_screen(screen, lang)
+
+    def set_menu(self, menu: Kiosk) -> None:
+        """Listen with ``menu`` from now on. Slow (seconds, when Vosk's strict graph of the
+        whole menu is rebuilt and loaded): call it from a worker thread, never the UI's.
+        The slow part runs before the lock is taken, so the voice thread keeps deciding
+        utterances and screen changes stay instant meanwhile."""
+        with self._lock:
+            self.menu = menu
+            pipeline = self.pipeline
+        if pipeline is None:
+            return  # start() builds the pipeline with the newest menu
+        for recognizer in pipeline.recognizers.values():
+            prepare = getattr(recognizer, "prepare_menu", None)
+            if prepare is not None:
+                prepare(menu)
+        with self._lock:
+            if self.menu is menu:  # not overtaken by a newer menu meanwhile
+                pipeline.set_menu(menu)
 
     def start_listening(self) -> bool:
         """Begin listening (a person is present, or the voice key was pressed)."""

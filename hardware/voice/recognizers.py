@@ -25,10 +25,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from .g2p import pronounce
-from .grammar import Grammar, Screen, build_grammar
+from .grammar import Grammar, Screen, build_grammar, spoken_content
 from .text import normalize
 from .vosk_graph import strict_model_dir
 
@@ -85,6 +86,7 @@ class VoskRecognizer:
         self.strict_off_reason = ""
         self._strict_sentences: tuple[str, ...] = ()
         self._strict_menu: object = None
+        self._prepared: _StrictGraph | None = None  # built ahead by prepare_menu()
         self._screen_sentences: set[str] | None = None
         self.max_alternatives = max_alternatives
         self._rec = None
@@ -183,33 +185,59 @@ class VoskRecognizer:
             self._slot_words = {w for f in split([*grammar.quantities, *grammar.options])
                                 for w in f.split()}
 
+    def prepare_menu(self, menu) -> None:
+        """Build and load the strict grammar of ``menu`` now, so that :meth:`set_grammar`
+        with it later only swaps models.
+
+        For a menu edited while the kiosk runs: a new graph and model take a second or
+        two (the graph folder is cached by content, so an item put back on sale finds its
+        old one), which must not be spent under voice input's lock or on the UI thread.
+        Only reads this recognizer's state: safe while another thread decodes with it.
+        """
+        if self.strict and menu is not None and menu is not self._strict_menu:
+            self._prepared = self._build_strict(menu, self.lang)
+
     def _load_strict(self, grammar: Grammar) -> None:
         """Decode orders with a strict grammar of every sentence of ``grammar.menu``.
 
-        The model is loaded again with that grammar when the menu's sentences change (a
-        second or two, in the voice thread); if that fails, the grammar list is used and
-        ``strict_off_reason`` says why.
+        The model is loaded again with that grammar when the menu's sentences change
+        (ahead of time by :meth:`prepare_menu`, else here); if that fails, the grammar
+        list is used and ``strict_off_reason`` says why.
         """
         if grammar.menu is self._strict_menu:  # every screen change asks: answer cheaply
             return
+        graph, self._prepared = self._prepared, None
+        if (graph is None or graph.menu is not grammar.menu or graph.lang != grammar.lang
+                or (graph.model is None and graph.sentences != self._strict_sentences)):
+            graph = self._build_strict(grammar.menu, grammar.lang)
         self._strict_menu = grammar.menu
+        if graph.failed:
+            self.strict = False
+            self.strict_off_reason = graph.failed
+            log.warning("strict grammar off, using the grammar list: %s", self.strict_off_reason)
+        elif graph.model is not None and graph.sentences != self._strict_sentences:
+            self._cache.clear()
+            self._rec = None
+            self._model = graph.model
+            self._strict_sentences = graph.sentences
+
+    def _build_strict(self, menu, lang: str) -> _StrictGraph:
+        if (self._strict_menu is not None and lang == self.lang
+                and spoken_content(menu) == spoken_content(self._strict_menu)):
+            # A price or PIN edit: the same sentences, without seconds spent finding so.
+            return _StrictGraph(menu, lang, self._strict_sentences)
         # Every item, command and yes/no: the kiosk hears 네 on every screen (SELECT).
-        whole = build_grammar(grammar.menu, Screen(items=None, confirm=True), grammar.lang)
+        whole = build_grammar(menu, Screen(items=None, confirm=True), lang)
         sentences = tuple(sorted(set(self.vosk_phrases(whole)[0])))
         if not whole.ordering or sentences == self._strict_sentences:
-            return
+            return _StrictGraph(menu, lang, sentences)  # nothing new to load
         try:
             folder = strict_model_dir(self.model_path, list(sentences), self.word_id)
             model = self._vosk.Model(str(folder))
         except Exception as exc:  # GraphUnavailable, OSError; vosk raises a bare Exception
-            self.strict = False
-            self.strict_off_reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            log.warning("strict grammar off, using the grammar list: %s", self.strict_off_reason)
-            return
-        self._cache.clear()
-        self._rec = None
-        self._model = model
-        self._strict_sentences = sentences
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            return _StrictGraph(menu, lang, sentences, failed=reason)
+        return _StrictGraph(menu, lang, sentences, model)
 
     def _recognizer(self, grammar_json: str, alternatives: int):
         key = f"{alternatives}:{grammar_json}"
@@ -324,6 +352,18 @@ class VoskRecognizer:
         self.begin()
         self.accept(pcm)
         return self.finish()
+
+
+@dataclass(frozen=True)
+class _StrictGraph:
+    """A menu's strict grammar, loaded: ``model`` None when there was nothing new to
+    load, ``failed`` the one-line reason when it could not be made."""
+
+    menu: object
+    lang: str
+    sentences: tuple[str, ...]
+    model: object = None
+    failed: str = ""
 
 
 class SphinxRecognizer:

@@ -5,6 +5,13 @@ or the simulator's composition root) and calls four things: :meth:`handle` for s
 intents, :meth:`answer` for a yes/no given on screen, :meth:`screen_changed` so the
 recognizer listens only for what makes sense, and :meth:`session` when a customer
 arrives or leaves.
+
+It listens to the shop's live menu (:class:`LiveMenu`, i.e.
+:class:`untact.shop.menu_service.MenuService`): a name edited or an item sold out or put
+back on sale on the admin screen is heard at once, without a restart. The dialogue takes
+the new menu immediately; grammars are rebuilt on a worker thread (Vosk's strict graph
+of the whole menu and a model loaded with it take seconds), never on the thread that made
+the edit. An edit that changes nothing said (a price) costs no rebuild of the graph.
 """
 
 from __future__ import annotations
@@ -12,29 +19,77 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
 
 from untact.accessibility.bus import InputBus
 from untact.accessibility.intents import Intent, Kind, voice
+from untact.shop.menu import Kiosk
 
 from .config import VoiceConfig
 from .dialogue import Reply, VoiceDialogue
-from .grammar import NAVIGATION, Screen, VoiceMenu
+from .grammar import NAVIGATION, Screen
 from .input import Recognizer, VoiceInput, VoiceStatus
 
 log = logging.getLogger(__name__)
 
 
+class LiveMenu(Protocol):
+    """The shop's menu as it is now, and news of every change (MenuService)."""
+
+    @property
+    def kiosk(self) -> Kiosk: ...
+
+    def subscribe(self, listener: Callable[[Kiosk, Any], None]) -> Callable[[], None]: ...
+
+
 class VoiceSession:
-    def __init__(self, bus: InputBus, config: VoiceConfig, menu: VoiceMenu, lang: str = "ko",
+    def __init__(self, bus: InputBus, config: VoiceConfig, menu: LiveMenu, lang: str = "ko",
                  source_factory: Callable[[], Iterable[bytes]] | None = None,
                  recognizers: Mapping[str, Recognizer] | None = None) -> None:
-        self.input = VoiceInput(bus, config, menu, source_factory=source_factory,
+        kiosk = menu.kiosk
+        self.input = VoiceInput(bus, config, kiosk, source_factory=source_factory,
                                 recognizers=recognizers)
-        self.dialogue = VoiceDialogue(menu, lang)
+        self.dialogue = VoiceDialogue(kiosk, lang)
         self._base = Screen(NAVIGATION, ())
         self._lang = lang
         self._active = False
         self.ready = threading.Event()  # set when start() has finished, whatever its outcome
+        self._menu_lock = threading.Lock()
+        self._next_menu: Kiosk | None = None
+        self._menu_worker: threading.Thread | None = None
+        self._unsubscribe = menu.subscribe(self._menu_changed)
+
+    @property
+    def menu(self) -> Kiosk | None:
+        """The menu voice input listens with now (its current grammar's); after an edit it
+        becomes the new menu once the grammars are rebuilt."""
+        pipeline = self.input.pipeline
+        grammar = pipeline.grammar if pipeline is not None else None
+        return grammar.menu if grammar is not None else self.input.menu
+
+    def _menu_changed(self, kiosk: Kiosk, _change: object) -> None:
+        """Called in the editing thread (the admin screen's): hand the rebuild over."""
+        self.dialogue.menu = kiosk
+        with self._menu_lock:
+            self._next_menu = kiosk
+            if self._menu_worker is None:
+                self._menu_worker = threading.Thread(target=self._rebuild_for_menus,
+                                                     name="voice-menu", daemon=True)
+                self._menu_worker.start()
+
+    def _rebuild_for_menus(self) -> None:
+        """Rebuild for the newest menu until no newer one came meanwhile (edits made in
+        quick succession cost one rebuild for the last, not one each)."""
+        while True:
+            with self._menu_lock:
+                kiosk, self._next_menu = self._next_menu, None
+                if kiosk is None:
+                    self._menu_worker = None
+                    return
+            try:
+                self.input.set_menu(kiosk)
+            except Exception:  # a failed rebuild must not stop the kiosk: keep the old one
+                log.exception("voice: could not listen with the edited menu")
 
     @property
     def status(self) -> VoiceStatus:
@@ -104,4 +159,5 @@ class VoiceSession:
             self.dialogue.reset()
 
     def close(self) -> None:
+        self._unsubscribe()
         self.input.close()

@@ -15,7 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .grammar import EN_NUMBERS, KO_COUNTERS, KO_NUMBERS, MAX_QUANTITY, Form, Grammar
+from untact.shop.menu import COUNTERS
+
+from .grammar import EN_NUMBERS, KO_NUMBERS, MAX_QUANTITY, Form, Grammar
 from .text import find, normalize, unit_length
 
 ITEM_MIN_SCORE = 0.72
@@ -26,9 +28,10 @@ RANK_PENALTY = 0.03  # per place down the recognizer's n-best list
 _KO_NUMBER_OF = {w: n for n, ws in KO_NUMBERS.items() for w in ws}
 _KO_ALONE = {"하나": 1, "둘": 2, "셋": 3, "넷": 4}
 _EN_NUMBER_OF = {w: n for n, ws in EN_NUMBERS.items() for w in ws}
-_DIGITS = re.compile(r"^(\d{1,2})(잔|개|컵)?$")
-# Counters as recognizers tend to return them (잔 is often heard as 장 or 잠).
-_KO_COUNTER_LIKE = set(KO_COUNTERS) | {"장", "잠", "캔", "게"}
+_DIGITS = re.compile(rf"^(\d{{1,2}})({'|'.join(COUNTERS)})?$")
+# Counters any menu may use, and as recognizers tend to return them (잔 is often heard
+# as 장 or 잠).
+_KO_COUNTER_LIKE = set(COUNTERS) | {"장", "잠", "캔", "게"}
 
 
 @dataclass(frozen=True)

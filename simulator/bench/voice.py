@@ -55,14 +55,13 @@ from __future__ import annotations
 
 import resource
 import time
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
 from untact.hardware.voice.config import VoiceConfig
-from untact.hardware.voice.grammar import voice_menu_from_toml
 from untact.hardware.voice.input import VoicePipeline
 from untact.hardware.voice.recognizers import load_recognizer
+from untact.shop.menu import Kiosk, load_kiosk
 
 from ..audio_sources import TextToSpeechSource
 from ..voice_commands import VARIANTS, Case, command_set, matches
@@ -84,9 +83,8 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def load_menu(path: Path = MENU_FILE):
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return voice_menu_from_toml(data), data
+def load_menu(path: Path = MENU_FILE) -> Kiosk:
+    return load_kiosk(path)
 
 
 def evaluate(pipeline: VoicePipeline, cases: Iterable[Case],
@@ -121,7 +119,7 @@ def evaluate(pipeline: VoicePipeline, cases: Iterable[Case],
 
 
 def run() -> Iterable[dict]:
-    menu, data = load_menu()
+    menu = load_menu()
     config = VoiceConfig()
     base = rss_mb()
     recognizers = {}
@@ -134,7 +132,7 @@ def run() -> Iterable[dict]:
     latencies: list[float] = []
     for lang in ("ko", "en"):
         pipeline = VoicePipeline({lang: recognizers[lang]}, menu, config, lang=lang)
-        results = evaluate(pipeline, command_set(menu, data, lang))
+        results = evaluate(pipeline, command_set(menu, lang))
         ok = sum(r["ok"] for r in results) / len(results)
         exact = sum(r["exact"] for r in results) / len(results)
         lat = [ms for r in results for ms in r["decide_ms"]]

@@ -53,3 +53,36 @@ def test_speech_interrupts_and_other_intents_pass_through(cafe_menu):
     assert d.handle(nxt).forward is nxt
     bad = voice("", "order", {"item": "no_such_item", "quantity": 1}, 0.9)
     assert d.handle(bad).add_to_cart is None and d.pending is None
+
+
+def test_the_order_is_read_back_with_the_menu_files_counter(cafe_menu):
+    d = VoiceDialogue(cafe_menu, "ko")
+    r = d.handle(voice("", "order", {"item": "croissant", "quantity": 3}, 0.9))
+    assert r.say == "크루아상 세 개 담을까요?"  # bakery: counter = "개" in the file
+
+
+def test_a_sold_out_item_is_not_taken_until_it_is_back_on_sale(cafe_menu, tmp_path):
+    from untact.shop.menu_service import MenuService
+
+    path = tmp_path / "cafe.toml"
+    path.write_text(cafe_menu.path.read_text(encoding="utf-8"), encoding="utf-8")
+    service = MenuService(path)
+    d = VoiceDialogue(service.set_sold_out("green_tea"), "ko")
+    tea = voice("", "order", {"item": "green_tea", "quantity": 1}, 0.9)
+    r = d.handle(tea)
+    assert d.pending is None and r.say.startswith("잘 못 들었어요")
+    d.menu = service.set_sold_out("green_tea", False)
+    assert d.handle(tea).say == "녹차 한 잔 담을까요?"
+
+
+def test_an_item_sold_out_while_the_customer_is_asked_is_not_added(cafe_menu, tmp_path):
+    from untact.shop.menu_service import MenuService
+
+    path = tmp_path / "cafe.toml"
+    path.write_text(cafe_menu.path.read_text(encoding="utf-8"), encoding="utf-8")
+    service = MenuService(path)
+    d = VoiceDialogue(service.kiosk, "en")
+    assert d.handle(voice("", "order", ICED_TWO, 0.9)).confirming
+    d.menu = service.set_sold_out("americano")  # staff, at that moment
+    r = d.handle(voice("yes", "yes", {}, 0.9))
+    assert r.add_to_cart is None and r.say == "Cancelled." and d.pending is None

@@ -1,16 +1,78 @@
 """Grammars generated from the merchant's menu and the screen, for both recognizers."""
 
 import pytest
-from untact.hardware.voice.grammar import (
-    NAVIGATION,
-    Choice,
-    MenuItem,
-    OptionGroup,
-    Screen,
-    VoiceMenu,
-    build_grammar,
-    phrase_grammar,
-)
+from untact.hardware.voice.grammar import NAVIGATION, Screen, build_grammar, phrase_grammar
+from untact.shop.menu import COUNTERS, load_kiosk
+
+# A shop that is not the sample cafe: its categories are counted otherwise, by the file.
+SNACK_BAR = """
+[shop]
+name = { ko = "분식집", en = "Snack Bar" }
+languages = ["ko", "en"]
+
+[options.spicy]
+name = { ko = "맵기", en = "Spiciness" }
+default = "mild"
+choices = [
+  { id = "mild", name = { ko = "순한 맛", en = "Mild" } },
+  { id = "hot", name = { ko = "매운 맛", en = "Spicy" } },
+]
+
+[[categories]]
+id = "soup"
+name = { ko = "국물", en = "Soup" }
+counter = "그릇"
+
+[[categories]]
+id = "dessert"
+name = { ko = "디저트", en = "Dessert" }
+counter = "조각"
+
+[[categories]]
+id = "snacks"
+name = { ko = "분식", en = "Snacks" }
+
+[[items]]
+id = "bibimbap"
+category = "soup"
+name = { ko = "비빔밥", en = "Bibimbap" }
+price = 8000
+options = ["spicy"]
+aliases = { ko = ["비빔"] }
+
+[[items]]
+id = "cake"
+category = "dessert"
+name = { ko = "케이크", en = "Cake" }
+price = 5000
+
+[[items]]
+id = "sikhye"
+category = "dessert"
+name = { ko = "식혜", en = "Sikhye" }
+price = 3000
+counter = "병"
+
+[[items]]
+id = "tteokbokki"
+category = "snacks"
+name = { ko = "떡볶이", en = "Tteokbokki" }
+price = 4000
+counter = "인분"
+
+[[items]]
+id = "kimbap"
+category = "snacks"
+name = { ko = "김밥", en = "Kimbap" }
+price = 3500
+"""
+
+
+@pytest.fixture
+def snack_bar(tmp_path):
+    path = tmp_path / "snack_bar.toml"
+    path.write_text(SNACK_BAR, encoding="utf-8")
+    return load_kiosk(path)
 
 
 def test_items_aliases_and_options_come_from_the_menu(cafe_menu):
@@ -30,20 +92,51 @@ def test_items_aliases_and_options_come_from_the_menu(cafe_menu):
     assert "네" not in phrases  # no yes/no unless a confirmation is pending
 
 
-def test_a_different_menu_gives_a_different_grammar():
-    menu = VoiceMenu(
-        items=(MenuItem("bibimbap", {"ko": "비빔밥", "en": "Bibimbap"}, {"ko": ("비빔",)},
-                        ("spicy",), counter_ko="그릇"),),
-        options={"spicy": OptionGroup("spicy", (
-            Choice("mild", {"ko": ["순한 맛"], "en": ["Mild"]}),
-            Choice("hot", {"ko": ["매운 맛"], "en": ["Spicy"]})), default="mild")},
-    )
-    g = build_grammar(menu, Screen(), "ko")
+def test_a_different_menu_gives_a_different_grammar(snack_bar):
+    g = build_grammar(snack_bar, Screen(items=("bibimbap",)), "ko")
     assert {f.text for f in g.items} == {"비빔밥", "비빔"}
     assert {f.text for f in g.options} == {"매운 맛"}
     assert "아메리카노" not in " ".join(g.phrases())
-    en = build_grammar(menu, Screen(), "en")
+    en = build_grammar(snack_bar, Screen(items=("bibimbap",)), "en")
     assert {f.text for f in en.items} == {"bibimbap", "bibimbaps"}
+
+
+def test_korean_counters_come_from_the_kiosk_file(snack_bar):
+    """Soup by the bowl and dessert by the slice, as the file says: not the sample's cups."""
+    g = build_grammar(snack_bar, Screen(), "ko")
+    phrases, sentences = g.phrases(), g.sentences()
+    for said in ("비빔밥 두 그릇", "케이크 두 조각", "식혜 두 병", "떡볶이 두 인분", "김밥 두 개"):
+        assert said in phrases and said in sentences, said
+    assert "비빔밥 한 그릇 매운 맛 주세요" in sentences
+    assert not any(p.endswith(" 잔") for p in phrases)  # nothing here is counted in cups
+    assert "케이크 두 개" not in phrases and "비빔밥 두 조각" not in sentences
+    assert {f.text for f in g.quantities if f.value == 2} == {
+        "두 개", "두 그릇", "두 인분", "두 조각", "두 병"}
+
+
+def test_the_sample_cafe_counts_drinks_in_cups_and_bakery_by_the_piece(cafe_menu):
+    g = build_grammar(cafe_menu, Screen(), "ko")
+    assert {f.text for f in g.quantities if f.value == 3} == {"세 잔", "세 개"}
+    assert "녹차 세 잔" in g.phrases() and "녹차 세 개" not in g.phrases()
+    assert "크림치즈 베이글 세 개" in g.phrases() and "크림치즈 베이글 세 잔" not in g.phrases()
+
+
+def test_sold_out_items_cannot_be_ordered_by_voice(cafe_menu, tmp_path):
+    from untact.shop.menu_service import MenuService
+
+    path = tmp_path / "cafe.toml"
+    path.write_text(cafe_menu.path.read_text(encoding="utf-8"), encoding="utf-8")
+    service = MenuService(path)
+    sold_out = service.set_sold_out("lemonade")
+    assert "lemonade" not in {f.value for f in build_grammar(sold_out, Screen(), "en").items}
+    on_sale = service.set_sold_out("lemonade", False)
+    assert "lemonade" in {f.value for f in build_grammar(on_sale, Screen(), "en").items}
+
+
+def test_every_counter_a_menu_may_use_is_a_word_of_the_korean_model(vosk_ko):
+    """A counter the recognizer cannot say could never be heard: the kiosk file only
+    accepts these (shop/menu.py refuses others with a located error)."""
+    assert [c for c in COUNTERS if not vosk_ko.knows(c)] == []
 
 
 def test_the_screen_restricts_what_is_listened_for(cafe_menu):

@@ -49,13 +49,12 @@ def test_turned_off_in_the_kiosk_file():
     assert status.state == "off" and "turned off" in status.reason
 
 
-def test_spoken_order_arrives_on_the_bus_and_listening_stops(espeak, recognizers, cafe_menu,
-                                                             cafe_data):
+def test_spoken_order_arrives_on_the_bus_and_listening_stops(espeak, recognizers, cafe_menu):
     c = Collector()
     mic = SimulatedMicrophone()
     voice = VoiceInput(c.bus, VoiceConfig(), cafe_menu, source_factory=mic.open,
                        recognizers=recognizers)
-    coffee = tuple(i["id"] for i in cafe_data["items"] if i["category"] == "coffee")
+    coffee = tuple(i.id for i in cafe_menu.items_in("coffee"))
     voice.set_screen(Screen(NAVIGATION, coffee), "en")  # before start: remembered
     assert voice.start().state == "ready"
     assert voice.pipeline.lang == "en" and voice.pipeline.screen.items == coffee

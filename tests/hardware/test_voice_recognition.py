@@ -50,14 +50,12 @@ def known(rows, misses=KNOWN_MISSES):
     return out
 
 
-def coffee_screen(cafe_data):
-    return Screen(NAVIGATION, tuple(i["id"] for i in cafe_data["items"]
-                                    if i["category"] == "coffee"))
+def coffee_screen(cafe_menu):
+    return Screen(NAVIGATION, tuple(i.id for i in cafe_menu.items_in("coffee")))
 
 
-def bakery_screen(cafe_data):
-    return Screen(NAVIGATION, tuple(i["id"] for i in cafe_data["items"]
-                                    if i["category"] == "bakery"))
+def bakery_screen(cafe_menu):
+    return Screen(NAVIGATION, tuple(i.id for i in cafe_menu.items_in("bakery")))
 
 
 @pytest.fixture(scope="module")
@@ -84,19 +82,19 @@ def test_english_commands(espeak, pipelines, case):
 
 
 @pytest.mark.parametrize("text", ["pay", "checkout", "next", "back", "home"])
-def test_english_commands_on_a_menu_screen(espeak, pipelines, cafe_data, text):
+def test_english_commands_on_a_menu_screen(espeak, pipelines, cafe_menu, text):
     """A large grammar (every order of the coffee menu) must not swallow short commands:
     pocketsphinx returned unfinished order paths ("two cold") or nothing for them."""
     name = {"checkout": "pay", "back": "previous"}.get(text, text)
-    assert_mostly_understood(pipelines["en"], Case("en", text, coffee_screen(cafe_data), name))
+    assert_mostly_understood(pipelines["en"], Case("en", text, coffee_screen(cafe_menu), name))
 
 
 @pytest.mark.parametrize("text, name", known([("이전", "previous"), ("다시", "repeat"),
                                               ("도와 주세요", "help")], MENU_SCREEN_MISSES))
-def test_korean_commands_on_a_menu_screen(espeak, pipelines, cafe_data, text, name):
+def test_korean_commands_on_a_menu_screen(espeak, pipelines, cafe_menu, text, name):
     """On a menu screen Vosk's orders outbid a command ("결제" -> "업"): the commands-only
     check must bring it back."""
-    assert_mostly_understood(pipelines["ko"], Case("ko", text, coffee_screen(cafe_data), name))
+    assert_mostly_understood(pipelines["ko"], Case("ko", text, coffee_screen(cafe_menu), name))
 
 
 KO_ORDERS = [
@@ -118,32 +116,32 @@ EN_ORDERS = [
 
 
 @pytest.mark.parametrize("text, item, qty, options", known(KO_ORDERS))
-def test_korean_orders(espeak, pipelines, cafe_data, text, item, qty, options):
-    case = Case("ko", text, coffee_screen(cafe_data), "order",
+def test_korean_orders(espeak, pipelines, cafe_menu, text, item, qty, options):
+    case = Case("ko", text, coffee_screen(cafe_menu), "order",
                 {"item": item, "quantity": qty, "options": options})
     assert_mostly_understood(pipelines["ko"], case)
 
 
 @pytest.mark.parametrize("text, item, qty, options", known(EN_ORDERS))
-def test_english_orders(espeak, pipelines, cafe_data, text, item, qty, options):
-    case = Case("en", text, coffee_screen(cafe_data), "order",
+def test_english_orders(espeak, pipelines, cafe_menu, text, item, qty, options):
+    case = Case("en", text, coffee_screen(cafe_menu), "order",
                 {"item": item, "quantity": qty, "options": options})
     assert_mostly_understood(pipelines["en"], case)
 
 
-def test_counted_food_in_both_languages(espeak, pipelines, cafe_data):
+def test_counted_food_in_both_languages(espeak, pipelines, cafe_menu):
     assert_mostly_understood(pipelines["ko"], Case(
-        "ko", "크루아상 두 개", bakery_screen(cafe_data), "order",
+        "ko", "크루아상 두 개", bakery_screen(cafe_menu), "order",
         {"item": "croissant", "quantity": 2, "options": {}}))
     assert_mostly_understood(pipelines["en"], Case(
-        "en", "three croissants", bakery_screen(cafe_data), "order",
+        "en", "three croissants", bakery_screen(cafe_menu), "order",
         {"item": "croissant", "quantity": 3, "options": {}}))
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_no_intent_from_silence_or_noise(pipelines, cafe_data, lang):
+def test_no_intent_from_silence_or_noise(pipelines, cafe_menu, lang):
     pipeline = pipelines[lang]
-    pipeline.set_screen(coffee_screen(cafe_data), lang)
+    pipeline.set_screen(coffee_screen(cafe_menu), lang)
     rng = np.random.default_rng(7)
     t = np.arange(16000 * 2) / 16000
     hum = 3000 * np.sin(2 * np.pi * 100 * t)  # mains hum of a fridge

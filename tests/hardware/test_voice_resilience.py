@@ -171,10 +171,12 @@ def test_stopping_while_the_microphone_is_down_lets_the_next_customer_retry(reco
 def test_the_kiosks_device_status_follows_the_microphone(espeak, recognizers, cafe_menu):
     from untact.hardware.devices import Devices
     from untact.hardware.voice.session import VoiceSession
+    from untact.shop.menu_service import MenuService
 
     r = Recorder()
     mic = FailingMicrophone(TextToSpeechSource("next", "en"))
-    session = VoiceSession(r.bus, VoiceConfig(), cafe_menu, "en", source_factory=mic,
+    live_menu = MenuService(cafe_menu.path, cafe_menu)
+    session = VoiceSession(r.bus, VoiceConfig(), live_menu, "en", source_factory=mic,
                            recognizers=recognizers)
     session.input.REOPEN_FIRST_S = 0.2
     seen = []

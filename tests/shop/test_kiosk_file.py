@@ -62,6 +62,10 @@ BROKEN = {
                          'category = "bakeries"', ["names no category"]),
     "typo_field": (replace_once('price = 3200', 'prise = 3200'), "items[22].prise", "prise = 3200",
                    ["unknown field"]),
+    "unknown_counter": (replace_once('counter = "개"\n', 'counter = "잔잔"\n'), "categories[3].counter",
+                        'counter = "잔잔"', ["unknown Korean counter", "그릇"]),
+    "item_counter_not_text": (replace_once('price = 3200', 'price = 3200\ncounter = 2'),
+                              "items[22].counter", "counter = 2", ["text"]),
     "empty_file": ("", "", None, ["empty"]),
     "only_comments": ("# nothing here\n", "shop", None, ["missing"]),
 }
@@ -120,3 +124,20 @@ def test_any_damaged_file_is_either_valid_or_a_config_error(tmp_path, cut, junk,
         load_kiosk(path)
     except ConfigError as exc:
         assert str(exc).startswith(str(path)) and "\n" not in str(exc)
+
+
+def test_korean_counters_come_from_categories_with_a_generic_default(tmp_path):
+    """The sample counts drinks in cups and bakery by the piece because its file says so;
+    a category that says nothing is counted with 개, and an item may set its own."""
+    cafe = load_kiosk(CAFE)
+    assert {c.id: c.counter for c in cafe.categories} == {
+        "coffee": "잔", "tea": "잔", "drinks": "잔", "bakery": "개"}
+    text = replace_once('name = { ko = "차", en = "Tea" }\ncounter = "잔"\n',
+                        'name = { ko = "차", en = "Tea" }\n')
+    text = text.replace('price = 3200', 'price = 3200\ncounter = "조각"', 1)
+    path = tmp_path / "cafe.toml"
+    path.write_text(text, encoding="utf-8")
+    kiosk = load_kiosk(path)
+    assert kiosk.item("green_tea").counter == "개"  # tea no longer says: the default
+    assert kiosk.item("americano").counter == "잔" and kiosk.item("croissant").counter == "개"
+    assert kiosk.item("scone").counter == "조각"  # the item's own, over its category's
