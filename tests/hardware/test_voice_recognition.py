@@ -15,6 +15,8 @@ from untact.hardware.voice.input import VoicePipeline
 from untact.simulator.bench.voice import evaluate
 from untact.simulator.voice_commands import VARIANTS, Case, navigation_cases
 
+pytestmark = pytest.mark.models
+
 THREE = VARIANTS[:3]
 
 # Known misses, measured (make bench, by_form) and left visible rather than hidden:
