@@ -16,7 +16,7 @@ FIRMWARE_MODULES := $(patsubst firmware/%.py,%,$(filter-out firmware/__init__.py
 PIN_OF = $(shell python3 -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml','rb'))['project']['optional-dependencies']['$(1)']))")
 PORT ?=
 
-.PHONY: setup system-deps run test lint lint-firmware lint-types lint-types-pending bench audit check-config install-pi check-pi-wheels clean flash
+.PHONY: setup system-deps run test test-quick lint lint-firmware lint-types lint-types-pending bench audit check-config install-pi check-pi-wheels clean flash
 
 setup: $(STAMP)
 
@@ -39,8 +39,14 @@ $(STAMP): pyproject.toml
 run: setup
 	$(VENV)/bin/untact-sim $(CONFIG)
 
+# Test tiers (pytest markers, pyproject.toml): `models` loads a speech or vision model,
+# `kiosk` starts a whole kiosk (window or processes), `slow` runs for minutes or builds.
+# `make test` runs every tier (CI runs it); `make test-quick` is the edit-test loop.
 test: setup
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+test-quick: setup
+	$(TEST_ENV) $(PY) -m pytest -m "not models and not kiosk and not slow" $(PYTEST_ARGS)
 
 lint: setup lint-firmware lint-types
 	$(VENV)/bin/ruff check accessibility hardware shop ui simulator tests setup.py

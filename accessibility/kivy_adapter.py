@@ -1,4 +1,5 @@
-"""The only place the frame touches Kivy: hand the bus to Kivy's main loop.
+"""The only place the frame touches Kivy: hand the bus to Kivy's main loop (and lend
+the audit Kivy's fast PNG loader).
 
 ``Clock.create_trigger`` is thread-safe to call and coalesces many posts into one drain
 per frame, so device threads can post at any rate without flooding the event loop.
@@ -6,6 +7,7 @@ per frame, so device threads can post at any rate without flooding the event loo
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import ParamSpec
 
@@ -48,3 +50,20 @@ def after_first_frame(fn: Callable[[], object]) -> None:
         fn()
 
     Window.bind(on_flip=flipped)
+
+
+def decoded_png(path: str) -> tuple[int, int, int, bytes] | None:
+    """(width, height, channels, pixels top row first) as Kivy's image loader decodes
+    ``path``; None for a layout the audit does not read (it then decodes the PNG itself).
+    Raises ImportError without Kivy: Kivy is optional for the audit."""
+    # Kivy parses sys.argv and logs to the console on import unless told not to.
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    from kivy.core.image import ImageLoader
+
+    d = ImageLoader.load(path, keep_data=True)._data[0]
+    channels = {"rgb": 3, "rgba": 4}.get(d.fmt)
+    if channels is None or d.flip_vertical is False:
+        return None
+    return d.width, d.height, channels, bytes(d.data)

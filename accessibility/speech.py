@@ -13,7 +13,8 @@ non-blocking methods (:meth:`SpeechEngine.speak`, :meth:`user_action`, :meth:`st
 - A worker that does not answer within ``synth_timeout_s`` is killed and restarted, and
   the utterance is retried once: pyttsx3 hanging cannot hang the kiosk.
 - Everything spoken goes to :attr:`transcript` as (time, text, lang) when its first sample
-  plays; ``on_spoken`` lets the UI caption it (hearing profile).
+  plays; ``on_spoken`` lets the UI caption it (hearing profile). The transcript and
+  :attr:`history` keep the newest ``keep`` entries only: a kiosk runs for months.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from typing import Any, NamedTuple
 from . import speech_worker
 from .audio_sink import AudioSink, NullSink, make_sink
 from .config import Table
+from .recent import Recent
 
 log = logging.getLogger(__name__)
 
@@ -173,19 +175,25 @@ def apply_gain(pcm: bytes, db: float) -> bytes:
 Listener = Callable[[Spoken], None]
 
 
+# Utterances the transcript and history keep. Nothing reads far back (REPEAT uses the last
+# one, the simulator's panel shows 40, tests and benches the few they asked for); 1000 is
+# the last few dozen customers of a speech-mode day, about a megabyte at most.
+KEEP = 1000
+
+
 class SpeechEngine:
     """The speech queue, its speaker thread and the supervised synthesis worker."""
 
     def __init__(self, config: SpeechConfig | None = None, sink: AudioSink | None = None,
                  clock: Callable[[], float] = time.monotonic,
-                 on_spoken: Listener | None = None) -> None:
+                 on_spoken: Listener | None = None, keep: int = KEEP) -> None:
         self.config = config or SpeechConfig()
         # None: chosen in start(), off the first frame's path (probing PortAudio's devices
         # takes tens of milliseconds).
         self.sink: AudioSink | None = sink
         self.clock = clock
-        self.transcript: list[Spoken] = []
-        self.history: list[Utterance] = []  # every utterance, for the bench and tests
+        self.transcript: Recent[Spoken] = Recent(keep)
+        self.history: Recent[Utterance] = Recent(keep)  # every utterance asked for, newest last
         self.restarts = 0  # workers killed because they stopped answering
         self.recycles = 0  # workers replaced after recycle_after utterances
         self._served = 0  # utterances the current worker synthesized

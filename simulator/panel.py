@@ -72,9 +72,10 @@ class ControlPanel(BoxLayout):
 
     def _refresh_transcript(self, _dt) -> None:
         lines = self.app.engine.history  # everything asked of the voice, played or cut short
-        if len(lines) == self._shown:
+        newest = lines[-1].id if lines else 0  # not len(): the history keeps the newest only
+        if newest == self._shown:
             return
-        self._shown = len(lines)
+        self._shown = newest
         self.transcript.text = "\n".join(f"[{u.lang}] {u.text}" for u in lines[-40:])
         self._scroll.scroll_y = 0
 

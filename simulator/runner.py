@@ -264,8 +264,8 @@ class Runner:
         # Settle: an order being committed shows its number when the commit is done.
         d.wait_until(lambda: not d.app.saving, what="the order being saved")
         d.pump(2)
-        said = d.spoken[self._said_mark:]
-        self._said_mark = len(d.spoken)
+        said = self._said_since_mark()
+        self._said_mark = max((u.id for u in d.engine.history), default=self._said_mark)
         problems = []
 
         def want(name: str, actual: Any, ok: bool | None = None) -> None:
@@ -309,4 +309,9 @@ class Runner:
             except Exception:  # a failed screenshot must not hide the real failure
                 shot = None
         return ScenarioFailed(self.scenario, step, message, shot,
-                              said if said is not None else self.driver.spoken[self._said_mark:])
+                              said if said is not None else self._said_since_mark())
+
+    def _said_since_mark(self) -> list[str]:
+        """What the kiosk asked its voice to say since the last check (by utterance id: the
+        engine's history keeps the newest utterances only, so its length stops growing)."""
+        return [u.text for u in self.driver.engine.history if u.id > self._said_mark]

@@ -12,7 +12,6 @@ a small pure-Python decoder (8-bit RGB/RGBA, all filters; slow on big images).
 
 from __future__ import annotations
 
-import os
 import struct
 import zlib
 from collections import Counter
@@ -37,24 +36,15 @@ class Pixels:
 
 def load_png(path: str | Path) -> Pixels:
     try:
-        return _load_with_kivy(path)
+        from ..kivy_adapter import decoded_png  # optional fast path
+
+        decoded = decoded_png(str(path))
     except ImportError:
+        decoded = None
+    if decoded is None:
         return decode_png(Path(path).read_bytes())
-
-
-def _load_with_kivy(path: str | Path) -> Pixels:
-    # Kivy parses sys.argv and logs to the console on import unless told not to.
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
-    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
-    os.environ.setdefault("KIVY_NO_FILELOG", "1")
-    from kivy.core.image import ImageLoader  # optional fast path
-
-    img = ImageLoader.load(str(path), keep_data=True)
-    d = img._data[0]
-    channels = {"rgb": 3, "rgba": 4}.get(d.fmt)
-    if channels is None or d.flip_vertical is False:
-        return decode_png(Path(path).read_bytes())
-    return Pixels(d.width, d.height, channels, len(d.data) // d.height, bytes(d.data))
+    width, height, channels, data = decoded
+    return Pixels(width, height, channels, len(data) // height, data)
 
 
 def decode_png(raw: bytes) -> Pixels:

@@ -13,6 +13,8 @@ from untact.accessibility.session_timer import TimerConfig, TimerState
 from untact.accessibility.speech import SpeechEngine
 from untact.accessibility.speech_mode import Action
 
+pytestmark = pytest.mark.kiosk
+
 
 class Clock:
     t = 0.0

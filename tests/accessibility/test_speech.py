@@ -14,7 +14,7 @@ import time
 
 import pytest
 from untact.accessibility.audio_sink import NullSink
-from untact.accessibility.speech import Priority, SpeechConfig, SpeechEngine, apply_gain, volume_problem
+from untact.accessibility.speech import KEEP, Priority, SpeechConfig, SpeechEngine, apply_gain, volume_problem
 from untact.accessibility.speech_worker import Synthesizer
 
 LONG_KO = "메뉴 화면입니다. 커피, 차, 음료, 베이커리 중에서 고르세요. 다음과 이전으로 움직입니다."
@@ -79,7 +79,7 @@ def test_user_action_silences_stale_speech_and_drops_the_queue(engine):
     assert (a.outcome, queued.outcome) == ("interrupted", "dropped")
     assert a.t_stopped is not None and a.t_stopped >= a.t_cancel
     played = sink.frames_played
-    time.sleep(0.1)  # nothing may keep playing after the interrupt
+    time.sleep(0.1)  # a window of real time: nothing may keep playing after the interrupt
     assert sink.frames_played == played
     assert queued.text not in [t.text for t in engine.transcript]
 
@@ -288,3 +288,16 @@ def test_long_serving_worker_is_recycled_while_idle():
         assert eng.recycles == 1 and eng.restarts == 0
         assert eng.worker_pid != first
         assert [t.text for t in eng.transcript] == ["하나", "둘", "셋"]
+
+
+def test_transcript_and_history_keep_the_newest_utterances():
+    """A kiosk runs for months: fed more than ``keep`` utterances, both keep the newest."""
+    texts = ["하나", "둘", "셋", "넷", "다섯"]
+    with SpeechEngine(sink=NullSink(), keep=3) as eng:
+        said = [eng.speak(text, "ko") for text in texts]
+        assert eng.wait_idle(20)
+        assert [u.outcome for u in said] == ["played"] * 5
+        assert [t.text for t in eng.transcript] == texts[-3:]
+        assert [u.text for u in eng.history] == texts[-3:]
+        assert [u.id for u in eng.history[-2:]] == [said[-2].id, said[-1].id]
+    assert SpeechEngine().history.maxlen == SpeechEngine().transcript.maxlen == KEEP

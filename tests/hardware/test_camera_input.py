@@ -13,6 +13,7 @@ import threading
 import tokenize
 from pathlib import Path
 
+import pytest
 from camera_helpers import run_worker_inline
 from untact.accessibility.bus import InputBus
 from untact.hardware.camera import worker as camera_worker
@@ -107,6 +108,7 @@ def test_without_mediapipe_the_camera_falls_back_to_motion_swipes(hands_dir, bac
     assert intents == [("next", None, None, None)]
 
 
+@pytest.mark.models
 def test_clip_through_the_worker_process_posts_intents_and_writes_nothing(
         hands_dir, background, tmp_path, monkeypatch):
     """End to end in a real worker process: a swipe clip gives NEXT on the bus; no file
@@ -139,6 +141,7 @@ def test_clip_through_the_worker_process_posts_intents_and_writes_nothing(
     assert len(camera.latencies_ms) >= 1
 
 
+@pytest.mark.models
 def test_simulated_camera_runs_live_until_stopped(hands_dir, background):
     """The simulator's camera: a looping clip at camera rate; the cursor shows up on the
     bus, reset_hold and preview commands are accepted, stop ends the worker."""

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from importlib import metadata
 
+import pytest
 from untact.hardware.camera.mediapipe_loader import EXPECTED_VERSION
 
 
@@ -37,6 +38,7 @@ def test_mediapipe_is_the_pinned_release_with_hand_models():
         assert model in files
 
 
+@pytest.mark.models
 def test_hands_load_without_matplotlib_or_tasks():
     """The loader imports Hands alone: a fresh interpreter shows what it pulled in."""
     code = ("import sys; from untact.hardware.camera.mediapipe_loader import load_hands; "

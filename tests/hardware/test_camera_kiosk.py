@@ -3,8 +3,11 @@ MediaPipe tracker in its worker process, starts the order (hover-and-hold)."""
 
 from pathlib import Path
 
+import pytest
 from untact.simulator.camera_clips import HandClip, Key, SimulatedCamera
 from untact.simulator.camera_script import fingertip_offset
+
+pytestmark = [pytest.mark.models, pytest.mark.kiosk]
 
 CAFE = Path(__file__).resolve().parents[2] / "examples" / "cafe.toml"
 

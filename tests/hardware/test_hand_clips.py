@@ -14,6 +14,8 @@ from untact.hardware.camera.worker import TrackingPipeline
 from untact.simulator import camera_clips as clips
 from untact.simulator.camera_clips import HandClip, Key
 
+pytestmark = pytest.mark.models
+
 
 def test_hover_and_hold_gives_one_dwell_with_a_filling_ring(hands_dir, background):
     clip = clips.hold(hands_dir / "pointing_index_hagrid.jpg", 1.5, x=0.4, y=0.55,

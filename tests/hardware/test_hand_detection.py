@@ -22,6 +22,8 @@ import cv2
 import pytest
 from untact.hardware.camera.hand_tracker import HandTracker
 
+pytestmark = pytest.mark.models
+
 T, F = True, False
 EXPECTED = {  # filename: (hands found, fingers of the nearest hand)
     "fist_hagrid.jpg": (1, (F, F, F, F, F)),

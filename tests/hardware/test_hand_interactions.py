@@ -55,12 +55,14 @@ def timeline(seconds, fn, t0=0.0):
     return [(t0 + i / FPS, fn(i / FPS)) for i in range(int(round(seconds * FPS)) + 1)]
 
 
+@pytest.mark.models
 def test_dwell_fires_once_after_start_plus_complete(shapes):
     hi = HandInteractions(InteractionThresholds(dwell_start_s=0.2, dwell_complete_s=0.3))
     events = run(hi, timeline(2.0, lambda t: obs(shapes)))
     assert events == [(0.5, "DWELL")]
 
 
+@pytest.mark.models
 def test_progress_is_zero_then_rises_linearly(shapes):
     hi = HandInteractions(InteractionThresholds(dwell_start_s=0.5, dwell_complete_s=0.6))
     values = {round(t, 3): hi.feed(o, t)[0].value for t, o in timeline(1.2, lambda t: obs(shapes))}
@@ -69,6 +71,7 @@ def test_progress_is_zero_then_rises_linearly(shapes):
     assert values[1.1] == 1.0
 
 
+@pytest.mark.models
 def test_moving_away_and_resting_again_dwells_again_but_reset_hold_restarts(shapes):
     th = InteractionThresholds(dwell_start_s=0.2, dwell_complete_s=0.3, cooldown_s=0.1)
     hi = HandInteractions(th)
@@ -82,6 +85,7 @@ def test_moving_away_and_resting_again_dwells_again_but_reset_hold_restarts(shap
     assert events == [(2.7, "DWELL")]
 
 
+@pytest.mark.models
 def test_jitter_is_smoothed_and_does_not_stop_the_hold(shapes):
     rng = random.Random(7)
     hi = HandInteractions()
@@ -115,6 +119,7 @@ def names(hi, frames):
     return [e[1] for e in run(hi, frames)]
 
 
+@pytest.mark.models
 def test_swipe_needs_the_distance_within_the_window(shapes):
     def sweep(dist, secs):
         hi = HandInteractions(InteractionThresholds(swipe_distance=0.25, swipe_window_s=0.5))
@@ -125,23 +130,27 @@ def test_swipe_needs_the_distance_within_the_window(shapes):
     assert sweep(0.4, 1.5) == []  # too slow: that is pointing
 
 
+@pytest.mark.models
 def test_hand_sweeping_into_view_is_arriving_not_swiping(shapes):
     hi = HandInteractions()
     frames = timeline(0.3, lambda t: obs(shapes, "palm", x=0.1 + 1.5 * t))
     assert run(hi, frames) == []
 
 
+@pytest.mark.models
 def test_diagonal_motion_is_not_a_swipe(shapes):
     hi = HandInteractions()
     assert names(hi, moves(shapes, "palm", [(0.3, 0.3, 0.45, 1), (0.3, 0, 0, 1)])) == []
 
 
+@pytest.mark.models
 def test_swipe_return_stroke_falls_in_the_cooldown(shapes):
     hi = HandInteractions(InteractionThresholds(cooldown_s=0.8))
     frames = moves(shapes, "palm", [(0.3, 0.4, 0, 1), (0.05, 0, 0, 1), (0.3, -0.4, 0, 1)])
     assert names(hi, frames) == ["NEXT"]
 
 
+@pytest.mark.models
 def test_push_is_a_jab_from_still_to_still(shapes):
     def push(segments):
         hi = HandInteractions(InteractionThresholds(push_scale_ratio=1.3))
@@ -155,6 +164,7 @@ def test_push_is_a_jab_from_still_to_still(shapes):
     assert push([(0.3, 0.3, 0, 1.5), (0.3, 0, 0, 1)]) == ["NEXT"]  # sideways: a swipe
 
 
+@pytest.mark.models
 def test_hand_left_still_after_a_push_or_swipe_does_not_dwell_until_it_moves_on(shapes):
     hi = HandInteractions()
     stay = [(0.3, 0, 0, 1.5), (2.0, 0, 0, 1)]
@@ -167,6 +177,7 @@ def test_hand_left_still_after_a_push_or_swipe_does_not_dwell_until_it_moves_on(
     assert names(hi, frames) == ["SELECT", "DWELL"]
 
 
+@pytest.mark.models
 def test_cursor_is_frozen_while_the_hand_pushes(shapes):
     hi = HandInteractions()
     xs = []
@@ -179,12 +190,14 @@ def test_cursor_is_frozen_while_the_hand_pushes(shapes):
     assert all(math.hypot(p.x - before.x, p.y - before.y) < 0.02 for p in during)
 
 
+@pytest.mark.models
 def test_open_palm_still_asks_for_help_and_does_not_dwell(shapes):
     hi = HandInteractions(InteractionThresholds(help_hold_s=1.2))
     events = run(hi, timeline(3.0, lambda t: obs(shapes, "palm")))
     assert events == [(1.2, "HELP")]
 
 
+@pytest.mark.models
 def test_absent_or_tiny_hand_gives_nothing(shapes):
     hi = HandInteractions(InteractionThresholds(min_hand_size=0.05))
     assert run(hi, timeline(1.0, lambda t: None)) == []
@@ -193,6 +206,7 @@ def test_absent_or_tiny_hand_gives_nothing(shapes):
     assert hi.cursor is None
 
 
+@pytest.mark.models
 def test_losing_the_hand_forgets_the_hold(shapes):
     hi = HandInteractions(InteractionThresholds(dwell_start_s=0.2, dwell_complete_s=0.3))
     a = timeline(0.4, lambda t: obs(shapes))

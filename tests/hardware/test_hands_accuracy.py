@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from untact.hardware.camera.hands_accuracy import main
 
 
@@ -16,6 +17,7 @@ def _folder(tmp_path, hands_dir, rows):
     return tmp_path
 
 
+@pytest.mark.models
 def test_reports_each_photo_and_the_accuracy(tmp_path, hands_dir, capsys):
     folder = _folder(tmp_path, hands_dir, [
         ("a.jpg", "open_palm", "open_palm_hagrid.jpg"),
@@ -30,6 +32,7 @@ def test_reports_each_photo_and_the_accuracy(tmp_path, hands_dir, capsys):
     assert out[3] == ("accuracy 2/3 = 66.7%; hands found 1/2; no-hand scenes clean 1/1")
 
 
+@pytest.mark.models
 def test_bad_entries_are_reported_not_fatal(tmp_path, hands_dir, capsys):
     (tmp_path / "text.jpg").write_text("not a picture")
     folder = _folder(tmp_path, hands_dir, [("text.jpg", "fist", None),

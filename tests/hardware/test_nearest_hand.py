@@ -13,6 +13,8 @@ from untact.hardware.camera.config import CameraConfig
 from untact.hardware.camera.worker import TrackingPipeline
 from untact.simulator.camera_clips import HandClip, Key
 
+pytestmark = pytest.mark.models
+
 FAR_X, NEAR_X = 0.25, 0.7
 # (far photo, its scale, near photo, its scale): the photos frame their hands differently
 PAIRS = [("open_palm_hagrid.jpg", 0.2, "pointing_index_hagrid.jpg", 0.4),

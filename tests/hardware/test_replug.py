@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from untact.hardware.boards.intents import event_to_intent
 
 CYCLES = 100
@@ -34,6 +35,7 @@ def interleaves(got: list, old: list, new: list) -> int | None:
     return max(done) if done else None
 
 
+@pytest.mark.slow  # a hundred cycles of real ptys: about 10 s, too long for the edit loop
 def test_hundred_replugs_lose_and_repeat_nothing(rig):
     board = rig.board()
     reconnect_s = []

@@ -152,6 +152,7 @@ def test_the_screen_restricts_what_is_listened_for(cafe_menu):
         build_grammar(cafe_menu, Screen(), "fr")
 
 
+@pytest.mark.models
 def test_jsgf_is_accepted_by_pocketsphinx(cafe_menu, sphinx_en):
     g = build_grammar(cafe_menu, Screen(confirm=True), "en")
     sphinx_en.set_grammar(g)  # raises on a JSGF pocketsphinx cannot compile
@@ -164,6 +165,7 @@ def test_jsgf_is_accepted_by_pocketsphinx(cafe_menu, sphinx_en):
     assert "<VOID>" not in sphinx_en.jsgf(bakery)
 
 
+@pytest.mark.models
 def test_vosk_gets_unknown_words_split_into_known_pieces(cafe_menu, vosk_ko):
     phrases, dropped = vosk_ko.vosk_phrases(build_grammar(cafe_menu, Screen(), "ko"))
     words = {w for p in phrases for w in p.split()}
@@ -193,6 +195,7 @@ def test_vosk_gets_whole_order_sentences_not_fragments(cafe_menu):
     assert "따뜻한 아메리카노" not in kept and "아이스 아메리카노" in kept and "이전" not in kept
 
 
+@pytest.mark.models
 def test_complete_sentences_of_a_jsgf_grammar(cafe_menu, sphinx_en):
     from untact.hardware.voice.recognizers import _sentence_pattern
 

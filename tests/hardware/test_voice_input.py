@@ -2,6 +2,7 @@
 
 import threading
 
+import pytest
 from untact.accessibility.bus import InputBus
 from untact.accessibility.intents import Kind
 from untact.hardware.voice.config import VoiceConfig
@@ -36,6 +37,7 @@ def test_without_a_model_voice_input_is_off_and_says_why(tmp_path):
     assert voice.start_listening() is False
 
 
+@pytest.mark.models
 def test_without_a_microphone_voice_input_is_off_and_says_why(recognizers, cafe_menu):
     voice = VoiceInput(InputBus(), VoiceConfig(device="no such microphone"), cafe_menu,
                        recognizers=recognizers)
@@ -49,6 +51,7 @@ def test_turned_off_in_the_kiosk_file():
     assert status.state == "off" and "turned off" in status.reason
 
 
+@pytest.mark.models
 def test_spoken_order_arrives_on_the_bus_and_listening_stops(espeak, recognizers, cafe_menu):
     c = Collector()
     mic = SimulatedMicrophone()
@@ -77,6 +80,7 @@ def test_spoken_order_arrives_on_the_bus_and_listening_stops(espeak, recognizers
     voice.stop_listening()
 
 
+@pytest.mark.models
 def test_a_screen_change_during_speech_waits_for_the_utterance_to_end(espeak, recognizers,
                                                                       cafe_menu):
     from untact.hardware.voice.input import VoicePipeline

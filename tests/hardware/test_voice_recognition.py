@@ -16,6 +16,8 @@ from untact.simulator.audio_sources import with_room
 from untact.simulator.bench.voice import evaluate
 from untact.simulator.voice_commands import VARIANTS, Case, navigation_cases
 
+pytestmark = pytest.mark.models
+
 THREE = VARIANTS[:3]
 
 # Known misses, measured (make bench, by_form) and left visible rather than hidden:
@@ -23,29 +25,36 @@ THREE = VARIANTS[:3]
 # (real Korean recordings score 1.0 with the same pipeline: untact-bench-voice), and
 # Vosk keeps model-level state between decodes, so borderline Korean cases can flip
 # with what was decoded before.
+# Strict xfails: 0 of 3 voices right in each of 6 runs of this file (December 2026); one
+# that starts passing fails the run, so the list cannot go stale.
 KNOWN_MISSES = {
     "아이스 아메리카노 두 잔 주세요": "Vosk on espeak-ng Korean: the count is often lost",
     "따뜻한 카페라테 세 잔": "espeak-ng's 따뜻한 ('ta-tu-san') is heard as '두' (order:hot 0)",
-    "카페모카 큰 거": "espeak-ng '큰 거' is heard as '개'/'업' (bench order:large ~0.3)",
     "아아 두 잔": "Vosk on espeak-ng: the item is lost ('한 잔') in 1-2 of 3 voices, and a short "
                   "utterance without an item is then taken for a command (bench order:alias)",
-    "아메리카노 한 잔": "with the strict grammar espeak-ng's '한 잔' is heard as '다섯 잔' "
-                  "in 2-3 of 3 voices (the grammar list heard it; overall the strict one is "
-                  "better: bench 0.463 against 0.402)",
 }
-MENU_SCREEN_MISSES = {
-    "도와 주세요": "decoded with the whole menu as '녹차 주세요' in 2 of 3 voices, and the "
-                   "commands-only check hears two commands there",
+# No longer a miss: "카페모카 큰 거" (was '큰 거' heard as '개'/'업') is 3 of 3 in all 6 runs.
+# Misses that flip between runs (a strict xfail would fail at random): asserted at the
+# floor measured over the same 6 runs instead, as (voices of 3, what must be right).
+FLOORS = {
+    # With the strict grammar '한 잔' is heard as '다섯 잔' (0 of 3 in 5 runs, 3 of 3 in
+    # one); the item is always right (overall the strict grammar is better: bench 0.463
+    # against 0.402 for the grammar list).
+    "아메리카노 한 잔": (2, "item"),
+}
+MENU_SCREEN_FLOORS = {
+    # Decoded with the whole menu as '녹차 주세요' in 2 of 3 voices in 5 runs (3 of 3 in one).
+    "도와 주세요": (1, "all"),
 }
 
 
 def known(rows, misses=KNOWN_MISSES):
-    """Rows as pytest params, the known misses marked xfail (not strict: see above)."""
+    """Rows as pytest params, the known misses marked as strict xfails."""
     out = []
     for row in rows:
         text = row.text if isinstance(row, Case) else row[0]
         args = (row,) if isinstance(row, Case) else row
-        marks = [pytest.mark.xfail(reason=misses[text])] if text in misses else []
+        marks = [pytest.mark.xfail(reason=misses[text], strict=True)] if text in misses else []
         out.append(pytest.param(*args, marks=marks, id=text))
     return out
 
@@ -64,11 +73,15 @@ def pipelines(recognizers, cafe_menu):
             for lang, rec in recognizers.items()}
 
 
-def assert_mostly_understood(pipeline, case):
+def assert_mostly_understood(pipeline, case, floors=FLOORS):
+    """Two of three voices right, or the measured floor of a case that flips."""
+    need, part = floors.get(case.text, (2, "all"))
     results = evaluate(pipeline, [case], THREE)
-    right = sum(r["ok"] for r in results)
+    right = sum(r["ok"] if part == "all" else
+                (r["name"] == case.name and r["slots"].get(part) == case.slots[part])
+                for r in results)
     got = [(r["heard"], r["name"], r["slots"]) for r in results]
-    assert right >= 2, f"{case.text!r}: {right}/3 right; heard {got}"
+    assert right >= need, f"{case.text!r}: {right}/3 right ({part}, {need} needed); heard {got}"
 
 
 @pytest.mark.parametrize("case", known(navigation_cases("ko")))
@@ -89,12 +102,13 @@ def test_english_commands_on_a_menu_screen(espeak, pipelines, cafe_menu, text):
     assert_mostly_understood(pipelines["en"], Case("en", text, coffee_screen(cafe_menu), name))
 
 
-@pytest.mark.parametrize("text, name", known([("이전", "previous"), ("다시", "repeat"),
-                                              ("도와 주세요", "help")], MENU_SCREEN_MISSES))
+@pytest.mark.parametrize("text, name", [("이전", "previous"), ("다시", "repeat"),
+                                        ("도와 주세요", "help")])
 def test_korean_commands_on_a_menu_screen(espeak, pipelines, cafe_menu, text, name):
     """On a menu screen Vosk's orders outbid a command ("결제" -> "업"): the commands-only
     check must bring it back."""
-    assert_mostly_understood(pipelines["ko"], Case("ko", text, coffee_screen(cafe_menu), name))
+    assert_mostly_understood(pipelines["ko"], Case("ko", text, coffee_screen(cafe_menu), name),
+                             MENU_SCREEN_FLOORS)
 
 
 KO_ORDERS = [

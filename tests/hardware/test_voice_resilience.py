@@ -9,6 +9,7 @@ import logging
 import threading
 
 import numpy as np
+import pytest
 from untact.accessibility.bus import InputBus
 from untact.accessibility.intents import Kind
 from untact.hardware.voice.audio import (
@@ -110,6 +111,7 @@ def test_check_frame_says_what_is_wrong_without_the_audio():
     assert "float32" in reasons[2] and "channels" in reasons[3] and "3 bytes" in reasons[0]
 
 
+@pytest.mark.models
 def test_bad_frames_and_a_failed_stream_do_not_stop_voice_input(espeak, recognizers, cafe_menu,
                                                                 caplog):
     r = Recorder()
@@ -144,6 +146,7 @@ def test_bad_frames_and_a_failed_stream_do_not_stop_voice_input(espeak, recogniz
     assert all("\\x" not in m and "b'" not in m for m in lines)
 
 
+@pytest.mark.models
 def test_stopping_while_the_microphone_is_down_lets_the_next_customer_retry(recognizers,
                                                                             cafe_menu):
     attempts = []
@@ -168,6 +171,7 @@ def test_stopping_while_the_microphone_is_down_lets_the_next_customer_retry(reco
     assert voice.status.state == "ready"  # not stuck off: the next start_listening retries
 
 
+@pytest.mark.models
 def test_the_kiosks_device_status_follows_the_microphone(espeak, recognizers, cafe_menu):
     from untact.hardware.devices import Devices
     from untact.hardware.voice.session import VoiceSession

@@ -20,6 +20,7 @@ def model_dir():
     return default_vosk_model()
 
 
+@pytest.mark.models
 def test_acceptor_round_trip(model_dir, vosk_ko):
     """The written file carries the model's word list unchanged and one arc per word of
     the prefix tree (shared prefixes once)."""
@@ -34,6 +35,7 @@ def test_acceptor_round_trip(model_dir, vosk_ko):
     assert data[header_end + 16: header_end + 16 + len(symbols)] == symbols
 
 
+@pytest.mark.models
 def test_unknown_words_leave_their_sentence_out(vosk_ko, model_dir):
     symbols = vosk_graph.read_symbol_table(model_dir / "graph" / "Gr.fst")
     with pytest.raises(ValueError, match="no sentence"):
@@ -65,6 +67,7 @@ def test_a_static_graph_model_cannot_take_one(tmp_path):
         vosk_graph.strict_model_dir(tmp_path, SENTENCES, lambda w: 1, root=tmp_path / "c")
 
 
+@pytest.mark.models
 def test_folder_made_once_and_old_ones_pruned(tmp_path, model_dir, vosk_ko):
     root = tmp_path / "cache"
     first = vosk_graph.strict_model_dir(model_dir, SENTENCES, vosk_ko.word_id, root=root)
@@ -79,6 +82,7 @@ def test_folder_made_once_and_old_ones_pruned(tmp_path, model_dir, vosk_ko):
     assert not any(p.name.startswith(".") for p in root.iterdir()), "temporary folder left"
 
 
+@pytest.mark.models
 def test_strict_grammar_hears_only_whole_sentences(espeak, tmp_path, model_dir, vosk_ko):
     """Vosk's grammar list joined words of these sentences ("다음 카페모카 다음 잔"); a model
     decoding with the acceptor returns whole sentences only, and the one said first."""
@@ -105,6 +109,7 @@ def test_strict_grammar_hears_only_whole_sentences(espeak, tmp_path, model_dir, 
     assert right >= 8, f"{right} of 10 heard as said"
 
 
+@pytest.mark.models
 def test_recognizer_falls_back_to_the_grammar_list(espeak, tmp_path, monkeypatch, cafe_menu):
     """No cache folder can be written (XDG_CACHE_HOME is a file): voice input still works,
     with the grammar list, and says why it is not strict."""
@@ -127,6 +132,7 @@ def test_recognizer_falls_back_to_the_grammar_list(espeak, tmp_path, monkeypatch
         gc.collect()
 
 
+@pytest.mark.models
 def test_yes_is_heard_on_an_ordering_screen(espeak, vosk_ko, cafe_menu):
     """The kiosk hears 네/아니요 on every screen, menu screens included (confirm=True):
     the strict grammar must hold them, not only the orders."""

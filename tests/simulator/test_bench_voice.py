@@ -6,6 +6,7 @@ import pytest
 from untact.simulator.bench_voice import ManifestError, bench_folder, main, read_manifest
 
 
+@pytest.mark.models
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_real_speech_picks_the_right_phrase(testdata, recognizers, lang):
     folder = testdata / "speech" / lang
@@ -16,6 +17,7 @@ def test_real_speech_picks_the_right_phrase(testdata, recognizers, lang):
     assert accuracy["value"] >= 0.9, wrong
 
 
+@pytest.mark.models
 def test_console_script_prints_json_lines(testdata, capsys):
     assert main([str(testdata / "speech" / "en"), "--lang", "en"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
@@ -35,6 +37,7 @@ def test_bad_manifests_are_one_line_errors(tmp_path, manifest, message):
         read_manifest(tmp_path)
 
 
+@pytest.mark.models
 def test_a_missing_wav_is_reported_per_file(tmp_path, sphinx_en):
     (tmp_path / "MANIFEST.tsv").write_text("filename\tlabel\ngone.wav\tgo forward\n",
                                            encoding="utf-8")

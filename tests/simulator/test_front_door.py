@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -12,6 +14,7 @@ def sim(*args, timeout=120):
                           capture_output=True, text=True, timeout=timeout)
 
 
+@pytest.mark.kiosk
 def test_simulator_shows_the_attract_screen(tmp_path):
     result = sim(str(REPO / "examples" / "cafe.toml"), "--data", str(tmp_path), "--exit-after-first-frame")
     assert result.returncode == 0, result.stderr[-2000:]

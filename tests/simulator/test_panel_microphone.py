@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = [pytest.mark.models, pytest.mark.kiosk]
+
 CAFE = Path(__file__).resolve().parents[2] / "examples" / "cafe.toml"
 
 

@@ -11,11 +11,15 @@ from untact.simulator.runner import Runner, ScenarioFailed
 from untact.simulator.scenario import load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
-LIBRARY = sorted((REPO / "simulator" / "scenarios").glob("*.toml"))
+# Beyond kiosk: the full day serves 240 customers (minutes); the hand order runs MediaPipe.
+TIERS = {"full_day_cafe": [pytest.mark.slow], "camera_hand_order": [pytest.mark.models]}
+LIBRARY = [pytest.param(p, marks=TIERS.get(p.stem, ()), id=p.stem)
+           for p in sorted((REPO / "simulator" / "scenarios").glob("*.toml"))]
 CAFE = REPO / "examples" / "cafe.toml"
 
 
-@pytest.mark.parametrize("path", LIBRARY, ids=lambda p: p.stem)
+@pytest.mark.kiosk
+@pytest.mark.parametrize("path", LIBRARY)
 def test_library_scenario_passes(path, tmp_path):
     from untact.simulator.camera_switch import hand_photos
 
@@ -51,6 +55,7 @@ def test_bad_scenarios_name_file_line_and_step(tmp_path, body, message):
     assert cli.returncode == 2 and message in cli.stderr and "Traceback" not in cli.stderr
 
 
+@pytest.mark.kiosk
 def test_a_failed_expectation_stops_with_screenshot_and_transcript(tmp_path):
     path = write(tmp_path, '\n[[step]]\ndo = "intent"\nintent = "speech_mode"\n'
                            '\n[[step]]\ndo = "intent"\nintent = "select"\n'
@@ -68,6 +73,7 @@ def test_a_failed_expectation_stops_with_screenshot_and_transcript(tmp_path):
     assert cli.returncode == 1 and "FAIL" in cli.stderr
 
 
+@pytest.mark.kiosk
 def test_recorded_hand_session_replays_to_the_same_orders(tmp_path):
     from untact.simulator.driver import KioskDriver
     from untact.simulator.recorder import Recorder

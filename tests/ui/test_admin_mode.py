@@ -80,6 +80,7 @@ def start_order(kiosk, item: str = "아메리카노") -> None:
     assert kiosk.screen == "checkout"
 
 
+@pytest.mark.kiosk
 def test_admin_pin_wrong_right_and_lockout(make_kiosk):
     kiosk = make_kiosk()
     customer_screens = ["attract", "language", "categories", "items", "options", "cart",
@@ -106,6 +107,7 @@ def test_admin_pin_wrong_right_and_lockout(make_kiosk):
     assert kiosk.screen == "admin_pin" and "분 후에" in summary(kiosk)
 
 
+@pytest.mark.kiosk
 def test_admin_closes_itself_when_idle(make_kiosk):
     kiosk = make_kiosk()
     enter_admin(kiosk)
@@ -116,6 +118,7 @@ def test_admin_closes_itself_when_idle(make_kiosk):
     kiosk.wait_until(lambda: kiosk.screen == "attract", what="the idle exit")
 
 
+@pytest.mark.kiosk
 def test_sold_out_in_admin_is_live_on_the_customer_screen(make_kiosk):
     kiosk = make_kiosk()
     enter_admin(kiosk)
@@ -143,6 +146,7 @@ def test_sold_out_in_admin_is_live_on_the_customer_screen(make_kiosk):
     kiosk.wait_until(lambda: not americano().disabled, what="americano back on sale")
 
 
+@pytest.mark.kiosk
 def test_a_bad_menu_edit_is_refused_and_the_menu_keeps_running(make_kiosk):
     kiosk = make_kiosk()
     kiosk.send(Kind.SELECT)
@@ -159,6 +163,7 @@ def test_a_bad_menu_edit_is_refused_and_the_menu_keeps_running(make_kiosk):
     assert kiosk.app.cart.total() == 4500 and kiosk.screen == "cart"
 
 
+@pytest.mark.kiosk
 def test_staff_call_from_help_reaches_admin_and_is_acknowledged(make_kiosk):
     kiosk = make_kiosk()
     board = []
@@ -179,6 +184,7 @@ def test_staff_call_from_help_reaches_admin_and_is_acknowledged(make_kiosk):
     assert not kiosk.app.screen.ids.staff.children
 
 
+@pytest.mark.kiosk
 def test_default_entry_is_five_helps_and_acknowledges_its_own_call(make_kiosk):
     kiosk = make_kiosk(entry='"help", "help", "help", "help", "help"')
     kiosk.send(*[Kind.HELP] * 5)
@@ -195,6 +201,7 @@ tap_s = 0.2
 """
 
 
+@pytest.mark.kiosk
 def test_card_decline_then_approval(make_kiosk):
     kiosk = make_kiosk(payment=CARD)
     start_order(kiosk)
@@ -214,6 +221,7 @@ def test_card_decline_then_approval(make_kiosk):
     assert "결제가 완료" in summary(kiosk)
 
 
+@pytest.mark.kiosk
 def test_card_cancel_while_waiting(make_kiosk):
     kiosk = make_kiosk(payment=CARD.replace("tap_s = 0.2", "tap_s = 60"))
     start_order(kiosk)
@@ -230,6 +238,7 @@ def test_card_cancel_while_waiting(make_kiosk):
     assert kiosk.screen == "cart" and kiosk.app.cart.count() == 1
 
 
+@pytest.mark.kiosk
 def test_every_admin_screen_rendered(make_kiosk, output_dir):
     kiosk = make_kiosk()
     start_order(kiosk)
@@ -267,6 +276,7 @@ def test_every_admin_screen_rendered(make_kiosk, output_dir):
     assert "만들 주문이 없습니다" in summary(kiosk)
 
 
+@pytest.mark.kiosk
 def test_systemd_ready_watchdog_and_stopping(tmp_path, monkeypatch):
     """READY once the attract screen is up, WATCHDOG from the Kivy clock, STOPPING on stop,
     through a real unix datagram socket bound as systemd binds it."""
@@ -330,6 +340,7 @@ def test_check_config_validates_admin_and_payment(tmp_path):
     assert ok.returncode == 0, ok.stderr
 
 
+@pytest.mark.kiosk
 def test_export_to_the_configured_folder_reports_a_missing_one(make_kiosk, tmp_path):
     stick = tmp_path / "usb"
     kiosk = make_kiosk(payment=f'export_folder = "{stick}"')  # still inside [admin]

@@ -3,7 +3,10 @@ real host link) drives the real kiosk: a push while an item is focused adds it."
 
 from pathlib import Path
 
+import pytest
 from untact.accessibility.intents import Kind
+
+pytestmark = pytest.mark.kiosk
 
 CAFE = Path(__file__).resolve().parents[2] / "examples" / "cafe.toml"
 

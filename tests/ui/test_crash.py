@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.kiosk
+
 CHILD = Path(__file__).with_name("kiosk_child.py")
 
 

@@ -50,6 +50,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.kiosk
+
 REPO = Path(__file__).resolve().parents[2]
 CAFE = REPO / "examples" / "cafe.toml"
 KIOSKS = int(os.environ.get("UNTACT_CRASH_KIOSKS", "200"))

@@ -6,6 +6,8 @@ import sqlite3
 import pytest
 from untact.accessibility.intents import Kind
 
+pytestmark = pytest.mark.kiosk
+
 SCREENS_IN_FLOW = ["attract", "language", "categories", "items", "options", "cart", "checkout", "done"]
 # (the accessibility settings screen, "access", is visited from the done screen at the end)
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from untact.accessibility.intents import Kind, simple
 
+pytestmark = [pytest.mark.models, pytest.mark.kiosk]
+
 CAFE = Path(__file__).resolve().parents[2] / "examples" / "cafe.toml"
 
 
