@@ -16,7 +16,7 @@ FIRMWARE_MODULES := $(patsubst firmware/%.py,%,$(filter-out firmware/__init__.py
 PIN_OF = $(shell python3 -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml','rb'))['project']['optional-dependencies']['$(1)']))")
 PORT ?=
 
-.PHONY: setup system-deps run test test-quick lint lint-firmware lint-types lint-types-pending bench audit check-config install-pi check-pi-wheels clean flash
+.PHONY: setup system-deps run test test-quick lint lint-firmware lint-types bench audit check-config install-pi check-pi-wheels clean flash
 
 setup: $(STAMP)
 
@@ -51,7 +51,6 @@ test-quick: setup
 lint: setup lint-firmware lint-types
 	$(VENV)/bin/ruff check accessibility hardware shop ui simulator tests setup.py
 	shellcheck deploy/install-pi.sh
-	@$(MAKE) --no-print-directory lint-types-pending
 
 $(FIRMWARE_STUBS)/.installed: pyproject.toml | $(STAMP)
 	$(PY) -m pip install -q --upgrade --target $(FIRMWARE_STUBS) $(call PIN_OF,firmware-stubs)
@@ -73,26 +72,13 @@ MYPY_SRC := $(VENV)/mypy-src
 MYPY_HOST = set -o pipefail; MYPYPATH=$(MYPY_SRC) $(VENV)/bin/mypy --cache-dir $(VENV)/.mypy-host \
 	$(1) 2>&1 | sed 's|^$(MYPY_SRC)/untact/||'
 HOST_PACKAGES := accessibility hardware shop simulator ui
-# Being rewritten on other branches of issue #13: their errors are reported apart, by
-# lint-types-pending, until those branches are merged. Empty this list then.
-MYPY_PENDING := untact.hardware.voice untact.hardware.devices untact.shop.menu untact.shop.payment \
-	untact.simulator.cli untact.simulator.driver untact.simulator.runner \
-	untact.ui.app untact.ui.cli untact.ui.screens
-empty :=
-space := $(empty) $(empty)
-MYPY_PENDING_RE := /($(subst $(space),|,$(subst .,/,$(MYPY_PENDING))))(\.py$$|/)
-
 # Made afresh each time: a venv copied from another checkout keeps pointing here.
 MYPY_LINKS = mkdir -p $(MYPY_SRC)/untact && touch $(MYPY_SRC)/untact/__init__.py && \
 	for f in $(HOST_PACKAGES) firmware; do ln -sfn $(CURDIR)/$$f $(MYPY_SRC)/untact/$$f; done
 
 lint-types: setup
 	@$(MYPY_LINKS)
-	$(call MYPY_HOST,$(addprefix -p untact.,$(HOST_PACKAGES)) $(if $(MYPY_PENDING),--exclude '$(MYPY_PENDING_RE)'))
-
-lint-types-pending: setup
-	@$(MYPY_LINKS)
-	$(if $(MYPY_PENDING),$(call MYPY_HOST,$(addprefix -p ,$(MYPY_PENDING))))
+	$(call MYPY_HOST,$(addprefix -p untact.,$(HOST_PACKAGES)))
 
 # Copy the firmware to a Pico running MicroPython and restart it: make flash PORT=/dev/ttyACM0
 flash: setup
