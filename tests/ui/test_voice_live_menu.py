@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from untact.accessibility.intents import Kind, simple
+from voice_steps import say_until
 
 CAFE = Path(__file__).resolve().parents[2] / "examples" / "cafe.toml"
 LEMONADE_ON_SALE = 'name = { ko = "레몬에이드", en = "Lemonade" }\n'
@@ -36,16 +37,6 @@ def kiosks(tmp_path, recognizers, espeak):
     yield start
     for k in started:
         k.stop()
-
-
-def say_until(k, text, lang, done, tries=3):
-    for _ in range(tries):
-        k.say(text, lang)
-        k.pump(3)
-        if done():
-            return
-    raise AssertionError(f"{text!r} was not understood in {tries} tries; last heard: "
-                         f"{k.voice.input.pipeline.history[-1].hypotheses[:2]}")
 
 
 def listens_with(k, kiosk) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from untact.accessibility.intents import Kind, simple
+from voice_steps import say_until
 
 pytestmark = [pytest.mark.models, pytest.mark.kiosk]
 
@@ -26,16 +27,6 @@ def voice_kiosk(tmp_path, recognizers):
                          sim_time=True).start()
     yield driver
     driver.stop()
-
-
-def say_until(k, text, lang, done, tries=3):
-    for _ in range(tries):
-        k.say(text, lang)
-        k.pump(3)
-        if done():
-            return
-    raise AssertionError(f"{text!r} was not understood in {tries} tries; last heard: "
-                         f"{k.voice.input.pipeline.history[-1].hypotheses[:2]}")
 
 
 def test_english_order_by_voice_alone(voice_kiosk):
