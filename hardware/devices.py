@@ -12,35 +12,46 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from untact.accessibility.bus import InputBus
 from untact.accessibility.config import Table
+
+if TYPE_CHECKING:  # imported where used: the recognizers, OpenCV and pyserial load slowly
+    from untact.shop.staff_call import StaffCallEvent
+
+    from .boards.link import BoardLink, BoardStatus
+    from .camera.frame_sources import FrameSource
+    from .camera.input import CameraInput, CameraStatus
+    from .voice.input import Recognizer, VoiceStatus
+    from .voice.session import LiveMenu, VoiceSession
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Devices:
-    voice: object | None = None  # hardware.voice_session.VoiceSession
-    camera: object | None = None  # hardware.camera_input.CameraInput
-    boards: object | None = None  # hardware.board_link.BoardLink
+    voice: VoiceSession | None = None
+    camera: CameraInput | None = None
+    boards: BoardLink | None = None
     status: dict[str, str] = field(default_factory=dict)  # device -> "on" or why it is off
     _threads: list[threading.Thread] = field(default_factory=list)
 
     def start(self) -> None:
-        if self.voice is not None:
-            def voice_status(st) -> None:  # also while the microphone is reopened
+        voice = self.voice
+        if voice is not None:
+            def voice_status(st: VoiceStatus) -> None:  # also while the microphone is reopened
                 self.status["voice"] = "on" if st.on else st.reason
 
             def start_voice() -> None:
-                if hasattr(self.voice, "on_status"):
-                    self.voice.on_status(voice_status)
-                voice_status(self.voice.start())
+                if hasattr(voice, "on_status"):
+                    voice.on_status(voice_status)
+                voice_status(voice.start())
             t = threading.Thread(target=start_voice, name="voice-start", daemon=True)
             self._threads.append(t)
             t.start()
         if self.boards is not None:
-            def board_status(statuses) -> None:
+            def board_status(statuses: list[BoardStatus]) -> None:
                 connected = [s.board_id for s in statuses if s.state == "connected"]
                 self.status["boards"] = (f"{len(connected)} connected ({', '.join(connected)})"
                                          if connected else "no board connected")
@@ -66,7 +77,7 @@ class Devices:
             self.voice.close()
 
 
-def camera_status_text(status) -> str:
+def camera_status_text(status: CameraStatus) -> str:
     """The camera's entry in :attr:`Devices.status`: "tracking" or "starting" while it
     works (the UI knows these words), else its sentence saying why it is off."""
     return status.state if status.state in ("tracking", "starting") else status.reason
@@ -75,7 +86,7 @@ def camera_status_text(status) -> str:
 STAFF_CALL_LED = (255, 96, 0)  # amber: seen from behind the counter
 
 
-def signal_staff_call(boards, event) -> None:
+def signal_staff_call(boards: BoardLink | None, event: StaffCallEvent) -> None:
     if boards is None:
         return
     if event.active:
@@ -85,9 +96,9 @@ def signal_staff_call(boards, event) -> None:
         boards.set_led(0, 0, 0)
 
 
-def build_voice(devices: Table, menu, bus: InputBus, lang: str,
+def build_voice(devices: Table, menu: LiveMenu, bus: InputBus, lang: str,
                 source_factory: Callable[[], Iterable[bytes]] | None = None,
-                recognizers: Mapping | None = None):
+                recognizers: Mapping[str, Recognizer] | None = None) -> VoiceSession | None:
     """A VoiceSession, or None when ``[devices.voice] enabled = false``.
 
     ``menu``: the shop's live menu (``Shop.menu``, a MenuService), so what is said by
@@ -102,7 +113,8 @@ def build_voice(devices: Table, menu, bus: InputBus, lang: str,
                         source_factory=source_factory, recognizers=recognizers)
 
 
-def build_camera(devices: Table, bus: InputBus, source=None):
+def build_camera(devices: Table, bus: InputBus,
+                 source: FrameSource | None = None) -> CameraInput | None:
     """A CameraInput, or None when there is no camera source (config "none", no override)."""
     from .camera.config import from_table
     from .camera.input import CameraInput
@@ -114,7 +126,7 @@ def build_camera(devices: Table, bus: InputBus, source=None):
 
 
 def build_boards(devices: Table, bus: InputBus, ports: tuple[str, ...] | None = None,
-                 scan_s: float | None = None):
+                 scan_s: float | None = None) -> BoardLink:
     """The host link to the sensor boards (``ports``: override, e.g. virtual boards;
     ``scan_s``: look for them this often, e.g. a test's quickly replugged board)."""
     import dataclasses

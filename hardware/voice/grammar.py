@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from untact.shop.menu import COUNTERS, Choice, Kiosk
 
@@ -134,13 +135,19 @@ class Screen:
             raise ValueError(f"unknown voice command(s): {', '.join(unknown)}")
 
 
+V = TypeVar("V", covariant=True)  # what a spoken form means (Form.value)
+
+
 @dataclass(frozen=True)
-class Form:
-    """A spoken form and what it means: kind in command/answer/item/option/quantity."""
+class Form(Generic[V]):
+    """A spoken form and what it means: kind in command/answer/item/option/quantity.
+
+    ``value``: the command/answer name or item id (str), the option's (group_id,
+    choice_id), the quantity (int), or the phrase itself."""
 
     text: str
     kind: str
-    value: object
+    value: V
 
 
 @dataclass
@@ -148,11 +155,11 @@ class Grammar:
     """Everything that may be said on one screen in one language."""
 
     lang: str
-    commands: list[Form]
-    answers: list[Form]
-    items: list[Form]
-    options: list[Form]  # value = (group_id, choice_id)
-    quantities: list[Form]  # value = int
+    commands: list[Form[str]]  # value = command name
+    answers: list[Form[str]]  # value = "yes" or "no"
+    items: list[Form[str]]  # value = item id
+    options: list[Form[tuple[str, str]]]  # value = (group_id, choice_id)
+    quantities: list[Form[int]]  # value = the count
     item_options: dict[str, tuple[str, ...]]
     menu: Kiosk | None = None
     extra_phrases: list[str] = field(default_factory=list)
@@ -170,16 +177,16 @@ class Grammar:
         out: list[str] = []
         qty_by_n: dict[int, list[str]] = {}
         for q in self.quantities:
-            qty_by_n.setdefault(int(q.value), []).append(q.text)  # type: ignore[arg-type]
+            qty_by_n.setdefault(q.value, []).append(q.text)
         for f in self.items:
             out.append(f.text)
             if self.lang == "ko":
-                counter = self.menu.item(str(f.value)).counter if self.menu else ""
+                counter = self.menu.item(f.value).counter if self.menu else ""
                 out += [f"{f.text} {q}" for q in self._ko_quantity_texts(counter)]
             else:
                 out += [f"{q} {f.text}" for n, qs in qty_by_n.items() for q in qs[:1] if n <= 3]
         out += [f.text for f in self.options]
-        out += [f.text for f in self.quantities if int(f.value) <= 5]  # type: ignore[arg-type]
+        out += [f.text for f in self.quantities if f.value <= 5]
         out += list(CARRIERS[self.lang])
         if self.lang == "en":
             out += list(EN_PREFIXES)
@@ -187,7 +194,7 @@ class Grammar:
 
     def _ko_quantity_texts(self, counter: str) -> list[str]:
         return [q.text for q in self.quantities if q.text.endswith(counter)
-                and int(q.value) <= 5]  # type: ignore[arg-type]
+                and q.value <= 5]
 
     def phrases(self) -> list[str]:
         """Every phrase (deduplicated, in a stable order)."""
@@ -234,14 +241,14 @@ class Grammar:
             carrier = CARRIERS[self.lang][0]
             spoken_q: dict[int, list[str]] = {}
             for q in self.quantities:
-                if int(q.value) <= VOICE_QUANTITY:  # type: ignore[arg-type]
-                    spoken_q.setdefault(int(q.value), []).append(q.text)  # type: ignore[arg-type]
+                if q.value <= VOICE_QUANTITY:
+                    spoken_q.setdefault(q.value, []).append(q.text)
             before_set = OPTION_BEFORE[self.lang]
             synonyms = {t for forms in OPTION_SYNONYMS.values() for t in forms[self.lang]}
             for f in self.items:
-                item_id = str(f.value)
+                item_id = f.value
                 groups = self.item_options.get(item_id, ())
-                opts = [o for o in self.options if o.value[0] in groups and ok(o.text)]  # type: ignore[index]
+                opts = [o for o in self.options if o.value[0] in groups and ok(o.text)]
                 before = [o.text for o in opts if o.text in before_set or o.text not in synonyms]
                 after = [o.text for o in opts if o.text not in before_set]
                 if self.lang == "ko":
@@ -288,7 +295,7 @@ class Grammar:
         if self.ordering:
             rules.append(f"<item> = {alt(f.text for f in self.items)};")
             # Up to five by voice: "eight" is too easily heard for "a" (more: buttons).
-            spoken = (f.text for f in self.quantities if int(f.value) <= 5)  # type: ignore[arg-type]
+            spoken = (f.text for f in self.quantities if f.value <= 5)
             rules.append(f"<quantity> = {alt(spoken)};")
             rules.append(f"<prefix> = {alt(EN_PREFIXES)};")
             if self.options:  # an empty alternative (<VOID>) would block the whole rule
@@ -318,9 +325,9 @@ def build_grammar(menu: Kiosk | None, screen: Screen, lang: str) -> Grammar:
                 for name in screen.commands for t in COMMANDS[name][lang]]
     answers = ([Form(normalize(t), "answer", name) for name, forms in ANSWERS.items()
                 for t in forms[lang]] if screen.confirm else [])
-    items: list[Form] = []
-    options: list[Form] = []
-    quantities: list[Form] = []
+    items: list[Form[str]] = []
+    options: list[Form[tuple[str, str]]] = []
+    quantities: list[Form[int]] = []
     item_options: dict[str, tuple[str, ...]] = {}
     if menu is not None and screen.items != ():
         wanted = None if screen.items is None else set(screen.items)

@@ -38,7 +38,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeGuard
 
 from untact.accessibility.bus import InputBus
 from untact.accessibility.intents import Intent, Kind, simple, voice
@@ -63,6 +63,21 @@ class Recognizer(Protocol):
     def set_grammar(self, grammar: Grammar) -> None: ...
 
     def recognize(self, pcm: bytes) -> list[tuple[str, float]]: ...
+
+
+class StreamingRecognizer(Recognizer, Protocol):
+    """A recognizer fed while the customer speaks (Vosk): begin() when speech starts,
+    accept() each frame, finish() for the n-best at its end (or to drop it)."""
+
+    def begin(self) -> None: ...
+
+    def accept(self, pcm: bytes) -> None: ...
+
+    def finish(self) -> list[tuple[str, float]]: ...
+
+
+def is_streaming(recognizer: Recognizer) -> TypeGuard[StreamingRecognizer]:
+    return hasattr(recognizer, "begin")
 
 
 def intent_for(u: Understanding, accept: float, reject: float) -> Intent | None:
@@ -188,17 +203,17 @@ class VoicePipeline:
 
     def _event(self, event) -> list[Intent]:
         recognizer = self.recognizers[self.lang]
-        streaming = hasattr(recognizer, "begin")
+        streaming = is_streaming(recognizer)
         if isinstance(event, SpeechStarted):
-            if streaming:
+            if is_streaming(recognizer):
                 recognizer.begin()
             return [simple(Kind.STOP_SPEECH, source="voice")]
         if isinstance(event, SpeechAudio):
-            if streaming:
+            if is_streaming(recognizer):
                 recognizer.accept(event.pcm)
             return []
         if isinstance(event, SpeechDropped):
-            if streaming:
+            if is_streaming(recognizer):
                 recognizer.finish()
             self._apply_pending()
             return []
@@ -218,7 +233,11 @@ class VoicePipeline:
         assert self.grammar is not None
         recognizer = self.recognizers[self.lang]
         try:
-            hypotheses = recognizer.finish() if streamed else recognizer.recognize(pcm)
+            if streamed:
+                assert is_streaming(recognizer), "only a streaming recognizer is fed as it hears"
+                hypotheses = recognizer.finish()
+            else:
+                hypotheses = recognizer.recognize(pcm)
         except Exception as exc:  # a recognizer failure must not stop voice input
             log.warning("voice: recognizer failed on an utterance: %s", exc)
             hypotheses = []
@@ -273,7 +292,7 @@ class VoiceInput:
         self._status = VoiceStatus("off", "not started")
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        self._source = None
+        self._source: Iterable[bytes] | None = None
         self._stop = threading.Event()
         self._screen: tuple[Screen, str | None] | None = None
         self._listeners: list[Callable[[VoiceStatus], None]] = []
@@ -314,11 +333,12 @@ class VoiceInput:
         recognizers = self._given
         if recognizers is None:
             recognizers, reasons = {}, []
-            for lang in self.config.languages:
+            for language in self.config.languages:
                 try:
-                    recognizers[lang] = load_recognizer(lang, self.config.model_for(lang))
+                    recognizers[language] = load_recognizer(language,
+                                                            self.config.model_for(language))
                 except RecognizerUnavailable as exc:
-                    reasons.append(f"{lang}: {exc}")
+                    reasons.append(f"{language}: {exc}")
             if not recognizers:
                 self._status = VoiceStatus("off", "no speech model: " + "; ".join(reasons))
                 return self._status

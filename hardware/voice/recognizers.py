@@ -27,6 +27,9 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
+
+from untact.shop.menu import Kiosk
 
 from .g2p import pronounce
 from .grammar import Grammar, Screen, build_grammar, spoken_content
@@ -52,6 +55,23 @@ def default_vosk_model() -> Path:
 
 
 STRICT = "strict"  # the model's own Gr.fst: the menu's sentences, see vosk_graph
+
+# A voice command's or answer's (kind, name), e.g. ("command", "next"), by its words.
+CommandMeanings = dict[str, tuple[str, str]]
+
+
+class _KaldiRecognizer(Protocol):
+    """What is used of ``vosk.KaldiRecognizer`` (vosk ships no type hints)."""
+
+    def SetMaxAlternatives(self, alternatives: int) -> None: ...
+
+    def Reset(self) -> None: ...
+
+    def AcceptWaveform(self, pcm: bytes) -> int: ...  # 1: an endpoint was found in it
+
+    def Result(self) -> str: ...
+
+    def FinalResult(self) -> str: ...
 
 
 class VoskRecognizer:
@@ -85,15 +105,16 @@ class VoskRecognizer:
         self.strict = strict
         self.strict_off_reason = ""
         self._strict_sentences: tuple[str, ...] = ()
-        self._strict_menu: object = None
+        self._strict_menu: Kiosk | None = None
         self._prepared: _StrictGraph | None = None  # built ahead by prepare_menu()
         self._screen_sentences: set[str] | None = None
         self.max_alternatives = max_alternatives
-        self._rec = None
-        self._cache: dict[str, object] = {}
+        self._rec: _KaldiRecognizer | None = None
+        self._cache: dict[str, _KaldiRecognizer] = {}
         self._grammar_json = ""
         self.dropped: list[str] = []
-        self._commands = None
+        self._commands: tuple[str, CommandMeanings] | None = None  # see _command_check
+        self._done: list[str] = []
         self._audio: list[bytes] = []
         self._items: list[str] = []
         self._slot_words: set[str] = set()
@@ -185,7 +206,7 @@ class VoskRecognizer:
             self._slot_words = {w for f in split([*grammar.quantities, *grammar.options])
                                 for w in f.split()}
 
-    def prepare_menu(self, menu) -> None:
+    def prepare_menu(self, menu: Kiosk | None) -> None:
         """Build and load the strict grammar of ``menu`` now, so that :meth:`set_grammar`
         with it later only swaps models.
 
@@ -204,13 +225,15 @@ class VoskRecognizer:
         (ahead of time by :meth:`prepare_menu`, else here); if that fails, the grammar
         list is used and ``strict_off_reason`` says why.
         """
-        if grammar.menu is self._strict_menu:  # every screen change asks: answer cheaply
+        menu = grammar.menu
+        assert menu is not None, "set_grammar() loads a strict grammar only with a menu"
+        if menu is self._strict_menu:  # every screen change asks: answer cheaply
             return
         graph, self._prepared = self._prepared, None
-        if (graph is None or graph.menu is not grammar.menu or graph.lang != grammar.lang
+        if (graph is None or graph.menu is not menu or graph.lang != grammar.lang
                 or (graph.model is None and graph.sentences != self._strict_sentences)):
-            graph = self._build_strict(grammar.menu, grammar.lang)
-        self._strict_menu = grammar.menu
+            graph = self._build_strict(menu, grammar.lang)
+        self._strict_menu = menu
         if graph.failed:
             self.strict = False
             self.strict_off_reason = graph.failed
@@ -221,7 +244,7 @@ class VoskRecognizer:
             self._model = graph.model
             self._strict_sentences = graph.sentences
 
-    def _build_strict(self, menu, lang: str) -> _StrictGraph:
+    def _build_strict(self, menu: Kiosk, lang: str) -> _StrictGraph:
         if (self._strict_menu is not None and lang == self.lang
                 and spoken_content(menu) == spoken_content(self._strict_menu)):
             # A price or PIN edit: the same sentences, without seconds spent finding so.
@@ -239,7 +262,7 @@ class VoskRecognizer:
             return _StrictGraph(menu, lang, sentences, failed=reason)
         return _StrictGraph(menu, lang, sentences, model)
 
-    def _recognizer(self, grammar_json: str, alternatives: int):
+    def _recognizer(self, grammar_json: str, alternatives: int) -> _KaldiRecognizer:
         key = f"{alternatives}:{grammar_json}"
         rec = self._cache.pop(key, None)
         if rec is None:
@@ -253,7 +276,7 @@ class VoskRecognizer:
             self._cache.pop(next(iter(self._cache)))
         return rec
 
-    def _command_check(self, grammar: Grammar):
+    def _command_check(self, grammar: Grammar) -> tuple[str, CommandMeanings]:
         """A commands-only recognizer for a menu screen, and what each of its words means.
 
         On a menu screen the orders' many short words ("업", "거", "잔") outbid a
@@ -266,7 +289,7 @@ class VoskRecognizer:
         import copy
         short = copy.copy(grammar)
         short.items, short.options, short.quantities = [], [], []
-        meaning: dict[str, object] = {}
+        meaning: CommandMeanings = {}
         for f in [*grammar.commands, *grammar.answers]:
             words = self._known_words(f.text, 2) or self._known_words(f.text, 1)
             if words:
@@ -282,6 +305,7 @@ class VoskRecognizer:
                 and any(w in self._slot_words for w in text.split()))
 
     def _one_command(self, pcm: bytes) -> str:
+        assert self._commands is not None, "only on a menu screen with commands"
         grammar_json, meaning = self._commands
         rec = self._recognizer(grammar_json, 1)
         rec.Reset()
@@ -313,20 +337,26 @@ class VoskRecognizer:
         if self._rec is None:
             raise RuntimeError("set_grammar() first")
         self._rec.Reset()
-        self._done: list[str] = []
-        self._audio: list[bytes] = []  # this utterance, in memory, for the command check
+        self._done = []
+        self._audio = []  # this utterance, in memory, for the command check
+
+    def _current(self) -> _KaldiRecognizer:
+        assert self._rec is not None, "begin() first: it checks set_grammar() was called"
+        return self._rec
 
     def accept(self, pcm: bytes) -> None:
         if self._commands is not None:
             self._audio.append(pcm)
-        if self._rec.AcceptWaveform(pcm):  # Vosk's own endpoint inside the utterance
-            top = self._texts(json.loads(self._rec.Result()))
+        rec = self._current()
+        if rec.AcceptWaveform(pcm):  # Vosk's own endpoint inside the utterance
+            top = self._texts(json.loads(rec.Result()))
             if top:
                 self._done.append(top[0])
 
     def finish(self) -> list[tuple[str, float]]:
-        texts = self._texts(json.loads(self._rec.FinalResult()))
-        self._rec.Reset()
+        rec = self._current()
+        texts = self._texts(json.loads(rec.FinalResult()))
+        rec.Reset()
         head = " ".join(self._done)
         self._done = []
         if head:
@@ -359,10 +389,10 @@ class _StrictGraph:
     """A menu's strict grammar, loaded: ``model`` None when there was nothing new to
     load, ``failed`` the one-line reason when it could not be made."""
 
-    menu: object
+    menu: Kiosk
     lang: str
     sentences: tuple[str, ...]
-    model: object = None
+    model: object = None  # a vosk.Model
     failed: str = ""
 
 

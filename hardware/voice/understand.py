@@ -109,7 +109,7 @@ def understand_nbest(grammar: Grammar, hypotheses: Sequence[tuple[str, float]]) 
                          normalize(hypotheses[0][0]))
 
 
-def _phrase_forms(grammar: Grammar) -> list[Form]:
+def _phrase_forms(grammar: Grammar) -> list[Form[str]]:
     return [Form(p, "phrase", p) for p in grammar.extra_phrases]
 
 
@@ -125,7 +125,7 @@ def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
 
 
 def _understand_order(grammar: Grammar, text: str, total: int) -> Understanding:
-    best_item: tuple[float, float, Form, tuple[int, int]] | None = None
+    best_item: tuple[float, float, Form[str], tuple[int, int]] | None = None
     for form in grammar.items:
         score, start, end = find(form.text, text)
         if score < ITEM_MIN_SCORE:
@@ -137,16 +137,16 @@ def _understand_order(grammar: Grammar, text: str, total: int) -> Understanding:
     if best_item is None:
         return NOTHING
     _, item_score, item_form, item_span = best_item
-    item_id = str(item_form.value)
+    item_id = item_form.value
     taken = [item_span]
     covered = item_span[1] - item_span[0]
     allowed_groups = set(grammar.item_options.get(item_id, ()))
     options: dict[str, str] = {}
     option_scores: dict[str, float] = {}
-    for form in sorted(grammar.options, key=lambda f: -unit_length(f.text)):
-        group, choice = form.value  # type: ignore[misc]
-        score, start, end = find(form.text, text)
-        if score < OPTION_MIN_SCORE or unit_length(form.text) < 2:
+    for option in sorted(grammar.options, key=lambda f: -unit_length(f.text)):
+        group, choice = option.value
+        score, start, end = find(option.text, text)
+        if score < OPTION_MIN_SCORE or unit_length(option.text) < 2:
             continue
         if _overlaps((start, end), taken) or group not in allowed_groups:
             continue
