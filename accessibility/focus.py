@@ -8,7 +8,7 @@ get keyboard, keypad, swipe and voice navigation for free by listing their targe
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 
 class Focusable(Protocol):
@@ -50,28 +50,29 @@ def reading_order(targets: Sequence[T], row_tolerance: float = 0.5) -> list[T]:
     return ordered
 
 
-class FocusModel:
+class FocusModel(Generic[T]):
     """Where the focus is on the current screen and how NEXT and PREVIOUS move it.
 
-    Focus wraps around at both ends: a blind customer who swipes past the last button
-    hears the first again instead of silence.
+    Generic in the target type, so callers get back the widgets they put in (the kiosk
+    uses ``FocusModel[KioskButton]``). Focus wraps around at both ends: a blind customer
+    who swipes past the last button hears the first again instead of silence.
     """
 
     def __init__(self) -> None:
-        self._targets: list[Focusable] = []
+        self._targets: list[T] = []
         self._index: int | None = None
 
     @property
-    def targets(self) -> list[Focusable]:
+    def targets(self) -> list[T]:
         return list(self._targets)
 
     @property
-    def current(self) -> Focusable | None:
+    def current(self) -> T | None:
         if self._index is None or not self._targets:
             return None
         return self._targets[self._index]
 
-    def set_targets(self, targets: Sequence[Focusable], keep: Focusable | None = None,
+    def set_targets(self, targets: Sequence[T], keep: T | None = None,
                     ordered: bool = False) -> None:
         """Replace the targets (in reading order unless ``ordered``), keeping ``keep``
         focused if it is still present, else the first enabled target."""
@@ -82,19 +83,19 @@ class FocusModel:
         else:
             self._index = self._first_enabled(0, +1)
 
-    def focus(self, target: Focusable) -> bool:
+    def focus(self, target: T) -> bool:
         if target in self._targets and target.enabled:
             self._index = self._targets.index(target)
             return True
         return False
 
-    def next(self) -> Focusable | None:
+    def next(self) -> T | None:
         return self._move(+1)
 
-    def previous(self) -> Focusable | None:
+    def previous(self) -> T | None:
         return self._move(-1)
 
-    def _move(self, step: int) -> Focusable | None:
+    def _move(self, step: int) -> T | None:
         if not self._targets:
             return None
         if self._index is None:

@@ -102,21 +102,21 @@ class Kiosk:
 
 
 def _check_id(table: Table, key: str = "id") -> str:
-    value = table.get(key, str, max_len=40)
+    value: str = table.get(key, str, max_len=40)
     if not value or not set(value) <= _ID_CHARS:
         raise table.error(key, f"must be lower-case letters, digits, '_' or '-', not {value!r}")
     return value
 
 
 def _price(table: Table, key: str, default: object = ...) -> int:
-    value = table.get(key, int, default)
+    value: int = table.get(key, int, default)
     if value < 0 or value > MAX_PRICE:
         raise table.error(key, f"must be a whole number of won from 0 to {MAX_PRICE:,}, not {value}")
     return value
 
 
 def _counter(table: Table, default: str) -> str:
-    value = table.get("counter", str, default, max_len=10)
+    value: str = table.get("counter", str, default, max_len=10)
     if value not in COUNTERS:
         raise table.error("counter", f"unknown Korean counter {value!r} "
                                      f"(supported: {', '.join(COUNTERS)})")

@@ -159,11 +159,12 @@ def from_table(table: Table) -> PaymentConfig:
         raise sim.error("weights", "must be four numbers >= 0 (approve, decline, timeout, "
                                    "cancel), not all zero")
     seed = sim.get("seed", int, None)
+    approve, decline, timeout, cancel = (float(w) for w in weights)  # four, checked above
     return PaymentConfig(method, SimCardConfig(
         mode=mode, script=tuple(script),
         tap_s=sim.get("tap_s", float, d.tap_s, min=0, max=60),
         timeout_s=sim.get("timeout_s", float, d.timeout_s, min=0, max=300),
-        weights=tuple(float(w) for w in weights), seed=seed))
+        weights=(approve, decline, timeout, cancel), seed=seed))
 
 
 def make_method(config: PaymentConfig) -> PaymentMethod:

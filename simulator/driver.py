@@ -13,11 +13,15 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from untact.ui import kivy_setup
 
 from .kivy_stepping import prepare_app, release_app, uncap_frame_rate
 from .window_layout import DEFAULT_SCALE, PANEL_WIDTH
+
+if TYPE_CHECKING:
+    from untact.ui.widgets import KioskButton
 
 
 class SimClock:
@@ -90,7 +94,7 @@ class KioskDriver:
                 camera_switcher=CameraSwitcher.for_kiosk(self.composition)))
         else:
             self.app = self.composition.make_app()
-        self._window_size = None
+        self._window_size: tuple[int, ...] | None = None
 
     @property
     def voice(self):
@@ -222,6 +226,7 @@ class KioskDriver:
         kiosk has seen its effect through the firmware, the pty and the link."""
         from .virtual_boards import ACTIONS
 
+        assert self.boards is not None, "board actions need virtual boards (boards=N)"
         board = self.boards.board(index)
         if action == "unplug_board":
             board.unplug()
@@ -242,7 +247,7 @@ class KioskDriver:
             ACTIONS[action](board, args)
             board.wait_idle(timeout)
             if action not in ("hover", "line_noise"):
-                self.wait_until(lambda: seen, timeout=timeout,
+                self.wait_until(lambda: bool(seen), timeout=timeout,
                                 what=f"the board's {action} to reach the kiosk")
             self.pump(3)
         finally:
@@ -255,7 +260,8 @@ class KioskDriver:
         Window.dispatch("on_key_down", Keyboard.keycodes[name], 0, None, [])
         self.pump(2)
 
-    def focus_on(self, predicate: Callable[[object], bool], limit: int = 60, what: str = "") -> None:
+    def focus_on(self, predicate: Callable[[KioskButton], bool], limit: int = 60,
+                 what: str = "") -> None:
         """Press NEXT until the focused widget satisfies ``predicate``."""
         from untact.accessibility.intents import Kind
 

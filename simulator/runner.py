@@ -70,8 +70,12 @@ class Runner:
     def __init__(self, scenario: Scenario, data_dir: Path | None = None, out_dir: Path | None = None,
                  driver: KioskDriver | None = None) -> None:
         self.scenario = scenario
-        self._tmp = None if data_dir else tempfile.TemporaryDirectory(prefix="untact-sim-")
-        self.data_dir = data_dir or Path(self._tmp.name)
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        if data_dir:
+            self.data_dir = data_dir
+        else:
+            self._tmp = tempfile.TemporaryDirectory(prefix="untact-sim-")
+            self.data_dir = Path(self._tmp.name)
         self.out_dir = out_dir
         recognizers = load_recognizers() if scenario.voice and driver is None else None
         self.camera_script = None
@@ -205,7 +209,8 @@ class Runner:
         from .camera_script import gesture_clip
         from .camera_switch import DEMO_BACKGROUND, hand_photos
 
-        d, camera = self.driver, self.driver.camera
+        d, camera, script = self.driver, self.driver.camera, self.camera_script
+        assert script is not None, "hand steps run only with the scripted camera"
         status = camera.wait_for_state({"tracking", "motion_only", "unavailable", "ended"},
                                        timeout)
         if status.state != "tracking":
@@ -222,10 +227,10 @@ class Runner:
         unsubscribe = d.bus.subscribe(
             lambda i: seen.append(i) if i.source == "camera" and i.kind is expected else None)
         try:
-            number = self.camera_script.play(clip)
-            self._wait(lambda: seen, timeout,
+            number = script.play(clip)
+            self._wait(lambda: bool(seen), timeout,
                        f"the camera to see the hand's {gesture} ({expected.name})")
-            self._wait(lambda: self.camera_script.played(number) and camera.cursor() is None,
+            self._wait(lambda: script.played(number) and camera.cursor() is None,
                        timeout, "the hand clip to play out and the hand to leave")
             d.pump(2, draw=True)
         finally:

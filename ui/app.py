@@ -104,7 +104,7 @@ class KioskApp(App):
         self._ready_sent = False
         self.bus = bus or InputBus()
         self.cart = Cart(kiosk)
-        self.focus = FocusModel()
+        self.focus: FocusModel[KioskButton] = FocusModel()
         self.lang = kiosk.languages[0]
         self.keyboard = keyboard
         self.now = now  # injected so the simulator can run a long customer in simulated time

@@ -72,6 +72,7 @@ class CheckoutFlow:
         screen.saving = False
         if outcome.status is CheckoutStatus.ORDERED:
             order = outcome.order
+            assert order is not None, "an ORDERED outcome carries its order"
             self.last_order = order
             self._cart.clear()
             app.go("done", order=order)

@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 from untact.accessibility.bus import InputBus
 from untact.accessibility.speech import SpeechEngine
@@ -28,7 +28,12 @@ from untact.shop.menu import Kiosk
 from untact.shop.orders import OrderStore
 from untact.shop.payment import PaymentConfig, PaymentMethod
 
-from .kiosk_devices import KioskDevices
+from .kiosk_devices import CameraPreview, KioskDevices
+
+if TYPE_CHECKING:
+    from kivy.app import App
+
+    from .voice_bridge import VoiceSessionLike
 
 OFF: Literal["off"] = "off"
 
@@ -114,9 +119,12 @@ class KioskComposition:
 
     def attach_devices(self) -> None:
         """On Kivy's main thread: the app gets the camera and voice, the devices start."""
-        self.devices.use_camera(self.hardware.camera)
-        self.devices.attach_voice(self.hardware.voice)
-        self.hardware.start()
+        # hardware/devices.py declares its devices as plain objects; they are what
+        # build_camera and build_voice made: a CameraInput and a VoiceSession.
+        hw = self.hardware
+        self.devices.use_camera(cast("CameraPreview | None", hw.camera))
+        self.devices.attach_voice(cast("VoiceSessionLike | None", hw.voice))
+        hw.start()
 
     def start_devices_after_first_frame(self) -> None:
         """Build the devices in a background thread once the first frame is drawn, then
@@ -143,7 +151,7 @@ class KioskComposition:
 
 def run_kiosk(kiosk: Kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0,
               configure_app: Callable | None = None, overrides: Overrides | None = None,
-              app_factory: Callable[[KioskComposition], object] | None = None,
+              app_factory: Callable[[KioskComposition], App] | None = None,
               extra_width: int = 0, prog: str = "untact-kiosk") -> int:
     """Open the orders store and run the kiosk until it stops; 2 when the store cannot be
     opened. ``app_factory``: makes the app from the composition (the simulator's, with its

@@ -40,8 +40,8 @@ _CURSOR_GONE_S = 0.6
 
 
 class IntentRouter:
-    def __init__(self, app: KioskApp, frame: AccessibilityFrame, focus: FocusModel,
-                 staff: StaffMode, voice: VoiceBridge) -> None:
+    def __init__(self, app: KioskApp, frame: AccessibilityFrame,
+                 focus: FocusModel[KioskButton], staff: StaffMode, voice: VoiceBridge) -> None:
         self._app = app  # the screens, the overlay and navigation
         self._frame = frame
         self._focus = focus
@@ -50,9 +50,12 @@ class IntentRouter:
         # Hover-and-hold: a DWELL acts only on the widget the hold started on. Devices that
         # time holds themselves (the camera) restart their hold when the widget changes.
         self.hover_listeners: list[Callable[[], None]] = []
-        self.hover = HoverGuard(self._hit_test,
-                                reset_hold=lambda: [f() for f in self.hover_listeners])
+        self.hover = HoverGuard(self._hit_test, reset_hold=self._reset_holds)
         self._last_point = -1e9
+
+    def _reset_holds(self) -> None:
+        for restart in self.hover_listeners:
+            restart()
 
     # -- intents ----------------------------------------------------------------------------
     def handle(self, intent: Intent) -> None:
@@ -141,10 +144,10 @@ class IntentRouter:
         hold acts (or, in speech mode, only reads)."""
         cursor = self._app.cursor
         self._last_point = self._app.now()
-        cursor.point = self._to_window(intent.x, intent.y)
+        cursor.point = self._to_window(*intent.xy)
         chosen = self.hover.on_intent(intent)
         cursor.progress = self.hover.ring[1] if self.hover.ring else 0.0
-        under = self._hit_test(intent.x, intent.y)
+        under = self._hit_test(*intent.xy)
         if under is not None and under is not self._focus.current:
             self._focus.focus(under)
             self.show_focus()

@@ -12,7 +12,10 @@ status dict is also written by device threads: plain item assignment).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from .voice_bridge import VoiceSessionLike
 
 
 class CameraPreview(Protocol):
@@ -33,10 +36,11 @@ class KioskDevices:
         #: the boards' light and buzzer for a staff call (StaffCallEvent), or None
         self.staff_call_signal = staff_call_signal
         self.camera_preview: CameraPreview | None = None
-        self.voice = None  # a VoiceSession once it has started (hardware/voice/session.py)
+        #: a VoiceSession once it has started (hardware/voice/session.py)
+        self.voice: VoiceSessionLike | None = None
         #: called when the widget under a hover hold changes (devices that time holds)
         self.hold_resets: list[Callable[[], None]] = []
-        self._voice_listeners: list[Callable[[object], None]] = []
+        self._voice_listeners: list[Callable[[VoiceSessionLike | None], None]] = []
 
     def use_camera(self, camera: CameraPreview | None) -> None:
         """The camera now in use (None: none): its preview and its hold reset."""
@@ -51,11 +55,11 @@ class KioskDevices:
         for reset in list(self.hold_resets):
             reset()
 
-    def on_voice(self, listener: Callable[[object], None]) -> None:
+    def on_voice(self, listener: Callable[[VoiceSessionLike | None], None]) -> None:
         """Call ``listener(voice)`` when voice input arrives (models load in the background)."""
         self._voice_listeners.append(listener)
 
-    def attach_voice(self, voice) -> None:
+    def attach_voice(self, voice: VoiceSessionLike | None) -> None:
         self.voice = voice
         for listener in list(self._voice_listeners):
             listener(voice)

@@ -33,11 +33,11 @@ class CheckoutScreen(KioskScreen):
                                            height=height))
         else:
             key = "checkout.card" if ctx.checkout.card_payment else "checkout.counter"
+            label: str | dict[str, str] = key
             if self.message and not self.failed:
-                labels = {lang: f"{self._t(key, lang)} · {self._t('checkout.try_again', lang)}"
-                          for lang in ctx.kiosk.languages}
-                key = labels
-            methods.add_widget(self.button(key, variant="primary", payload=("pay", None),
+                label = {lang: f"{self._t(key, lang)} · {self._t('checkout.try_again', lang)}"
+                         for lang in ctx.kiosk.languages}
+            methods.add_widget(self.button(label, variant="primary", payload=("pay", None),
                                            disabled=self.saving, size_hint_y=None,
                                            height=height))
         fill_navbar(self, self.ids.nav, back=not self.saving)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from kivy.clock import Clock
 from kivy.graphics.texture import Texture
 from kivy.uix.image import Image
+from kivy.uix.label import Label
 
 from ..context import ScreenContext
 from .pages import AdminScreen
@@ -23,7 +24,7 @@ PREVIEW_S = 0.1  # 10 preview frames a second are plenty to aim a camera
 class AdminDevicesScreen(AdminScreen):
     def __init__(self, ctx: ScreenContext, **kw) -> None:
         super().__init__(ctx, **kw)
-        self._labels: dict[str, object] = {}
+        self._labels: dict[str, Label] = {}
         self._image: Image | None = None
         self._texture: Texture | None = None
         self._ticker = None

@@ -25,7 +25,7 @@ _NEXT_STATUS = {"new": "preparing", "preparing": "served"}
 
 
 class AdminScreen(KioskScreen):
-    back_to = "admin"
+    back_to: str | None = "admin"
     #: (payload, string key) of the bar at the bottom
     BAR = (("home", "admin.home"), ("exit", "admin.exit"))
 

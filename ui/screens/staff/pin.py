@@ -8,10 +8,14 @@ how many minutes.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from kivy.clock import Clock
 
 from ..base import KioskScreen
+
+if TYPE_CHECKING:
+    from untact.shop.staff_access import PinCheck
 
 MAX_DIGITS = 12
 KEYPAD = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "delete", "0", "ok")
@@ -78,6 +82,7 @@ class AdminPinScreen(KioskScreen):
         staff = self.ctx.staff
 
         def check() -> None:
+            result: PinCheck | Exception
             try:
                 result = staff.check_pin(pin)
             except Exception as exc:  # a bad PIN format (e.g. too short) is a wrong PIN
