@@ -39,7 +39,7 @@ from .app_context import AppScreenContext
 from .checkout_flow import CheckoutFlow
 from .intent_router import IntentRouter
 from .keyboard import intent_for_key
-from .kiosk_devices import CameraPreview, KioskDevices
+from .kiosk_devices import KioskCamera, KioskDevices
 from .overlays import Overlay
 from .screens.base import KioskScreen
 from .screens.context import ScreenContext
@@ -146,7 +146,7 @@ class KioskApp(App):
         self.voice_bridge.voice = voice
 
     @property
-    def camera_preview(self) -> CameraPreview | None:
+    def camera_preview(self) -> KioskCamera | None:
         """The camera, for the merchant's set-up preview: set_preview(bool), latest_preview()."""
         return self.devices.camera_preview
 

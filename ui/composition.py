@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal
 
 from untact.accessibility.bus import InputBus
 from untact.accessibility.speech import SpeechEngine
@@ -28,12 +28,11 @@ from untact.shop.menu import Kiosk
 from untact.shop.orders import OrderStore
 from untact.shop.payment import PaymentConfig, PaymentMethod
 
-from .kiosk_devices import CameraPreview, KioskDevices
+from .kiosk_devices import KioskDevices
 
 if TYPE_CHECKING:
     from kivy.app import App
-
-    from .voice_bridge import VoiceSessionLike
+    from untact.hardware.camera.frame_sources import FrameSource
 
 OFF: Literal["off"] = "off"
 
@@ -62,7 +61,7 @@ class Overrides:
     """
 
     voice: SimulatedVoice | Literal["off"] | None = None
-    camera: object | None = None
+    camera: FrameSource | Literal["off"] | None = None
     board_ports: tuple[str, ...] | Literal["off"] | None = None
     board_scan_s: float | None = None
     engine: SpeechEngine | None = None
@@ -119,11 +118,9 @@ class KioskComposition:
 
     def attach_devices(self) -> None:
         """On Kivy's main thread: the app gets the camera and voice, the devices start."""
-        # hardware/devices.py declares its devices as plain objects; they are what
-        # build_camera and build_voice made: a CameraInput and a VoiceSession.
         hw = self.hardware
-        self.devices.use_camera(cast("CameraPreview | None", hw.camera))
-        self.devices.attach_voice(cast("VoiceSessionLike | None", hw.voice))
+        self.devices.use_camera(hw.camera)
+        self.devices.attach_voice(hw.voice)
         hw.start()
 
     def start_devices_after_first_frame(self) -> None:

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from .voice_bridge import VoiceSessionLike
 
 
-class CameraPreview(Protocol):
-    """The camera, as the merchant's set-up preview uses it."""
+class KioskCamera(Protocol):
+    """The camera as the app uses it: the staff's set-up preview, and a hover hold to
+    restart when the widget under the hand changes. (Screens see less: screens/context.py.)"""
 
     def set_preview(self, on: bool) -> None: ...
 
@@ -35,14 +36,14 @@ class KioskDevices:
         self.status: dict[str, str] = status if status is not None else {}
         #: the boards' light and buzzer for a staff call (StaffCallEvent), or None
         self.staff_call_signal = staff_call_signal
-        self.camera_preview: CameraPreview | None = None
+        self.camera_preview: KioskCamera | None = None
         #: a VoiceSession once it has started (hardware/voice/session.py)
         self.voice: VoiceSessionLike | None = None
         #: called when the widget under a hover hold changes (devices that time holds)
         self.hold_resets: list[Callable[[], None]] = []
         self._voice_listeners: list[Callable[[VoiceSessionLike | None], None]] = []
 
-    def use_camera(self, camera: CameraPreview | None) -> None:
+    def use_camera(self, camera: KioskCamera | None) -> None:
         """The camera now in use (None: none): its preview and its hold reset."""
         old = self.camera_preview
         if old is not None and old.reset_hold in self.hold_resets:

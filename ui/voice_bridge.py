@@ -21,18 +21,28 @@ if TYPE_CHECKING:
 
 
 class OrderLineLike(Protocol):
-    item: str
-    options: Mapping[str, str]
-    quantity: int
+    """A spoken order line (hardware/voice/dialogue.py's OrderLine, a frozen dataclass:
+    read-only members)."""
+
+    @property
+    def item(self) -> str: ...
+    @property
+    def options(self) -> Mapping[str, str]: ...
+    @property
+    def quantity(self) -> int: ...
 
 
 class ReplyLike(Protocol):
     """What the dialogue answers (hardware/voice/dialogue.py's Reply)."""
 
-    say: str
-    add_to_cart: OrderLineLike | None
-    forward: Intent | None
-    confirming: bool
+    @property
+    def say(self) -> str: ...
+    @property
+    def add_to_cart(self) -> OrderLineLike | None: ...
+    @property
+    def forward(self) -> Intent | None: ...
+    @property
+    def confirming(self) -> bool: ...
 
 
 class VoiceSessionLike(Protocol):
