@@ -67,3 +67,16 @@ def recognizers(vosk_ko, sphinx_en) -> dict:
 def espeak():
     if shutil.which("espeak-ng") is None:
         pytest.skip("espeak-ng is not installed (Debian package espeak-ng; make setup installs it)")
+
+
+# --- test tiers (pyproject markers; `make test-quick` leaves these out) --------------
+
+#: fixtures that load a speech recognition model: a test using one is in the `models` tier
+#: whether or not its file says so, so a new test cannot slip into the quick loop.
+MODEL_FIXTURES = {"vosk_ko", "sphinx_en", "recognizers", "pipelines"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.models)
