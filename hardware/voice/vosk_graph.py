@@ -24,6 +24,7 @@ import mmap
 import os
 import struct
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -39,6 +40,9 @@ PROPERTIES = (0x1 | 0x2  # expanded, mutable
               | 0x4000000000  # top sorted: arcs only lead to later states
               | 0x10000000000 | 0x40000000000)  # accessible, coaccessible
 KEEP_FOLDERS = 3  # older grammars (an edited menu's) are removed when a new one is made
+#: ...but only once unused this long: another kiosk process (two kiosks on one Pi, or a
+#: restart overlapping the old process) may be loading an older folder right now
+PRUNE_IDLE_S = 600.0
 
 
 class GraphUnavailable(RuntimeError):
@@ -178,12 +182,20 @@ def strict_model_dir(model: Path, sentences: list[str], word_id: Callable[[str],
     return target
 
 
-def _prune(root: Path, keep: Path) -> None:
+def _prune(root: Path, keep: Path, now: float | None = None) -> None:
+    """Remove folders beyond the :data:`KEEP_FOLDERS` newest that have been unused for
+    :data:`PRUNE_IDLE_S`. Each is first renamed to a hidden name (atomic), so a process
+    looking for it finds it whole or not at all (then makes it again), never half-deleted."""
+    now = time.time() if now is None else now
     folders = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
                      key=lambda p: p.stat().st_mtime, reverse=True)
     for old in [p for p in folders if p != keep][KEEP_FOLDERS - 1:]:
         try:
-            _remove(old)
+            if now - old.stat().st_mtime < PRUNE_IDLE_S:
+                continue
+            doomed = root / f".pruned-{old.name}-{os.getpid()}"
+            os.rename(old, doomed)
+            _remove(doomed)
         except OSError:  # in use by another kiosk process, or already gone: next time
             pass
 
