@@ -82,7 +82,7 @@ def test_photo(hands_dir, tracker, name):
 def test_video_hand_is_tracked_in_every_frame(hands_dir):
     """The sample video (palm opening, 202 frames) in video mode, as the kiosk runs
     (looking for one hand: the video has one, and it halves the test's time)."""
-    from untact.hardware.camera.hands_accuracy import video_hand_share
+    from untact.simulator.bench_hands import video_hand_share
 
     seen, total = video_hand_share(hands_dir / "video_hand_open_palm.mp4", max_hands=1)
     assert total == 202

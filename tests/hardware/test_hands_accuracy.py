@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from untact.hardware.camera.hands_accuracy import main
+from untact.simulator.bench_hands import main
 
 
 def _folder(tmp_path, hands_dir, rows):

@@ -1,4 +1,5 @@
-"""`untact-bench-hands DIR`: how well the hand tracker finds hands in a folder of photos.
+"""`untact-bench-hands DIR`: how well the hand tracker finds hands in a folder of photos
+(a developer's measurement on real test data, beside `untact-bench-voice`).
 
 DIR holds images and a MANIFEST.tsv (tab-separated, header row, columns ``filename``
 and ``label``: a pose name, ``no_hand``, or ``video:...`` for a clip). Each photo is run
@@ -58,8 +59,7 @@ def read_manifest(folder: Path) -> list[dict[str, str]]:
 def detect_photos(folder: Path, rows: list[dict[str, str]],
                   model_complexity: int = 0) -> list[PhotoResult]:
     import cv2
-
-    from .hand_tracker import HandTracker
+    from untact.hardware.camera.hand_tracker import HandTracker
 
     results = []
     with HandTracker(mirror=False, model_complexity=model_complexity, max_hands=2,
@@ -85,8 +85,7 @@ def video_hand_share(path: Path, model_complexity: int = 0,
                      max_hands: int = 2) -> tuple[int, int]:
     """(frames with a hand, frames) over a whole video, tracker in video mode."""
     import cv2
-
-    from .hand_tracker import HandTracker
+    from untact.hardware.camera.hand_tracker import HandTracker
 
     cap = cv2.VideoCapture(str(path))
     seen = total = 0
@@ -107,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path, help="folder with images and MANIFEST.tsv")
     parser.add_argument("--model-complexity", type=int, choices=[0, 1], default=0)
     args = parser.parse_args(argv)
-    from .mediapipe_loader import TrackerUnavailable
+    from untact.hardware.camera.mediapipe_loader import TrackerUnavailable
 
     try:
         rows = read_manifest(args.folder)
