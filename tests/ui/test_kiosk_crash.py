@@ -386,5 +386,8 @@ def test_sigkilled_kiosks_never_lose_or_invent_an_order(tmp_path, forkserver):
           f"checkout window medians: "
           + ", ".join(f"{m} {statistics.median(d) * 1000:.0f} ms"
                       for m, d in crash.durations.items() if d))
-    assert no_order >= KIOSKS // 10 and len(shown) >= KIOSKS // 10, \
+    # At least 5% in each: measured on 2 cores (December 2026, old and new layouts alike),
+    # kills after the number ranged 23-46 of 200 on a quiet machine and 16 under load, so
+    # the former 10% floor failed runs that had spread their kills well.
+    assert no_order >= KIOSKS // 20 and len(shown) >= KIOSKS // 20, \
         f"kills did not spread over the checkout {why}"
