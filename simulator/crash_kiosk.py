@@ -113,7 +113,7 @@ def restart_and_report(kiosk_file: str, data_dir: str, report: Connection) -> No
             def check(_dt) -> None:
                 sm = getattr(app, "sm", None)
                 if sm is not None and sm.current == "attract":
-                    store = app.store
+                    store = app.shop.orders
                     report.send_bytes(b"STARTED " + json.dumps({
                         "today": [[o.day, o.number] for o in store.for_day()],
                         "unresolved": len(store.unresolved_payments())}).encode())

@@ -31,7 +31,7 @@ from untact.accessibility.profiles import PROFILES, Style
 from untact.accessibility.speech import SpeechEngine
 from untact.shop.cart import Cart, won
 from untact.shop.menu import Kiosk
-from untact.shop.orders import Order, OrderStore
+from untact.shop.orders import Order
 from untact.shop.service import Shop
 
 from . import systemd_notify
@@ -87,22 +87,18 @@ class KioskApp(App):
     #: how long the order number stays before the kiosk is ready for the next customer
     DONE_SCREEN_S = 20.0
 
-    def __init__(self, kiosk: Kiosk, store: OrderStore, bus: InputBus | None = None,
+    def __init__(self, shop: Shop, bus: InputBus, devices: KioskDevices, *,
                  keyboard: bool = True, now: Callable[[], float] = time.monotonic,
-                 engine: SpeechEngine | None = None, voice: VoiceSessionLike | None = None,
-                 shop: Shop | None = None, devices: KioskDevices | None = None, **kw) -> None:
-        """``voice``: a VoiceSession (hardware/voice/session.py) or None; the app only
-        calls its handle/answer/screen_changed/session methods. ``devices``: what the app
-        sees of its devices (ui/kiosk_devices.py), from the composition root (ui/composition.py)."""
+                 engine: SpeechEngine | None = None, **kw) -> None:
+        """Made by the composition root (ui/composition.py): ``shop`` is the live menu,
+        orders, payment, staff PIN and staff call; ``devices`` what the app sees of its
+        devices (ui/kiosk_devices.py), voice input among them once it has started."""
         super().__init__(**kw)
-        # The shop: live menu (sold out), payment, admin PIN, staff call, on these orders.
-        self.shop = shop or Shop.open(kiosk.path, deliver=_on_main_thread, orders=store,
-                                      kiosk=kiosk)
-        self.kiosk = self.shop.menu.kiosk
-        self.store = store
+        self.shop = shop
+        self.kiosk = kiosk = shop.menu.kiosk
         self.staff_call = self.shop.staff_call  # the board's LED/buzzer subscribes here
         self._ready_sent = False
-        self.bus = bus or InputBus()
+        self.bus = bus
         self.cart = Cart(kiosk)
         self.focus: FocusModel[KioskButton] = FocusModel()
         self.lang = kiosk.languages[0]
@@ -110,7 +106,7 @@ class KioskApp(App):
         self.now = now  # injected so the simulator can run a long customer in simulated time
         self.deadline: float | None = None  # when the current screen gives up waiting
         self.title = f"untact · {kiosk.shop_name[self.lang]}"
-        self.devices = devices if devices is not None else KioskDevices()
+        self.devices = devices
         self.device_status = self.devices.status  # device -> why it is off (shown to staff)
         if self.devices.staff_call_signal is not None:  # HELP lights and beeps the boards
             self.staff_call.subscribe(self.devices.staff_call_signal)
@@ -123,56 +119,30 @@ class KioskApp(App):
             on_session_end=self._session_ended, on_caption=on_ui_thread(self._caption),
             on_warning=self._warning)
         # The parts, each with one job; the screens see them through the context only.
-        self.staff_mode = StaffMode(self, self.shop, store)
+        self.staff_mode = StaffMode(self, shop, shop.orders)
         self.checkout_flow = CheckoutFlow(self, self.shop, self.cart, self.frame)
-        self.voice_bridge = VoiceBridge(self, self.frame,
-                                        voice if voice is not None else self.devices.voice)
-        self.router = IntentRouter(self, self.frame, self.focus, self.staff_mode,
-                                   self.voice_bridge)
+        self.voice_bridge = VoiceBridge(self, self.frame, devices.voice)
         # Hover-and-hold: devices that time holds themselves (the camera) restart theirs
         # when the widget under the hand changes.
-        self.router.hover_listeners = self.devices.hold_resets
+        self.router = IntentRouter(self, self.frame, self.focus, self.staff_mode,
+                                   self.voice_bridge, reset_hold=devices.reset_hold)
         self.devices.on_voice(self.attach_voice)  # voice input arrives after start-up
         self.context: ScreenContext = AppScreenContext(
             self, self.router, self.checkout_flow, self.staff_mode, self.voice_bridge)
 
-    # -- the parts' state, under the names the composition root and tests use -------------
-    @property
-    def voice(self) -> VoiceSessionLike | None:
-        return self.voice_bridge.voice
-
-    @voice.setter
-    def voice(self, voice: VoiceSessionLike | None) -> None:
-        self.voice_bridge.voice = voice
-
+    # -- the parts' state, under the names the simulator and tests use --------------------
     @property
     def camera_preview(self) -> KioskCamera | None:
         """The camera, for the merchant's set-up preview: set_preview(bool), latest_preview()."""
         return self.devices.camera_preview
 
     @property
-    def hover_listeners(self) -> list[Callable[[], None]]:
-        return self.router.hover_listeners
-
-    @hover_listeners.setter
-    def hover_listeners(self, listeners: list[Callable[[], None]]) -> None:
-        self.router.hover_listeners = listeners
-
-    @property
     def saving(self) -> bool:
         return self.checkout_flow.saving
 
     @property
-    def last_order(self) -> Order | None:
-        return self.checkout_flow.last_order
-
-    @property
     def order_listeners(self) -> list[Callable[[Order], None]]:
         return self.checkout_flow.order_listeners
-
-    @order_listeners.setter
-    def order_listeners(self, listeners: list[Callable[[Order], None]]) -> None:
-        self.checkout_flow.order_listeners = listeners
 
     @property
     def admin_deadline(self) -> float | None:
@@ -181,14 +151,6 @@ class KioskApp(App):
     @admin_deadline.setter
     def admin_deadline(self, when: float | None) -> None:
         self.staff_mode.deadline = when
-
-    @property
-    def export_dir(self) -> Path | None:
-        return self.staff_mode.export_dir
-
-    @export_dir.setter
-    def export_dir(self, folder: Path | None) -> None:
-        self.staff_mode.export_dir = folder
 
     # -- construction -------------------------------------------------------------------
     def build(self):
@@ -433,7 +395,3 @@ class KioskApp(App):
             starter.join(timeout=15)  # closing an engine that is still starting races it
         self.engine.close()
         self.voice_bridge.close()
-
-
-def _on_main_thread(fn: Callable[[], None]) -> None:
-    Clock.schedule_once(lambda _dt: fn(), 0)

@@ -56,7 +56,7 @@ class AppScreenContext:
 
     @property
     def device_status(self) -> Mapping[str, str]:
-        return self._app.device_status  # replaced by the composition root: read it live
+        return self._app.device_status  # written by the device threads: read it live
 
     @property
     def camera_preview(self) -> CameraPreview | None:

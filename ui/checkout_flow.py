@@ -33,17 +33,15 @@ class CheckoutFlow:
         self._cart = cart
         self._frame = frame
         self.saving = False  # an order is being committed; its number is not shown yet
-        self.last_order: Order | None = None
         self.order_listeners: list[Callable[[Order], None]] = []  # e.g. staff screen, recorder
 
     @property
     def card_payment(self) -> bool:
         return bool(self._shop.payment.settles_now)
 
-    def place_order(self, payment: str | None = None) -> None:
-        """Take the payment with the configured method, then commit the order, all off the
-        main thread; show its number only once committed. ``payment`` is kept for callers
-        of the old signature; the kiosk file's ``[payment]`` decides the method."""
+    def place_order(self) -> None:
+        """Take the payment with the method the kiosk file's ``[payment]`` names, then
+        commit the order, all off the main thread; show its number only once committed."""
         if self._checkout.busy:
             return
         app = self._app
@@ -73,7 +71,6 @@ class CheckoutFlow:
         if outcome.status is CheckoutStatus.ORDERED:
             order = outcome.order
             assert order is not None, "an ORDERED outcome carries its order"
-            self.last_order = order
             self._cart.clear()
             app.go("done", order=order)
             for listener in list(self.order_listeners):

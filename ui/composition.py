@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from untact.accessibility.bus import InputBus
+from untact.accessibility.kivy_adapter import on_ui_thread
 from untact.accessibility.speech import SpeechEngine
 from untact.shop.menu import Kiosk
 from untact.shop.orders import OrderStore
@@ -78,11 +79,11 @@ class KioskComposition:
         from untact.shop.service import Shop
 
         overrides = overrides if overrides is not None else Overrides()
-        self.kiosk, self.store, self.overrides = kiosk, store, overrides
+        self.kiosk, self.overrides = kiosk, overrides
         self.bus = InputBus()
         self.hardware = Devices()  # voice, camera, boards: built by hardware/devices.py
         self.devices = KioskDevices(self.hardware.status, self.hardware.signal_staff_call)
-        self.shop = Shop.open(kiosk.path, deliver=_on_main_thread, orders=store, kiosk=kiosk,
+        self.shop = Shop.open(kiosk.path, deliver=lambda fn: on_ui_thread(fn)(), orders=store, kiosk=kiosk,
                               payment=overrides.payment)
         self._builder: threading.Thread | None = None
         if overrides.start == "now":
@@ -95,8 +96,8 @@ class KioskComposition:
 
         o = self.overrides
         clock = {"now": o.clock} if o.clock is not None else {}
-        return (app_class or KioskApp)(self.kiosk, self.store, bus=self.bus, engine=o.engine,
-                                       shop=self.shop, devices=self.devices, **clock, **extra)
+        return (app_class or KioskApp)(self.shop, self.bus, self.devices, engine=o.engine,
+                                       **clock, **extra)
 
     # -- devices --------------------------------------------------------------------------
     def build_devices(self) -> None:
@@ -134,7 +135,7 @@ class KioskComposition:
             except Exception as exc:
                 self.hardware.status["devices"] = f"could not start: {exc}"
                 return
-            _on_main_thread(self.attach_devices)
+            on_ui_thread(self.attach_devices)()
 
         self._builder = threading.Thread(target=build, name="devices", daemon=True)
         after_first_frame(self._builder.start)
@@ -175,9 +176,3 @@ def run_kiosk(kiosk: Kiosk, data_dir: Path | None, fullscreen: bool, scale: floa
     finally:
         composition.close()
     return 0
-
-
-def _on_main_thread(fn: Callable[[], None]) -> None:
-    from kivy.clock import Clock
-
-    Clock.schedule_once(lambda _dt: fn(), 0)

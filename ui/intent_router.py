@@ -41,7 +41,8 @@ _CURSOR_GONE_S = 0.6
 
 class IntentRouter:
     def __init__(self, app: KioskApp, frame: AccessibilityFrame,
-                 focus: FocusModel[KioskButton], staff: StaffMode, voice: VoiceBridge) -> None:
+                 focus: FocusModel[KioskButton], staff: StaffMode, voice: VoiceBridge,
+                 reset_hold: Callable[[], None] = lambda: None) -> None:
         self._app = app  # the screens, the overlay and navigation
         self._frame = frame
         self._focus = focus
@@ -49,13 +50,8 @@ class IntentRouter:
         self._voice = voice
         # Hover-and-hold: a DWELL acts only on the widget the hold started on. Devices that
         # time holds themselves (the camera) restart their hold when the widget changes.
-        self.hover_listeners: list[Callable[[], None]] = []
-        self.hover = HoverGuard(self._hit_test, reset_hold=self._reset_holds)
+        self.hover = HoverGuard(self._hit_test, reset_hold=reset_hold)
         self._last_point = -1e9
-
-    def _reset_holds(self) -> None:
-        for restart in self.hover_listeners:
-            restart()
 
     # -- intents ----------------------------------------------------------------------------
     def handle(self, intent: Intent) -> None:

@@ -39,22 +39,17 @@ class KioskDevices:
         self.camera_preview: KioskCamera | None = None
         #: a VoiceSession once it has started (hardware/voice/session.py)
         self.voice: VoiceSessionLike | None = None
-        #: called when the widget under a hover hold changes (devices that time holds)
-        self.hold_resets: list[Callable[[], None]] = []
         self._voice_listeners: list[Callable[[VoiceSessionLike | None], None]] = []
 
     def use_camera(self, camera: KioskCamera | None) -> None:
         """The camera now in use (None: none): its preview and its hold reset."""
-        old = self.camera_preview
-        if old is not None and old.reset_hold in self.hold_resets:
-            self.hold_resets.remove(old.reset_hold)
         self.camera_preview = camera
-        if camera is not None:
-            self.hold_resets.append(camera.reset_hold)
 
     def reset_hold(self) -> None:
-        for reset in list(self.hold_resets):
-            reset()
+        """The widget under a hover hold changed: the camera (which times holds itself)
+        starts its hold again."""
+        if self.camera_preview is not None:
+            self.camera_preview.reset_hold()
 
     def on_voice(self, listener: Callable[[VoiceSessionLike | None], None]) -> None:
         """Call ``listener(voice)`` when voice input arrives (models load in the background)."""

@@ -33,7 +33,6 @@ class StaffMode:
         self._shop = shop
         self._orders = orders
         self.deadline: float | None = None  # admin mode closes itself when idle
-        self.export_dir: Path | None = None  # CSV export folder; default under the data
         self._staff_waited: int | None = None
 
     # -- in and out ---------------------------------------------------------------------------
@@ -97,8 +96,6 @@ class StaffMode:
     def export_folder(self) -> tuple[Path, bool]:
         """Where the admin's CSV export goes, and whether it is the default folder (made
         when missing) rather than the configured one (a USB stick: missing is an error)."""
-        if self.export_dir is not None:
-            return self.export_dir, False
         configured = self._shop.admin.export_folder
         if configured:
             return self._shop.menu.kiosk.path.parent / Path(configured).expanduser(), False

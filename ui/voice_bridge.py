@@ -65,9 +65,8 @@ class VoiceBridge:
     def attach(self, voice: VoiceSessionLike | None, screen: KioskScreen | None) -> None:
         """Voice input arrives after start-up (models load in the background)."""
         self.voice = voice
-        if voice is not None and screen is not None:
-            voice.session(screen.name != "attract")
-            voice.screen_changed(screen.orderable_by_voice(), self._app.lang)
+        if screen is not None:
+            self.screen_changed(screen)
 
     def screen_changed(self, screen: KioskScreen) -> None:
         if self.voice is not None:
