@@ -10,6 +10,7 @@ never run, so they are left out of the cycle check: that is their usual, legitim
 from __future__ import annotations
 
 import ast
+import graphlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,11 +141,9 @@ def rule_violations(imports: Iterable[Import], rules: Mapping[str, Mapping[str, 
 
 
 def cycles(imports: Iterable[Import]) -> list[str]:
-    """One line per import cycle among untact modules, as a path with file:line per step.
-
-    Each strongly connected component of the import graph is one entry (the shortest
-    cycle through its first module is shown), so a tangle is reported once, not in
-    every rotation.
+    """An import cycle among untact modules, as a path with file:line per step ([] when
+    there is none). The standard library's graphlib finds it; one is reported at a time
+    (fix it, and the next shows), starting from its first module in sorted order.
     """
     edges: dict[str, dict[str, Import]] = {}
     for imp in imports:
@@ -152,76 +151,12 @@ def cycles(imports: Iterable[Import]) -> list[str]:
             continue
         if imp.target != imp.module:
             edges.setdefault(imp.module, {}).setdefault(imp.target, imp)
-    out = []
-    for component in _components(edges):
-        start = min(component)
-        path = _shortest_cycle(edges, start, component)
+    try:  # graphlib reads the imported modules as each module's predecessors
+        graphlib.TopologicalSorter({m: sorted(t) for m, t in sorted(edges.items())}).prepare()
+    except graphlib.CycleError as exc:
+        ring = list(reversed(exc.args[1]))[:-1]  # importer first; the first node ends it too
+        first = ring.index(min(ring))
+        path = ring[first:] + ring[:first] + [min(ring)]
         steps = [f"{a} ({edges[a][b].where()})" for a, b in zip(path, path[1:], strict=False)]
-        others = sorted(component - set(path))
-        out.append(" -> ".join(steps + [path[-1]])
-                   + (f" (tangled with {', '.join(others)})" if others else ""))
-    return out
-
-
-def _components(edges: Mapping[str, Mapping[str, Import]]) -> list[set[str]]:
-    """Strongly connected components with more than one module (Tarjan, iterative)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[set[str]] = []
-    for root in sorted(edges):
-        if root in index:
-            continue
-        work = [(root, iter(sorted(edges.get(root, {}))))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is None:
-                work.pop()
-                if work:
-                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
-                if low[node] == index[node]:
-                    component = set()
-                    while True:
-                        top = stack.pop()
-                        on_stack.discard(top)
-                        component.add(top)
-                        if top == node:
-                            break
-                    if len(component) > 1:
-                        found.append(component)
-            elif child not in index:
-                index[child] = low[child] = len(index)
-                stack.append(child)
-                on_stack.add(child)
-                work.append((child, iter(sorted(edges.get(child, {})))))
-            elif child in on_stack:
-                low[node] = min(low[node], index[child])
-    return sorted(found, key=min)
-
-
-def _shortest_cycle(edges: Mapping[str, Mapping[str, Import]], start: str,
-                    component: set[str]) -> list[str]:
-    """Breadth-first from start back to start, inside the component."""
-    parent: dict[str, str] = {}
-    frontier = [start]
-    while frontier:
-        following = []
-        for node in frontier:
-            for child in sorted(edges.get(node, {})):
-                if child not in component:
-                    continue
-                if child == start:
-                    path = [node]
-                    while path[-1] != start:
-                        path.append(parent[path[-1]])
-                    return [*reversed(path), start]
-                if child not in parent:
-                    parent[child] = node
-                    following.append(child)
-        frontier = following
-    raise AssertionError(f"no cycle through {start}")  # a component always has one
+        return [" -> ".join([*steps, path[-1]])]
+    return []

@@ -31,7 +31,7 @@ _EN_NUMBER_OF = {w: n for n, ws in EN_NUMBERS.items() for w in ws}
 _DIGITS = re.compile(rf"^(\d{{1,2}})({'|'.join(COUNTERS)})?$")
 # Counters any menu may use, and as recognizers tend to return them (잔 is often heard
 # as 장 or 잠).
-_KO_COUNTER_LIKE = set(COUNTERS) | {"장", "잠", "캔", "게"}
+_KO_COUNTER_LIKE = set(COUNTERS) | {"장", "잠", "게"}
 
 
 @dataclass(frozen=True)
