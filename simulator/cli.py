@@ -84,12 +84,10 @@ def run_by_hand(argv: list[str]) -> int:
 
     boards = VirtualBoards(args.boards).start() if args.boards else None
 
-    def simulator_app(composition):
-        from .camera_switch import CameraSwitcher
-        from .panel import SimulatedDevices, SimulatorApp  # Kivy's window: after configure
+    def with_panel(composition):
+        from .panel import simulator_app  # imports Kivy's window: only after configure
 
-        return composition.make_app(SimulatorApp, simulated=SimulatedDevices(
-            microphone, boards, CameraSwitcher.for_kiosk(composition)))
+        return simulator_app(composition, microphone, boards)
 
     overrides = Overrides(
         voice=SimulatedVoice(microphone.open) if microphone is not None else None,
@@ -97,7 +95,7 @@ def run_by_hand(argv: list[str]) -> int:
     try:
         return run_kiosk(kiosk, Path(args.data) if args.data else None, fullscreen=False,
                          scale=args.scale, configure_app=configure, overrides=overrides,
-                         app_factory=simulator_app, extra_width=PANEL_WIDTH, prog="untact-sim")
+                         app_factory=with_panel, extra_width=PANEL_WIDTH, prog="untact-sim")
     finally:
         if boards is not None:
             boards.stop()

@@ -86,12 +86,10 @@ class KioskDriver:
         self.bus = self.composition.bus
         self.panel_width = 0
         if panel:
-            from .camera_switch import CameraSwitcher
-            from .panel import SimulatedDevices, SimulatorApp
+            from .panel import simulator_app
 
             self.panel_width = PANEL_WIDTH
-            self.app = self.composition.make_app(SimulatorApp, simulated=SimulatedDevices(
-                camera_switcher=CameraSwitcher.for_kiosk(self.composition)))
+            self.app = simulator_app(self.composition)
         else:
             self.app = self.composition.make_app()
         self._window_size: tuple[int, ...] | None = None

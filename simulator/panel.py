@@ -291,3 +291,12 @@ class SimulatorApp(KioskApp):
             f"{name}: {state}" for name, state in sorted(self.device_status.items())) or "keyboard only"), 1)
         outer.add_widget(self.panel)
         return outer
+
+
+def simulator_app(composition, microphone=None, virtual_boards=None) -> SimulatorApp:
+    """The kiosk of ``composition`` (ui/composition.py) with the panel beside it: its camera
+    switch over the composition's camera, and the given microphone and boards' controls."""
+    from .camera_switch import CameraSwitcher
+
+    return composition.make_app(SimulatorApp, simulated=SimulatedDevices(
+        microphone, virtual_boards, CameraSwitcher.for_kiosk(composition)))
