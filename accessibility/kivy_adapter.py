@@ -55,7 +55,9 @@ def after_first_frame(fn: Callable[[], object]) -> None:
 def decoded_png(path: str) -> tuple[int, int, int, bytes] | None:
     """(width, height, channels, pixels top row first) as Kivy's image loader decodes
     ``path``; None for a layout the audit does not read (it then decodes the PNG itself).
-    Raises ImportError without Kivy: Kivy is optional for the audit."""
+    Raises ImportError without Kivy: Kivy is optional for the audit. Reads the loader's
+    private ``_data`` (Kivy has no public accessor for decoded pixels): a fast path only,
+    checked against the audit's own PNG decoder in tests/accessibility/test_audit.py."""
     # Kivy parses sys.argv and logs to the console on import unless told not to.
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")

@@ -71,7 +71,7 @@ class ControlPanel(BoxLayout):
             self.sections.add_widget(w)
 
     def _refresh_transcript(self, _dt) -> None:
-        lines = self.app.engine.history  # everything asked of the voice, played or cut short
+        lines = self.app.engine.history.snapshot()  # every utterance asked for, played or cut short
         newest = lines[-1].id if lines else 0  # not len(): the history keeps the newest only
         if newest == self._shown:
             return

@@ -156,6 +156,27 @@ def test_png_decoder_handles_every_filter():
     assert px.data == b"".join(rows)
 
 
+def test_kivy_fast_path_decodes_the_same_pixels(tmp_path):
+    """load_png reads through Kivy's image loader (a private attribute, kivy_adapter.py)
+    when it can: it must agree with the pure-Python decoder, or the audit would misjudge
+    contrast on the real screenshots."""
+    from untact.accessibility.audit.pixels import decode_png
+    from untact.accessibility.kivy_adapter import decoded_png
+
+    w, h = 9, 5
+    rows = [bytes((x * 53 + y * 17 + c * 29) % 256 for x in range(w) for c in range(3))
+            for y in range(h)]
+    path = tmp_path / "rows.png"
+    path.write_bytes(_encode_png(w, h, rows))
+    fast = decoded_png(str(path))
+    assert fast is not None, "Kivy's loader no longer gives its pixels: the fast path is gone"
+    width, height, channels, data = fast
+    stride = len(data) // height
+    assert (width, height, channels) == (w, h, 3)
+    assert [data[y * stride:y * stride + w * 3] for y in range(h)] == rows
+    assert decode_png(path.read_bytes()).data == b"".join(rows)
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
