@@ -44,8 +44,7 @@ class Devices:
                 self.status["voice"] = "on" if st.on else st.reason
 
             def start_voice() -> None:
-                if hasattr(voice, "on_status"):
-                    voice.on_status(voice_status)
+                voice.on_status(voice_status)
                 voice_status(voice.start())
             t = threading.Thread(target=start_voice, name="voice-start", daemon=True)
             self._threads.append(t)

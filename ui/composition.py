@@ -118,24 +118,31 @@ class KioskComposition:
                                      scan_s=o.board_scan_s)
 
     def attach_devices(self) -> None:
-        """On Kivy's main thread: the app gets the camera and voice, the devices start."""
-        hw = self.hardware
-        self.devices.use_camera(hw.camera)
-        self.devices.attach_voice(hw.voice)
-        hw.start()
+        """Start the devices and give the app the camera and voice (the driver's path:
+        it calls this on Kivy's main thread and waits for them)."""
+        self.hardware.start()
+        self._give_to_app()
+
+    def _give_to_app(self) -> None:
+        """On Kivy's main thread: the app's camera preview and hold reset, and voice."""
+        self.devices.use_camera(self.hardware.camera)
+        self.devices.attach_voice(self.hardware.voice)
 
     def start_devices_after_first_frame(self) -> None:
-        """Build the devices in a background thread once the first frame is drawn, then
-        attach them on the main thread; a device must never keep the kiosk from running."""
+        """Build and start the devices in a background thread once the first frame is
+        drawn (the camera's tracking process is spawned there, not on Kivy's thread), then
+        hand them to the app on the main thread; a device must never keep the kiosk from
+        running."""
         from untact.accessibility.kivy_adapter import after_first_frame
 
         def build() -> None:
             try:
                 self.build_devices()
+                self.hardware.start()
             except Exception as exc:
                 self.hardware.status["devices"] = f"could not start: {exc}"
                 return
-            on_ui_thread(self.attach_devices)()
+            on_ui_thread(self._give_to_app)()
 
         self._builder = threading.Thread(target=build, name="devices", daemon=True)
         after_first_frame(self._builder.start)
