@@ -2,9 +2,9 @@
 
 Kivy offers ``App.run()``, an endless loop, and nothing public for running an app's
 set-up and then pumping its frames one at a time, as the driver (simulator/driver.py)
-does for tests and scenarios. These three functions use Kivy internals to do it; they
-are the only place outside Kivy that may, so a Kivy upgrade that changes them breaks
-one small module, not the simulator.
+does for tests and scenarios. These three functions use Kivy internals to do it, so a
+Kivy upgrade that changes them breaks one small module, not the simulator (the only
+other private use is the audit's optional PNG fast path, accessibility/kivy_adapter.py).
 """
 
 from __future__ import annotations
