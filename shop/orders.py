@@ -140,6 +140,12 @@ class OrderStore:
         # One connection is shared by the UI thread and payment/export workers: a
         # transaction must not interleave with another thread's statements.
         self._lock = threading.RLock()
+        self._placed_hooks: list[Callable[[sqlite3.Connection, int], None]] = []
+
+    def on_placed(self, hook: Callable[[sqlite3.Connection, int], None]) -> None:
+        """Run ``hook(db, order_id)`` inside the transaction that inserts each order, so
+        what it writes (the order's print jobs) commits or rolls back with the order."""
+        self._placed_hooks.append(hook)
 
     def close(self) -> None:
         self._db.close()
@@ -179,7 +185,10 @@ class OrderStore:
             " paid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (day, last + 1, now.isoformat(timespec="seconds"),
              json.dumps(lines, ensure_ascii=False), total, language, payment, int(paid)))
-        return inserted_id(cur)
+        order_id = inserted_id(cur)
+        for hook in self._placed_hooks:
+            hook(db, order_id)
+        return order_id
 
     def get(self, order_id: int) -> Order:
         with self._lock:

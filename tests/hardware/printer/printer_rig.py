@@ -1,0 +1,62 @@
+"""A kiosk's orders and printer for the printer tests: the sample cafe's menu, a real
+SQLite orders store in a temporary folder, the real print service, a virtual printer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from untact.hardware.printer.config import PrinterConfig
+from untact.hardware.printer.escpos_render import Paper, is_text, raster_line, text_line
+from untact.hardware.printer.service import PrintService
+from untact.shop.cart import Cart
+from untact.shop.menu import Kiosk, load_kiosk
+from untact.shop.orders import Order, OrderStore
+from untact.shop.tickets import Ticket
+from untact.simulator.virtual_printer import PrintedTicket, Raster
+
+CAFE = Path(__file__).resolve().parents[3] / "examples" / "cafe.toml"
+
+
+def cafe() -> Kiosk:
+    return load_kiosk(CAFE)
+
+
+def network_config(address: str, **kw) -> PrinterConfig:
+    host, _, port = address.rpartition(":")
+    return PrinterConfig(kind="network", host=host, port=int(port), paper=Paper(384),
+                         timeout_s=1.0, **kw)
+
+
+def two_lines(kiosk: Kiosk) -> Cart:
+    """Two large iced americanos and one more item, as a customer would order them."""
+    cart = Cart(kiosk)
+    cart.add(kiosk.item("americano"), {"size": "large", "temperature": "iced"}, quantity=2)
+    other = next(it for it in kiosk.items if it.id != "americano" and not it.sold_out)
+    cart.add(other)
+    return cart
+
+
+def place(store: OrderStore, kiosk: Kiosk) -> Order:
+    cart = two_lines(kiosk)
+    return store.place(cart.snapshot(), cart.total(), "en")
+
+
+def service(kiosk: Kiosk, store: OrderStore, config: PrinterConfig) -> PrintService:
+    return PrintService(config, store, lambda: kiosk, idle_check_s=0.2)
+
+
+def assert_printed_as(printed: PrintedTicket, ticket: Ticket, paper: Paper) -> None:
+    """Every line as the ticket says: text lines by their text and size, Hangul lines by
+    their bitmap against the same line drawn again."""
+    assert printed.cut
+    assert len(printed.lines) == len(ticket.lines), printed.render_text()
+    for got, want in zip(printed.lines, ticket.lines, strict=True):
+        if is_text(want):
+            assert got.raster is None, want
+            assert got.text == text_line(want, paper)
+            scale = {"normal": 1, "large": 2, "huge": 6}[want.size]
+            assert (got.width, got.height, got.bold, got.align) == (scale, scale, want.bold, want.align)
+        else:
+            assert got.raster is not None, want
+            assert got.raster == Raster.from_image(raster_line(want, paper)), want.text
+            assert got.raster.dots() > 50  # something was drawn

@@ -1,0 +1,223 @@
+"""Receipts and kitchen tickets end to end: a real orders database, the real print
+service, and a virtual ESC/POS printer on a real TCP socket or pseudo-terminal that
+decodes the bytes back. Nothing is lost or printed twice when the printer is off, out of
+paper or unplugged, nor across a kiosk killed mid-outage."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections import Counter
+
+import pytest
+from printer_rig import assert_printed_as, cafe, network_config, place, service
+from untact.hardware.printer.config import PrinterConfig
+from untact.hardware.printer.escpos_render import Paper
+from untact.shop.orders import OrderStore
+from untact.shop.tickets import tickets_for
+from untact.simulator.virtual_printer import VirtualPrinter
+
+
+@pytest.fixture
+def printer():
+    p = VirtualPrinter.tcp()
+    yield p
+    p.close()
+
+
+def wait_until(cond, timeout_s: float, what: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not cond():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout_s} s: {what}")
+        time.sleep(0.01)
+
+
+def test_an_order_prints_its_receipt_and_kitchen_ticket(tmp_path, printer):
+    kiosk = cafe()
+    store = OrderStore(tmp_path)
+    config = network_config(printer.address)
+    svc = service(kiosk, store, config)
+    svc.start()
+    try:
+        order = place(store, kiosk)
+        receipt, kitchen = printer.wait_for(2, timeout_s=10)
+        want_receipt, want_kitchen = tickets_for(order, kiosk)
+        assert_printed_as(receipt, want_receipt, config.paper)
+        assert_printed_as(kitchen, want_kitchen, config.paper)
+        # the number is the huge line, as digits the printer itself scales
+        huge = [ln for ln in receipt.lines if ln.raster is None and ln.width == 6]
+        assert [ln.text.strip() for ln in huge] == [str(order.number)]
+        assert f"{order.total:,} won" in "\n".join(receipt.texts())
+        assert printer.unknown == []
+        wait_until(lambda: store_jobs(store, order.id) == [("receipt", "printed", 1),
+                                                           ("kitchen", "printed", 1)], 5, "jobs printed")
+        assert svc.status.state == "online" and svc.status.waiting == 0
+    finally:
+        svc.stop()
+        store.close()
+
+
+def store_jobs(store: OrderStore, order_id: int):
+    with store._lock:  # the test reads the table directly: what is on disk
+        return [tuple(r) for r in store._db.execute(
+            "SELECT ticket, state, attempts FROM print_jobs WHERE order_id = ? ORDER BY id", (order_id,))]
+
+
+def test_out_of_paper_is_shown_and_tickets_wait_until_it_is_refilled(tmp_path, printer):
+    kiosk = cafe()
+    store = OrderStore(tmp_path)
+    svc = service(kiosk, store, network_config(printer.address))
+    seen: list[str] = []
+    svc.subscribe(lambda st: seen.append(st.summary()))
+    printer.set_state("out_of_paper")
+    svc.start()
+    try:
+        wait_until(lambda: svc.status.state == "out of paper", 5, "out of paper shown")
+        orders = [place(store, kiosk) for _ in range(3)]
+        wait_until(lambda: svc.status.waiting == 6, 15, "six tickets waiting")
+        assert "out of paper, 6 waiting" in seen
+        assert printer.tickets == []
+        printer.set_state("online")
+        printed = printer.wait_for(6, timeout_s=30)
+        wait_until(lambda: svc.status.summary() == "online", 5, "back online, nothing waiting")
+        numbers = Counter((t.texts()[1] if t.texts()[0].strip() == "Kitchen" else "") for t in printed)
+        assert len(printed) == 6 and len(numbers) >= 1
+        assert sorted(o.number for o in orders) == [1, 2, 3]
+    finally:
+        svc.stop()
+        store.close()
+
+
+CHILD = textwrap.dedent("""
+    import sys, time
+    sys.path.insert(0, {here!r})
+    from printer_rig import cafe, network_config, place, service
+    from untact.shop.orders import OrderStore
+    kiosk = cafe()
+    store = OrderStore({folder!r})
+    svc = service(kiosk, store, network_config({address!r}))
+    svc.start()
+    for _ in range({n}):
+        place(store, kiosk)
+    print("placed", flush=True)
+    time.sleep(600)
+""")
+
+
+def test_printer_off_and_kiosk_killed_then_every_ticket_prints_once(tmp_path, printer):
+    """The printer is switched off; a kiosk process takes 5 orders and is killed with
+    SIGKILL; a new kiosk starts on the same folder; the printer comes back: each of the
+    10 tickets is printed exactly once."""
+    printer.set_state("offline")
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD.format(here=os.path.dirname(__file__), folder=str(tmp_path),
+                                            address=printer.address, n=5)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "placed"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+    kiosk = cafe()
+    store = OrderStore(tmp_path)
+    svc = service(kiosk, store, network_config(printer.address))
+    states: list[str] = []
+    svc.subscribe(lambda st: states.append(st.state))
+    svc.start()
+    try:
+        wait_until(lambda: svc.status.state == "offline" and svc.status.waiting == 10, 10,
+                   "offline with 10 waiting")
+        printer.set_state("online")
+        printer.wait_for(10, timeout_s=30)
+        wait_until(lambda: svc.status.waiting == 0, 10, "queue empty")
+        # one more idle check: nothing more may come out
+        checks = printer.connections
+        wait_until(lambda: printer.connections >= checks + 2, 10, "two more status checks")
+        assert len(printer.tickets) == 10
+        kinds = Counter()
+        for order in store.for_day():
+            receipt, kitchen = tickets_for(order, kiosk)
+            for want in (receipt, kitchen):
+                matches = [t for t in printer.tickets if t.texts() == [
+                    ln.text for ln in _text_lines(want)]]
+                kinds[want.kind] += len(matches)
+                assert len(matches) == 1, (order.number, want.kind)
+        assert kinds == {"receipt": 5, "kitchen": 5}
+        assert states[-1] == "online" and "offline" in states
+    finally:
+        svc.stop()
+        store.close()
+
+
+def _text_lines(ticket):
+    from untact.hardware.printer.escpos_render import is_text, text_line
+
+    return [type(ln)(text_line(ln, Paper(384))) for ln in ticket.lines if is_text(ln)]
+
+
+def test_serial_printer_unplugged_and_plugged_back(tmp_path):
+    kiosk = cafe()
+    printer = VirtualPrinter.pty(tmp_path)
+    store = OrderStore(tmp_path / "data")
+    config = PrinterConfig(kind="serial", device=printer.device, baud=115200, paper=Paper(384),
+                           timeout_s=1.0)
+    svc = service(kiosk, store, config)
+    svc.start()
+    try:
+        wait_until(lambda: svc.status.state == "online", 5, "online")
+        printer.unplug()
+        wait_until(lambda: svc.status.state == "unplugged", 5, "unplugged shown")
+        order = place(store, kiosk)
+        wait_until(lambda: svc.status.waiting == 2, 5, "two waiting")
+        printer.plug()
+        receipt, kitchen = printer.wait_for(2, timeout_s=30)
+        want = tickets_for(order, kiosk)
+        assert_printed_as(receipt, want[0], config.paper)
+        assert_printed_as(kitchen, want[1], config.paper)
+    finally:
+        svc.stop()
+        store.close()
+        printer.close()
+
+
+def test_an_order_rolled_back_queues_no_ticket(tmp_path, printer):
+    """The jobs are written in the order's transaction: a failure after them undoes both."""
+    kiosk = cafe()
+    store = OrderStore(tmp_path)
+    svc = service(kiosk, store, network_config(printer.address))
+
+    def fail(db, order_id):
+        raise RuntimeError("disk full")
+    store.on_placed(fail)
+    with pytest.raises(RuntimeError):
+        place(store, kiosk)
+    assert store.for_day() == [] and svc.queue.waiting() == 0
+    svc.queue.close()
+    store.close()
+
+
+def test_the_ui_thread_never_waits_on_an_unreachable_printer(tmp_path):
+    """Placing an order with a printer that never answers (a black-hole address) takes
+    no longer than without one."""
+    kiosk = cafe()
+    store = OrderStore(tmp_path)
+    # 10.255.255.1: not routed, connect() hangs until its timeout
+    svc = service(kiosk, store, PrinterConfig(kind="network", host="10.255.255.1", port=9100,
+                                              paper=Paper(384), timeout_s=3.0))
+    svc.start()
+    try:
+        started = threading.Event()
+        svc.subscribe(lambda st: started.set())
+        t0 = time.monotonic()
+        place(store, kiosk)
+        assert time.monotonic() - t0 < 1.0
+        assert svc.queue.waiting() == 2
+    finally:
+        svc.stop(timeout_s=0.1)
+        store.close()
