@@ -39,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
         from untact.hardware.devices import validate as validate_devices
 
         validate_devices(kiosk.section("devices"))
+        from untact.hardware.printer.config import from_table as printer_config
+
+        printer_config(kiosk.section("printer"))
     except ConfigError as exc:
         print(f"untact-kiosk: {exc}", file=sys.stderr)
         return 2

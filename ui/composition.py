@@ -34,6 +34,8 @@ from .kiosk_devices import KioskDevices
 if TYPE_CHECKING:
     from kivy.app import App
     from untact.hardware.camera.frame_sources import FrameSource
+    from untact.hardware.printer.config import PrinterConfig
+    from untact.hardware.printer.service import PrintService
 
 OFF: Literal["off"] = "off"
 
@@ -69,6 +71,8 @@ class Overrides:
     clock: Callable[[], float] | None = None
     payment: Callable[[PaymentConfig], PaymentMethod] | None = None
     start: Literal["after_first_frame", "now"] = "after_first_frame"
+    #: the receipt printer in place of the file's ``[printer]`` (the simulator's virtual one)
+    printer: PrinterConfig | Literal["off"] | None = None
 
 
 class KioskComposition:
@@ -85,9 +89,28 @@ class KioskComposition:
         self.devices = KioskDevices(self.hardware.status, self.hardware.signal_staff_call)
         self.shop = Shop.open(kiosk.path, deliver=lambda fn: on_ui_thread(fn)(), orders=store, kiosk=kiosk,
                               payment=overrides.payment)
+        self.printer = self._start_printer(overrides.printer)
         self._builder: threading.Thread | None = None
         if overrides.start == "now":
             self.build_devices()
+
+    def _start_printer(self, override: PrinterConfig | Literal["off"] | None) -> PrintService | None:
+        """The receipt printer, attached to the orders before any order is placed (each
+        order queues its tickets in its own transaction); it prints from its own thread
+        and its state is one line of the device status, for staff."""
+        from untact.hardware.printer.config import from_table
+        from untact.hardware.printer.service import PrintService
+
+        if isinstance(override, str):  # OFF
+            return None
+        config = from_table(self.kiosk.section("printer")) if override is None else override
+        if not config.enabled:
+            return None
+        printer = PrintService(config, self.shop.orders, lambda: self.shop.menu.kiosk)
+        printer.subscribe(lambda st: self.devices.status.__setitem__("printer", st.summary()))
+        self.devices.status["printer"] = printer.status.summary()
+        printer.start()
+        return printer
 
     def make_app(self, app_class=None, **extra):
         """The app (``app_class``: KioskApp, or the simulator's with its panel), given
@@ -152,6 +175,8 @@ class KioskComposition:
         if builder is not None and builder.ident is not None:
             builder.join(timeout=30)
         self.hardware.close()
+        if self.printer is not None:
+            self.printer.stop()
 
 
 def run_kiosk(kiosk: Kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0,

@@ -15,7 +15,7 @@ from kivy.uix.label import Label
 from ..context import ScreenContext
 from .pages import AdminScreen
 
-DEVICES = ("camera", "voice", "boards")
+DEVICES = ("camera", "voice", "boards", "printer")
 #: device states the hardware layer reports as one word; other states are its sentences
 STATES = {"on", "tracking", "starting", "looking for boards"}
 PREVIEW_S = 0.1  # 10 preview frames a second are plenty to aim a camera
@@ -58,6 +58,8 @@ class AdminDevicesScreen(AdminScreen):
         state = self.ctx.device_status.get(device)
         if state is None:
             return self.t("admin.devices.absent", name=name)
+        if device == "printer" and state != "starting":  # "out of paper, 3 waiting"
+            return self.t("admin.devices.row", name=name, state=self.printer_state(state))
         if state in STATES:
             state = self.t("admin.devices.state." + state.replace(" ", "_"))
         elif device == "boards" and state[:1].isdigit():
@@ -66,6 +68,12 @@ class AdminDevicesScreen(AdminScreen):
         else:  # the device's own sentence, from the hardware layer (English)
             state = self.t("admin.devices.state.off", reason=state)
         return self.t("admin.devices.row", name=name, state=state)
+
+    def printer_state(self, state: str) -> str:
+        word, _, waiting = state.partition(", ")
+        text = self.t("admin.devices.printer." + word.replace(" ", "_"))
+        n = waiting.split(" ")[0]
+        return self.t("admin.devices.printer.waiting", state=text, n=n) if n.isdigit() else text
 
     # -- the preview, only while this screen is shown ---------------------------------------
     def _start(self, camera) -> None:
