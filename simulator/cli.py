@@ -43,6 +43,9 @@ def run_by_hand(argv: list[str]) -> int:
     p.add_argument("--camera", metavar="SOURCE", default=None,
                    help="a webcam number, a video file, or 'demo' (a real hand photo moved "
                         "over a background, from $UNTACT_TESTDATA/hands)")
+    p.add_argument("--printer", choices=("virtual", "file", "off"), default="virtual",
+                   help="receipts on a virtual printer shown in the panel (default), on the "
+                        "kiosk file's [printer], or none")
     p.add_argument("--exit-after-first-frame", action="store_true",
                    help="print the time of the attract screen's first frame and exit (benchmarks)")
     args = p.parse_args(argv)
@@ -83,15 +86,21 @@ def run_by_hand(argv: list[str]) -> int:
     from .virtual_boards import VirtualBoards
 
     boards = VirtualBoards(args.boards).start() if args.boards else None
+    try:
+        printer, printer_config = _printer(args.printer, kiosk)
+    except ConfigError as exc:
+        print(f"untact-sim: {exc}", file=sys.stderr)
+        return 2
 
     def with_panel(composition):
         from .panel import simulator_app  # imports Kivy's window: only after configure
 
-        return simulator_app(composition, microphone, boards)
+        return simulator_app(composition, microphone, boards, printer)
 
     overrides = Overrides(
         voice=SimulatedVoice(microphone.open) if microphone is not None else None,
-        camera=camera, board_ports=boards.ports if boards else None, payment=payment_method)
+        camera=camera, board_ports=boards.ports if boards else None, payment=payment_method,
+        printer=printer_config)
     try:
         return run_kiosk(kiosk, Path(args.data) if args.data else None, fullscreen=False,
                          scale=args.scale, configure_app=configure, overrides=overrides,
@@ -99,6 +108,28 @@ def run_by_hand(argv: list[str]) -> int:
     finally:
         if boards is not None:
             boards.stop()
+        if printer is not None:
+            printer.close()
+
+
+def _printer(mode: str, kiosk):
+    """(the virtual printer or None, the printer override): ``virtual`` prints to a
+    virtual ESC/POS printer on a local TCP port, on the file's paper width; ``file`` uses
+    the kiosk file's [printer]; ``off`` none. Each ticket is also logged."""
+    from untact.hardware.printer.config import PrinterConfig, from_table
+
+    if mode == "off":
+        return None, "off"
+    config = from_table(kiosk.section("printer"))  # ConfigError: said in one line
+    if mode == "file":
+        return None, None
+    from .virtual_printer import VirtualPrinter
+
+    printer = VirtualPrinter.tcp()
+    printer.subscribe(lambda t: print(f"untact-sim: printed\n{t.render_text()}", flush=True))
+    host, _, port = printer.address.rpartition(":")
+    return printer, PrinterConfig(kind="network", host=host, port=int(port), tickets=config.tickets,
+                                  paper=config.paper)
 
 
 def _camera_source(spec: str | None):

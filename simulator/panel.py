@@ -239,6 +239,22 @@ def camera_section(panel: ControlPanel, switcher) -> None:
     panel.add_section("Camera", box)
 
 
+def printer_section(panel: ControlPanel, printer) -> None:
+    """The virtual printer: switch it off, out of paper or on; the last ticket's text."""
+    last = small_label("no ticket printed yet")
+    buttons = BoxLayout(size_hint_y=None, height=30, spacing=4)
+    for state in ("online", "out_of_paper", "offline"):
+        buttons.add_widget(panel_button(state.replace("_", " "),
+                                        lambda *_a, s=state: printer.set_state(s)))
+
+    def show(ticket) -> None:  # the printer's thread: hop to Kivy's
+        text = f"ticket {len(printer.tickets)}: " + " | ".join(
+            t.strip() for t in ticket.texts() if t.strip() and not t.startswith("---"))
+        Clock.schedule_once(lambda _dt: setattr(last, "text", text), 0)
+    printer.subscribe(show)
+    panel.add_section(f"Printer (virtual, {printer.address})", buttons, last)
+
+
 @dataclass(frozen=True)
 class SimulatedDevices:
     """The virtual devices the panel drives; None: that section is not shown."""
@@ -246,6 +262,7 @@ class SimulatedDevices:
     microphone: object | None = None  # simulator.voice_sim.SimulatedMicrophone
     virtual_boards: object | None = None  # simulator.virtual_boards.VirtualBoards
     camera_switcher: object | None = None  # simulator.camera_switch.CameraSwitcher
+    virtual_printer: object | None = None  # simulator.virtual_printer.VirtualPrinter
 
 
 class SimulatorApp(KioskApp):
@@ -257,6 +274,7 @@ class SimulatorApp(KioskApp):
         self.microphone = simulated.microphone
         self.virtual_boards = simulated.virtual_boards
         self.camera_switcher = simulated.camera_switcher
+        self.virtual_printer = simulated.virtual_printer
 
     def _on_key_down(self, window, key, scancode, codepoint, modifiers):
         panel = getattr(self, "panel", None)
@@ -285,6 +303,8 @@ class SimulatorApp(KioskApp):
             voice_section(self.panel, self.microphone)
         if self.camera_switcher is not None:
             camera_section(self.panel, self.camera_switcher)
+        if self.virtual_printer is not None:
+            printer_section(self.panel, self.virtual_printer)
         status = small_label("")
         self.panel.add_section("Devices", status)
         Clock.schedule_interval(lambda _dt: setattr(status, "text", "  ".join(
@@ -293,10 +313,12 @@ class SimulatorApp(KioskApp):
         return outer
 
 
-def simulator_app(composition, microphone=None, virtual_boards=None) -> SimulatorApp:
+def simulator_app(composition, microphone=None, virtual_boards=None,
+                  virtual_printer=None) -> SimulatorApp:
     """The kiosk of ``composition`` (ui/composition.py) with the panel beside it: its camera
-    switch over the composition's camera, and the given microphone and boards' controls."""
+    switch over the composition's camera, and the given microphone, boards' and printer's
+    controls."""
     from .camera_switch import CameraSwitcher
 
     return composition.make_app(SimulatorApp, simulated=SimulatedDevices(
-        microphone, virtual_boards, CameraSwitcher.for_kiosk(composition)))
+        microphone, virtual_boards, CameraSwitcher.for_kiosk(composition), virtual_printer))
