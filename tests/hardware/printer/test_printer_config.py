@@ -63,3 +63,14 @@ def test_check_config_exits_2_with_the_line(tmp_path, capsys):
     assert kiosk_cli(["--check-config", str(path)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "kiosk.toml:" in err and "printer.address" in err
+
+
+def test_the_commented_example_in_cafe_toml_is_valid(tmp_path):
+    """examples/cafe.toml shows a [printer] block, commented out: uncommented, it loads."""
+    text = CAFE.read_text(encoding="utf-8")
+    block = text[text.index("# [printer]"):]
+    lines = [ln[2:] for ln in block.splitlines() if ln.startswith("# ") and not ln.startswith("# #")]
+    path = tmp_path / "kiosk.toml"
+    path.write_text(text + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    config = from_table(load_kiosk(path).section("printer"))
+    assert (config.kind, config.host, config.port, config.paper.width_dots) == ("network", "192.168.0.50", 9100, 576)
