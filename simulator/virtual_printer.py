@@ -317,8 +317,7 @@ class VirtualPrinter:
         self.state = state
         if self._port:
             if state == "offline" and self._server is not None:
-                self._server.close()
-                self._server = None
+                self._stop_listening()
             elif state != "offline" and self._server is None and not self._closed:
                 self._listen(self._port)
 
@@ -336,7 +335,7 @@ class VirtualPrinter:
     def close(self) -> None:
         self._closed = True
         if self._server is not None:
-            self._server.close()
+            self._stop_listening()
         if self.device:
             self.unplug()
         for t in self._threads:
@@ -365,6 +364,17 @@ class VirtualPrinter:
         server.listen(8)
         self._server, self._port = server, server.getsockname()[1]
         self._spawn(self._accept, server)
+
+    def _stop_listening(self) -> None:
+        """Refuse new connections and drop the open ones (shutdown wakes the blocked
+        accept(); close alone would leave the socket listening until it returns)."""
+        server, self._server = self._server, None
+        if server is not None:
+            try:
+                server.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            server.close()
 
     def _spawn(self, target: Callable[..., None], *args: object) -> None:
         self._threads = [t for t in self._threads if t.is_alive()]

@@ -11,7 +11,7 @@ from untact.hardware.printer.service import PrintService
 from untact.shop.cart import Cart
 from untact.shop.menu import Kiosk, load_kiosk
 from untact.shop.orders import Order, OrderStore
-from untact.shop.tickets import Ticket
+from untact.shop.tickets import Ticket, tickets_for
 from untact.simulator.virtual_printer import PrintedTicket, Raster
 
 CAFE = Path(__file__).resolve().parents[3] / "examples" / "cafe.toml"
@@ -60,3 +60,14 @@ def assert_printed_as(printed: PrintedTicket, ticket: Ticket, paper: Paper) -> N
             assert got.raster is not None, want
             assert got.raster == Raster.from_image(raster_line(want, paper)), want.text
             assert got.raster.dots() > 50  # something was drawn
+
+
+def assert_each_printed_once(printed: list[PrintedTicket], orders: list[Order], kiosk: Kiosk,
+                             paper: Paper) -> None:
+    """Every ticket of every order came out exactly once (told apart by their text lines:
+    the number, the prices, the kind), and nothing else did."""
+    expected = [t for o in orders for t in tickets_for(o, kiosk)]
+    assert len(printed) == len(expected), [p.texts() for p in printed]
+    for want in expected:
+        texts = [text_line(ln, paper) for ln in want.lines if is_text(ln)]
+        assert sum(p.texts() == texts for p in printed) == 1, (want.kind, want.number)

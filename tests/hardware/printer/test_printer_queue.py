@@ -12,10 +12,9 @@ import sys
 import textwrap
 import threading
 import time
-from collections import Counter
 
 import pytest
-from printer_rig import assert_printed_as, cafe, network_config, place, service
+from printer_rig import assert_each_printed_once, assert_printed_as, cafe, network_config, place, service
 from untact.hardware.printer.config import PrinterConfig
 from untact.hardware.printer.escpos_render import Paper
 from untact.shop.orders import OrderStore
@@ -84,11 +83,9 @@ def test_out_of_paper_is_shown_and_tickets_wait_until_it_is_refilled(tmp_path, p
         assert "out of paper, 6 waiting" in seen
         assert printer.tickets == []
         printer.set_state("online")
-        printed = printer.wait_for(6, timeout_s=30)
+        printer.wait_for(6, timeout_s=30)
         wait_until(lambda: svc.status.summary() == "online", 5, "back online, nothing waiting")
-        numbers = Counter((t.texts()[1] if t.texts()[0].strip() == "Kitchen" else "") for t in printed)
-        assert len(printed) == 6 and len(numbers) >= 1
-        assert sorted(o.number for o in orders) == [1, 2, 3]
+        assert_each_printed_once(printer.tickets, orders, kiosk, Paper(384))
     finally:
         svc.stop()
         store.close()
@@ -139,26 +136,13 @@ def test_printer_off_and_kiosk_killed_then_every_ticket_prints_once(tmp_path, pr
         # one more idle check: nothing more may come out
         checks = printer.connections
         wait_until(lambda: printer.connections >= checks + 2, 10, "two more status checks")
-        assert len(printer.tickets) == 10
-        kinds = Counter()
-        for order in store.for_day():
-            receipt, kitchen = tickets_for(order, kiosk)
-            for want in (receipt, kitchen):
-                matches = [t for t in printer.tickets if t.texts() == [
-                    ln.text for ln in _text_lines(want)]]
-                kinds[want.kind] += len(matches)
-                assert len(matches) == 1, (order.number, want.kind)
-        assert kinds == {"receipt": 5, "kitchen": 5}
+        orders = store.for_day()
+        assert [o.number for o in orders] == [1, 2, 3, 4, 5]
+        assert_each_printed_once(printer.tickets, orders, kiosk, Paper(384))
         assert states[-1] == "online" and "offline" in states
     finally:
         svc.stop()
         store.close()
-
-
-def _text_lines(ticket):
-    from untact.hardware.printer.escpos_render import is_text, text_line
-
-    return [type(ln)(text_line(ln, Paper(384))) for ln in ticket.lines if is_text(ln)]
 
 
 def test_serial_printer_unplugged_and_plugged_back(tmp_path):
@@ -221,3 +205,41 @@ def test_the_ui_thread_never_waits_on_an_unreachable_printer(tmp_path):
     finally:
         svc.stop(timeout_s=0.1)
         store.close()
+
+
+def test_a_ticket_left_sending_by_a_dead_kiosk_is_printed_again_marked_reprint(tmp_path, printer):
+    """The one window: a kiosk died after claiming a ticket, before the printer's answer.
+    Nobody knows whether it came out, so it prints again, headed REPRINT; the other
+    ticket of the order prints once, unmarked."""
+    from untact.hardware.printer.queue import PrintQueue
+
+    kiosk = cafe()
+    store = OrderStore(tmp_path)
+    queue = PrintQueue(store.path, ("receipt", "kitchen"))
+    store.on_placed(queue.enqueue_in)
+    order = place(store, kiosk)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    job = queue.claim(f"{os.uname().nodename}:{dead.pid}:0")
+    assert job is not None and job.ticket == "receipt"
+    queue.close()
+    svc = service(kiosk, store, network_config(printer.address))
+    svc.start()
+    try:
+        receipt, kitchen = printer.wait_for(2, timeout_s=10)  # in the order they were queued
+        want_receipt, want_kitchen = tickets_for(order, kiosk)
+        reprint = svc.ticket(_reprinted(order.id))
+        assert reprint.lines[0].text == "재출력 / REPRINT" and reprint.lines[1:] == want_receipt.lines
+        assert_printed_as(receipt, reprint, Paper(384))
+        assert_printed_as(kitchen, want_kitchen, Paper(384))
+        wait_until(lambda: svc.status.waiting == 0, 5, "nothing left")
+        assert len(printer.tickets) == 2
+    finally:
+        svc.stop()
+        store.close()
+
+
+def _reprinted(order_id: int):
+    from untact.hardware.printer.queue import Job
+
+    return Job(0, order_id, "receipt", reprint=True, attempts=1)
