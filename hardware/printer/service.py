@@ -69,11 +69,18 @@ class PrintService:
         self._stopping = True
         self._wake.set()
         if self._thread is not None:
-            self._thread.join(timeout_s)
-        self.queue.close()
+            self._thread.join(timeout_s)  # the thread closes the queue as it ends
+        else:
+            self.queue.close()
 
     # -- the worker ----------------------------------------------------------------------
     def _run(self) -> None:
+        try:
+            self._loop()
+        finally:
+            self.queue.close()
+
+    def _loop(self) -> None:
         while not self._stopping:
             delay = self._cycle()
             if self._faults:  # a fault: wait out the backoff, new orders just queue
