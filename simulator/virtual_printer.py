@@ -404,8 +404,10 @@ class VirtualPrinter:
                 if not data:
                     return
                 reply = decoder.feed(data)
-                if reply:
+                try:
                     conn.sendall(reply)
+                except OSError:
+                    return  # the kiosk hung up before the answer
 
     def _plug(self) -> None:
         master, slave = pty.openpty()
@@ -427,5 +429,7 @@ class VirtualPrinter:
             except OSError:  # unplugged
                 return
             reply = decoder.feed(data)
-            if reply:
+            try:
                 os.write(master, reply)
+            except OSError:
+                return  # unplugged

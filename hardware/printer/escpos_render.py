@@ -26,6 +26,7 @@ TEXT_SCALE = {"normal": 1, "large": 2, "huge": 6}
 RASTER_PX = {"normal": 24, "large": 40, "huge": 96}  # Hangul glyph height, in dots
 FONT_FOLDERS = ("/usr/share/fonts/truetype/nanum", "/usr/share/fonts/opentype/nanum")
 REGULAR, BOLD = "NanumGothic.ttf", "NanumGothicBold.ttf"
+THRESHOLD = [0] * 128 + [255] * 128  # grey anti-aliasing to dots: darker than half prints
 
 
 class FontMissing(Exception):
@@ -78,7 +79,7 @@ def raster_line(line: TicketLine, paper: Paper) -> Image.Image:
     if line.right:
         draw.text((paper.width_dots - draw.textlength(line.right, font=font), 0), line.right,
                   font=font, fill=0)
-    return img.point(lambda v: 0 if v < 128 else 255).convert("1")
+    return img.point(THRESHOLD, "1")
 
 
 def text_line(line: TicketLine, paper: Paper) -> str:
