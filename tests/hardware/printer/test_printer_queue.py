@@ -240,3 +240,31 @@ def _reprinted(order_id: int):
     from untact.hardware.printer.queue import Job
 
     return Job(0, order_id, "receipt", reprint=True, attempts=1)
+
+
+def test_two_kiosks_on_one_database_and_one_printer_print_each_ticket_once(tmp_path, printer):
+    """Two kiosks (each its own connection and print worker) share the orders folder and
+    the kitchen's printer; orders taken on both while the printer is off come out once."""
+    kiosk = cafe()
+    stores = [OrderStore(tmp_path), OrderStore(tmp_path)]
+    services = [service(kiosk, s, network_config(printer.address)) for s in stores]
+    printer.set_state("offline")
+    for svc in services:
+        svc.start()
+    try:
+        for i in range(6):
+            place(stores[i % 2], kiosk)
+        wait_until(lambda: all(svc.status.state == "offline" for svc in services), 10, "both see it off")
+        printer.set_state("online")
+        printer.wait_for(12, timeout_s=30)
+        wait_until(lambda: all(svc.status.waiting == 0 for svc in services), 10, "queue empty")
+        checks = printer.connections
+        wait_until(lambda: printer.connections >= checks + 2, 10, "more status checks")
+        orders = stores[0].for_day()
+        assert [o.number for o in orders] == [1, 2, 3, 4, 5, 6]
+        assert_each_printed_once(printer.tickets, orders, kiosk, Paper(384))
+    finally:
+        for svc in services:
+            svc.stop()
+        for s in stores:
+            s.close()
