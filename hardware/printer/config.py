@@ -7,7 +7,8 @@
     # baud = 19200               # serial only
     tickets = ["receipt", "kitchen"]   # what each order prints, in this order
     paper_mm = 80                # 80 or 58
-    status_queries = true        # ask the printer its state (DLE EOT); false for one that never answers
+    status_queries = true        # ask its state (DLE EOT) and confirm each ticket (GS r); false for a
+                                 # printer that answers neither: a ticket then counts once written
     # font = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"   # Hangul is printed with it
 
 Every mistake is reported as ``file:line: printer.field: message`` (a ConfigError).

@@ -268,3 +268,19 @@ def test_two_kiosks_on_one_database_and_one_printer_print_each_ticket_once(tmp_p
             svc.stop()
         for s in stores:
             s.close()
+
+
+def test_a_printer_without_status_answers_still_prints(tmp_path, printer):
+    """status_queries = false: no DLE EOT or GS r is sent; a ticket counts once written."""
+    kiosk = cafe()
+    store = OrderStore(tmp_path)
+    svc = service(kiosk, store, network_config(printer.address, status_queries=False))
+    svc.start()
+    try:
+        order = place(store, kiosk)
+        printer.wait_for(2, timeout_s=10)
+        wait_until(lambda: svc.status.waiting == 0, 5, "marked printed")
+        assert_each_printed_once(printer.tickets, [order], kiosk, Paper(384))
+    finally:
+        svc.stop()
+        store.close()
