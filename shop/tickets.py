@@ -55,9 +55,10 @@ class Ticket:
 RULE = TicketLine("-" * 32, align="center")
 
 
-def option_lines(order_line: dict[str, object], kiosk: Kiosk) -> list[TicketLine]:
-    """"  + 크기: 큰 사이즈 / Size: Large" for each chosen option. A choice no longer in the
-    menu prints its id: the order is printed as it was taken."""
+def option_lines(order_line: dict[str, object], kiosk: Kiosk, all_choices: bool = True) -> list[TicketLine]:
+    """"  + 크기: 큰 사이즈 / Size: Large" for each chosen option (``all_choices=False``: only
+    those that differ from the option's default, as the customer chose them). A choice no
+    longer in the menu prints its id: the order is printed as it was taken."""
     out = []
     choices = order_line.get("choices") or {}
     assert isinstance(choices, dict)
@@ -66,6 +67,8 @@ def option_lines(order_line: dict[str, object], kiosk: Kiosk) -> list[TicketLine
         choice = next((c for c in group.choices if c.id == choice_id), None) if group else None
         if group is None or choice is None:
             out.append(TicketLine(f"  + {group_id}: {choice_id}"))
+            continue
+        if not all_choices and choice_id == group.default:
             continue
         ko = f"{group.name.get('ko', group_id)}: {choice.name.get('ko', choice_id)}"
         en = f"{group.name.get('en', group_id)}: {choice.name.get('en', choice_id)}"
@@ -102,7 +105,7 @@ def receipt(order: Order, kiosk: Kiosk) -> Ticket:
             lines += [TicketLine(ko, bold=True), TicketLine(f"  {en} x{qty}", right=won(price, "en"))]
         else:
             lines.append(TicketLine(f"{ko} x{qty}", bold=True, right=won(price, "en")))
-        lines += option_lines(ln, kiosk)
+        lines += option_lines(ln, kiosk, all_choices=False)  # the kitchen's ticket has them all
     pay_ko, pay_en = PAYMENT_NAMES.get(order.payment, (order.payment, order.payment))
     paid = ("결제 완료", "paid") if order.paid else ("미결제", "not paid yet")
     lines += [RULE,
