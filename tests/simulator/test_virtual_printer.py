@@ -5,9 +5,14 @@ queries are answered as a real printer would; unknown commands are recorded."""
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
+import pytest
 from escpos.printer import Dummy
 from PIL import Image, ImageDraw
+from untact.accessibility.config import ConfigError
+from untact.shop.menu import load_kiosk
+from untact.simulator.cli import _printer
 from untact.simulator.virtual_printer import EscposDecoder, Raster, VirtualPrinter
 
 
@@ -76,3 +81,23 @@ def test_offline_refuses_connections_and_online_takes_them_again():
             assert len(printer.wait_for(2, timeout_s=5)) == 2
     finally:
         printer.close()
+
+
+def test_untact_sim_prints_to_a_virtual_printer_on_the_files_paper(tmp_path):
+    """`untact-sim` (default --printer virtual) swaps the file's printer for a virtual
+    one, keeping its paper and tickets; --printer off: none; a bad [printer] is refused."""
+    cafe = Path(__file__).resolve().parents[2] / "examples" / "cafe.toml"
+    path = tmp_path / "kiosk.toml"
+    path.write_text(cafe.read_text(encoding="utf-8") + '\n[printer]\nkind = "usb"\ndevice = "/dev/usb/lp0"\n'
+                    'paper_mm = 58\ntickets = ["kitchen"]\n', encoding="utf-8")
+    printer, config = _printer("virtual", load_kiosk(path))
+    try:
+        assert (config.kind, f"{config.host}:{config.port}") == ("network", printer.address)
+        assert (config.paper.width_dots, config.tickets) == (384, ("kitchen",))
+    finally:
+        printer.close()
+    assert _printer("off", load_kiosk(path)) == (None, "off")
+    assert _printer("file", load_kiosk(path)) == (None, None)
+    path.write_text(path.read_text(encoding="utf-8").replace("paper_mm = 58", "paper_mm = 57"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="printer.paper_mm"):
+        _printer("virtual", load_kiosk(path))
