@@ -79,6 +79,8 @@ def from_table(table: Table) -> PrinterConfig:
         if name not in KINDS:
             raise table.source.error((*table.path, "tickets", i),
                                      f"must be one of {', '.join(KINDS)}; got {name!r}")
+    if not tickets and kind != "none":
+        raise table.error("tickets", 'names no ticket (for no printing, kind = "none")')
     if len(set(tickets)) != len(tickets):
         raise table.error("tickets", "names a ticket twice")
     paper_mm = table.get("paper_mm", int, 80, choices=PAPER_DOTS)

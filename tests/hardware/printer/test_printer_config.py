@@ -42,6 +42,7 @@ def test_each_kind(tmp_path):
     ('kind = "usb"\ndevice = "/dev/usb/lp0"\nbaud = 9600\n', "printer.baud", 'only for kind = "serial"'),
     ('kind = "network"\naddress = "10.0.0.9:9100"\ntickets = ["receipt", "menu"]\n', "printer.tickets[1]",
      "must be one of receipt, kitchen"),
+    ('kind = "network"\naddress = "10.0.0.9:9100"\ntickets = []\n', "printer.tickets", "names no ticket"),
     ('kind = "network"\naddress = "10.0.0.9:9100"\npaper_mm = 76\n', "printer.paper_mm", "must be one of 80, 58"),
     ('kind = "network"\naddress = "10.0.0.9:9100"\nprot = 9100\n', "printer.prot", "unknown field"),
 ])
