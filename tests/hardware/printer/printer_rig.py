@@ -27,7 +27,7 @@ def network_config(address: str, **kw) -> PrinterConfig:
                          timeout_s=1.0, **kw)
 
 
-def two_lines(kiosk: Kiosk) -> Cart:
+def two_lines_cart(kiosk: Kiosk) -> Cart:
     """Two large iced americanos and one more item, as a customer would order them."""
     cart = Cart(kiosk)
     cart.add(kiosk.item("americano"), {"size": "large", "temperature": "iced"}, quantity=2)
@@ -37,7 +37,7 @@ def two_lines(kiosk: Kiosk) -> Cart:
 
 
 def place(store: OrderStore, kiosk: Kiosk) -> Order:
-    cart = two_lines(kiosk)
+    cart = two_lines_cart(kiosk)
     return store.place(cart.snapshot(), cart.total(), "en")
 
 

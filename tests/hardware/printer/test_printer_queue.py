@@ -13,7 +13,15 @@ import textwrap
 import time
 
 import pytest
-from printer_rig import assert_each_printed_once, assert_printed_as, cafe, network_config, place, service
+from printer_rig import (
+    assert_each_printed_once,
+    assert_printed_as,
+    cafe,
+    network_config,
+    place,
+    service,
+    two_lines_cart,
+)
 from untact.hardware.printer.config import PrinterConfig
 from untact.hardware.printer.escpos_render import Paper
 from untact.shop.orders import OrderStore
@@ -284,3 +292,25 @@ def test_a_printer_without_status_answers_still_prints(tmp_path, printer):
     finally:
         svc.stop()
         store.close()
+
+
+def test_card_payments_queue_tickets_only_when_approved_and_only_once(tmp_path):
+    """A card order is placed by closing its payment journal: approved queues its tickets
+    in that transaction, declined queues none, finishing twice queues nothing more."""
+    from untact.hardware.printer.queue import PrintQueue
+
+    kiosk = cafe()
+    store = OrderStore(tmp_path)
+    queue = PrintQueue(store.path, ("receipt", "kitchen"))
+    store.on_placed(queue.enqueue_in)
+    cart = two_lines_cart(kiosk)
+    declined = store.begin_payment("card", cart.total(), cart.snapshot(), "ko")
+    assert store.finish_payment(declined, "declined") is None
+    assert queue.waiting() == 0
+    approved = store.begin_payment("card", cart.total(), cart.snapshot(), "ko")
+    order = store.finish_payment(approved, "approved", "ref-1")
+    store.finish_payment(approved, "approved", "ref-1")
+    assert queue.jobs(order.id) == [("receipt", "queued", 0), ("kitchen", "queued", 0)]
+    assert queue.waiting() == 2
+    queue.close()
+    store.close()
