@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS print_jobs (
     id          INTEGER PRIMARY KEY,
     order_id    INTEGER NOT NULL REFERENCES orders(id),
     ticket      TEXT    NOT NULL,                 -- 'receipt' or 'kitchen'
-    state       TEXT    NOT NULL DEFAULT 'queued',  -- queued, sending, printed
+    state       TEXT    NOT NULL DEFAULT 'queued',  -- queued, sending, printed, failed
     attempts    INTEGER NOT NULL DEFAULT 0,
     reprint     INTEGER NOT NULL DEFAULT 0,       -- a claimer died mid-send: say so on paper
     claimed_by  TEXT,                             -- host:pid:token while sending
@@ -133,10 +133,19 @@ class PrintQueue:
                 "UPDATE print_jobs SET state = 'queued', attempts = attempts + 1, last_error = ?"
                 " WHERE id = ? AND claimed_by = ? AND state = 'sending'", (error[:300], job.id, token))
 
+    def fail(self, job: Job, token: str, error: str) -> None:
+        """The ticket cannot be made (its order is unreadable): set aside with the reason,
+        so it does not hold up the queue; it stays in the table for staff."""
+        with self._lock:
+            self._db.execute(
+                "UPDATE print_jobs SET state = 'failed', attempts = attempts + 1, last_error = ?"
+                " WHERE id = ? AND claimed_by = ?", (error[:300], job.id, token))
+
     def waiting(self) -> int:
         """Tickets not yet printed (queued or being sent)."""
         with self._lock:
-            (n,) = self._db.execute("SELECT COUNT(*) FROM print_jobs WHERE state != 'printed'").fetchone()
+            (n,) = self._db.execute(
+                "SELECT COUNT(*) FROM print_jobs WHERE state IN ('queued', 'sending')").fetchone()
         return int(n)
 
     def jobs(self, order_id: int) -> list[tuple[str, str, int]]:

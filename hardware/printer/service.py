@@ -21,7 +21,7 @@ from untact.shop.orders import Order, OrderStore
 from untact.shop.tickets import Ticket, TicketLine, tickets_for
 
 from .config import PrinterConfig
-from .escpos_render import render
+from .escpos_render import FontMissing, render
 from .queue import Job, PrintQueue, worker_token
 from .status import OFFLINE, ONLINE, PrinterHealth, PrinterStatus, query_status
 from .transports import PrinterUnavailable, Transport, open_transport
@@ -133,6 +133,14 @@ class PrintService:
     def _print(self, transport: Transport, job: Job) -> None:
         try:
             data = render(self.ticket(job), self.config.paper)
+        except FontMissing as exc:  # the kiosk's fault, not the ticket's: tried again later
+            self.queue.release(job, self._token, str(exc))
+            raise
+        except Exception as exc:  # this ticket cannot be made (e.g. its order is gone):
+            log.exception("ticket %s of order %s cannot be printed", job.ticket, job.order_id)
+            self.queue.fail(job, self._token, f"{type(exc).__name__}: {exc}")
+            return  # set aside, so it does not hold up the tickets after it
+        try:
             transport.write(data)
             if self.config.status_queries:
                 transport.write(CONFIRM)

@@ -314,3 +314,25 @@ def test_card_payments_queue_tickets_only_when_approved_and_only_once(tmp_path):
     assert queue.waiting() == 2
     queue.close()
     store.close()
+
+
+def test_a_ticket_that_cannot_be_made_is_set_aside_and_the_next_ones_print(tmp_path, printer):
+    """An order whose stored lines are unreadable (a hand-edited database) must not hold
+    up every order after it."""
+    kiosk = cafe()
+    store = OrderStore(tmp_path)
+    svc = service(kiosk, store, network_config(printer.address))
+    broken = place(store, kiosk)
+    with store._lock:  # damage the stored order, as a bad hand edit would
+        store._db.execute("UPDATE orders SET lines_json = '[{\"quantity\": \"many\"}]' WHERE id = ?",
+                          (broken.id,))
+    good = place(store, kiosk)
+    svc.start()
+    try:
+        printer.wait_for(2, timeout_s=10)
+        wait_until(lambda: svc.status.waiting == 0, 5, "nothing waiting")
+        assert_each_printed_once(printer.tickets, [good], kiosk, Paper(384))
+        assert [state for _, state, _ in store_jobs(store, broken.id)] == ["failed", "failed"]
+    finally:
+        svc.stop()
+        store.close()
