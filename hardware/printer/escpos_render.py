@@ -16,10 +16,12 @@ import copy
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from escpos.printer import Dummy
-from PIL import Image, ImageDraw, ImageFont
 from untact.shop.tickets import Ticket, TicketLine
+
+if TYPE_CHECKING:  # imported where used: python-escpos takes 0.5 s to import, which the
+    from PIL import Image, ImageFont  # kiosk must not spend before its first frame
 
 FONT_DOTS = 12  # width of the printer's font A, in dots
 TEXT_SCALE = {"normal": 1, "large": 2, "huge": 6}
@@ -54,6 +56,8 @@ def font_file(paper: Paper, bold: bool) -> str:
 
 @functools.lru_cache(maxsize=16)
 def _font(path: str, px: int) -> ImageFont.FreeTypeFont:
+    from PIL import ImageFont
+
     return ImageFont.truetype(path, px)
 
 
@@ -67,6 +71,8 @@ def raster_line(line: TicketLine, paper: Paper) -> Image.Image:
 
     The virtual printer's tests draw the expected line with this same function and
     compare it with the bitmap decoded from the printer's bytes."""
+    from PIL import Image, ImageDraw
+
     px = RASTER_PX[line.size]
     font = _font(font_file(paper, line.bold), px)
     height = px + px // 4
@@ -92,6 +98,8 @@ def text_line(line: TicketLine, paper: Paper) -> str:
 
 def render(ticket: Ticket, paper: Paper) -> bytes:
     """The whole ticket: initialise, each line, feed and a partial cut."""
+    from escpos.printer import Dummy
+
     p = Dummy()
     p.profile.profile_data = copy.deepcopy(p.profile.profile_data)  # shared by the class
     p.profile.profile_data["media"]["width"]["pixels"] = paper.width_dots
