@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import copy
 import functools
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -96,10 +98,22 @@ def text_line(line: TicketLine, paper: Paper) -> str:
     return line.text[: max(0, room - 1)].ljust(max(0, room)) + line.right
 
 
-def render(ticket: Ticket, paper: Paper) -> bytes:
-    """The whole ticket: initialise, each line, feed and a partial cut."""
+def _escpos_dummy() -> type:
+    """python-escpos's in-memory printer. Its first import pickles its 70 KB printer
+    database into a new temporary folder per process, never removed, unless told where:
+    one folder per user instead, read back by later starts. (3.1 still makes an empty
+    temporary folder per process: its default is computed even when not used.)"""
+    folder = Path(tempfile.gettempdir()) / f"untact-escpos-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(folder))
     from escpos.printer import Dummy
 
+    return Dummy
+
+
+def render(ticket: Ticket, paper: Paper) -> bytes:
+    """The whole ticket: initialise, each line, feed and a partial cut."""
+    Dummy = _escpos_dummy()
     p = Dummy()
     p.profile.profile_data = copy.deepcopy(p.profile.profile_data)  # shared by the class
     p.profile.profile_data["media"]["width"]["pixels"] = paper.width_dots
