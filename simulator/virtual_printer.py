@@ -16,6 +16,7 @@ and checks the order number, prices and English, which arrive as text, as text.
     printer = VirtualPrinter.tcp()          # printer.address == "127.0.0.1:PORT"
     ... kiosk file: [printer] kind = "network", address = printer.address
     printer.wait_for(2, timeout_s=5)        # the receipt and the kitchen ticket
+    printer.copies_of(tickets_for(order, kiosk)[0], Paper(576))   # 1: printed once
     printer.set_state("out_of_paper")       # or "offline", "online"
 """
 
@@ -33,6 +34,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from untact.hardware.printer.escpos_render import TEXT_SCALE, Paper, is_text, raster_line, text_line
+from untact.shop.tickets import Ticket
+
 log = logging.getLogger(__name__)
 
 ESC, GS, DLE, FS = 0x1B, 0x1D, 0x10, 0x1C
@@ -42,6 +46,7 @@ ESC_SKIP = {ord("2"): 0, ord("3"): 1, ord("-"): 1, ord("M"): 1, ord("G"): 1, ord
             ord(" "): 1, ord("$"): 2, ord("\\"): 2}
 GS_SKIP = {ord("B"): 1, ord("b"): 1, ord("L"): 2, ord("W"): 2, ord("H"): 1, ord("f"): 1,
            ord("h"): 1, ord("w"): 1, ord("a"): 1}
+DARK_IS_DOT = [255] * 128 + [0] * 128
 ESC_ONE_ARG = {ord("!"), ord("E"), ord("a"), ord("d")}
 ALIGNS = {0: "left", 1: "center", 2: "right", 48: "left", 49: "center", 50: "right"}
 STATES = ("online", "offline", "out_of_paper", "cover_open")
@@ -58,17 +63,11 @@ class Raster:
     @classmethod
     def from_image(cls, image) -> Raster:
         """Pack a Pillow image the way ``GS v 0`` sends it (dark pixels are dots)."""
-        img = image.convert("L")
-        w, h = img.size
-        px = img.load()
-        rows = []
-        for y in range(h):
-            row = bytearray((w + 7) // 8)
-            for x in range(w):
-                if px[x, y] < 128:
-                    row[x // 8] |= 0x80 >> (x % 8)
-            rows.append(bytes(row))
-        return cls(w, h, tuple(rows))
+        dots = image.convert("L").point(DARK_IS_DOT, "1")  # mode "1" packs rows, bit 1 = dot
+        w, h = dots.size
+        wb = (w + 7) // 8
+        data = dots.tobytes()
+        return cls(w, h, tuple(data[i * wb:(i + 1) * wb] for i in range(h)))
 
     def dots(self) -> int:
         return sum(bin(b).count("1") for row in self.rows for b in row)
@@ -106,6 +105,24 @@ class PrintedTicket:
 
     def rasters(self) -> list[Raster]:
         return [ln.raster for ln in self.lines if ln.raster is not None]
+
+    def differences(self, ticket: Ticket, paper: Paper) -> list[str]:
+        """How this printout differs from ``ticket`` as the kiosk renders it on ``paper``
+        (none: it is that ticket): text lines by their text, size, bold and alignment,
+        Hangul lines by their bitmap against the same line drawn again, and the cut."""
+        out = [] if self.cut else ["not cut"]
+        if len(self.lines) != len(ticket.lines):
+            return [*out, f"{len(self.lines)} lines printed, {len(ticket.lines)} expected"]
+        for i, (got, want) in enumerate(zip(self.lines, ticket.lines, strict=True)):
+            if is_text(want):
+                scale = TEXT_SCALE[want.size]
+                expected = (text_line(want, paper), scale, scale, want.bold, want.align)
+                printed = (got.text, got.width, got.height, got.bold, got.align)
+                if got.raster is not None or printed != expected:
+                    out.append(f"line {i}: printed {printed}, expected {expected}")
+            elif got.raster != Raster.from_image(raster_line(want, paper)):
+                out.append(f"line {i}: the image is not {want.text!r}")
+        return out
 
     def render_text(self) -> str:
         """For logs and the simulator panel: text lines, and each image as its size."""
@@ -297,6 +314,12 @@ class VirtualPrinter:
     def subscribe(self, fn: Callable[[PrintedTicket], None]) -> None:
         """``fn(ticket)`` for each ticket cut, on the printer's thread."""
         self._listeners.append(fn)
+
+    def copies_of(self, ticket: Ticket, paper: Paper) -> int:
+        """How many times ``ticket`` came out (the browser and fault tests want 1)."""
+        with self._cond:
+            printed = list(self.tickets)
+        return sum(not p.differences(ticket, paper) for p in printed)
 
     def wait_for(self, count: int, timeout_s: float) -> list[PrintedTicket]:
         """Wait until at least ``count`` tickets were printed (TimeoutError if not)."""

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from dataclasses import replace
 
 import pytest
 from printer_rig import (
@@ -56,6 +57,11 @@ def test_an_order_prints_its_receipt_and_kitchen_ticket(tmp_path, printer):
         want_receipt, want_kitchen = tickets_for(order, kiosk)
         assert_printed_as(receipt, want_receipt, config.paper)
         assert_printed_as(kitchen, want_kitchen, config.paper)
+        # and the comparison can tell: another ticket, or one Hangul line changed, differs
+        assert receipt.differences(want_kitchen, config.paper)
+        changed = [ln if ln.text != "아메리카노" else replace(ln, text="아메리카누") for ln in want_receipt.lines]
+        assert receipt.differences(replace(want_receipt, lines=tuple(changed)), config.paper) == [
+            f"line {[ln.text for ln in changed].index('아메리카누')}: the image is not '아메리카누'"]
         # the number is the huge line, as digits the printer itself scales
         huge = [ln for ln in receipt.lines if ln.raster is None and ln.width == 6]
         assert [ln.text.strip() for ln in huge] == [str(order.number)]
@@ -92,7 +98,7 @@ def test_out_of_paper_is_shown_and_tickets_wait_until_it_is_refilled(tmp_path, p
         printer.set_state("online")
         printer.wait_for(6, timeout_s=30)
         wait_until(lambda: svc.status.summary() == "online", 5, "back online, nothing waiting")
-        assert_each_printed_once(printer.tickets, orders, kiosk, Paper(384))
+        assert_each_printed_once(printer, orders, kiosk, Paper(384))
     finally:
         svc.stop()
         store.close()
@@ -145,7 +151,7 @@ def test_printer_off_and_kiosk_killed_then_every_ticket_prints_once(tmp_path, pr
         wait_until(lambda: printer.connections >= checks + 2, 10, "two more status checks")
         orders = store.for_day()
         assert [o.number for o in orders] == [1, 2, 3, 4, 5]
-        assert_each_printed_once(printer.tickets, orders, kiosk, Paper(384))
+        assert_each_printed_once(printer, orders, kiosk, Paper(384))
         assert states[-1] == "online" and "offline" in states
     finally:
         svc.stop()
@@ -270,7 +276,7 @@ def test_two_kiosks_on_one_database_and_one_printer_print_each_ticket_once(tmp_p
         wait_until(lambda: printer.connections >= checks + 2, 10, "more status checks")
         orders = stores[0].for_day()
         assert [o.number for o in orders] == [1, 2, 3, 4, 5, 6]
-        assert_each_printed_once(printer.tickets, orders, kiosk, Paper(384))
+        assert_each_printed_once(printer, orders, kiosk, Paper(384))
     finally:
         for svc in services:
             svc.stop()
@@ -288,7 +294,7 @@ def test_a_printer_without_status_answers_still_prints(tmp_path, printer):
         order = place(store, kiosk)
         printer.wait_for(2, timeout_s=10)
         wait_until(lambda: svc.status.waiting == 0, 5, "marked printed")
-        assert_each_printed_once(printer.tickets, [order], kiosk, Paper(384))
+        assert_each_printed_once(printer, [order], kiosk, Paper(384))
     finally:
         svc.stop()
         store.close()
@@ -331,7 +337,7 @@ def test_a_ticket_that_cannot_be_made_is_set_aside_and_the_next_ones_print(tmp_p
     try:
         printer.wait_for(2, timeout_s=10)
         wait_until(lambda: svc.status.waiting == 0, 5, "nothing waiting")
-        assert_each_printed_once(printer.tickets, [good], kiosk, Paper(384))
+        assert_each_printed_once(printer, [good], kiosk, Paper(384))
         assert [state for _, state, _ in store_jobs(store, broken.id)] == ["failed", "failed"]
     finally:
         svc.stop()
