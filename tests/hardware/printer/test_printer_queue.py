@@ -158,11 +158,14 @@ def test_printer_off_and_kiosk_killed_then_every_ticket_prints_once(tmp_path, pr
         store.close()
 
 
-def test_serial_printer_unplugged_and_plugged_back(tmp_path):
+@pytest.mark.parametrize("kind", ["serial", "usb"])
+def test_a_device_printer_unplugged_and_plugged_back(tmp_path, kind):
+    """A serial port (pyserial) or the usblp device file (plain reads and writes): both
+    are a character device, here a pseudo-terminal behind a stable name."""
     kiosk = cafe()
     printer = VirtualPrinter.pty(tmp_path)
     store = OrderStore(tmp_path / "data")
-    config = PrinterConfig(kind="serial", device=printer.device, baud=115200, paper=Paper(384),
+    config = PrinterConfig(kind=kind, device=printer.device, baud=115200, paper=Paper(384),
                            timeout_s=1.0)
     svc = service(kiosk, store, config)
     svc.start()
