@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import logging
 import os
 import tempfile
 from dataclasses import dataclass
@@ -99,15 +100,23 @@ def text_line(line: TicketLine, paper: Paper) -> str:
 
 
 def _escpos_dummy() -> type:
-    """python-escpos's in-memory printer. Its first import pickles its 70 KB printer
-    database into a new temporary folder per process, never removed, unless told where:
-    one folder per user instead, read back by later starts. (3.1 still makes an empty
-    temporary folder per process: its default is computed even when not used.)"""
+    """python-escpos's in-memory printer, imported with two of its import's side effects
+    contained. It pickles its 70 KB printer database into a new temporary folder per
+    process, never removed, unless told where: one folder per user instead (3.1 still
+    makes an empty one per process: its default is computed even when not used). And it
+    calls ``logging.basicConfig()``, which on a root logger without handlers would start
+    printing every library's log records (Kivy's INFO lines) to stderr: a placeholder
+    handler makes that call do nothing."""
     folder = Path(tempfile.gettempdir()) / f"untact-escpos-{os.getuid()}"
     folder.mkdir(mode=0o700, exist_ok=True)
     os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(folder))
-    from escpos.printer import Dummy
-
+    root = logging.getLogger()
+    placeholder = logging.NullHandler()
+    root.addHandler(placeholder)
+    try:
+        from escpos.printer import Dummy
+    finally:
+        root.removeHandler(placeholder)
     return Dummy
 
 
