@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"untact-kiosk: {exc}", file=sys.stderr)
         return 2
+    warn_if_pin_hash_exposed(kiosk)
     if args.check_config:
         print(f"{path}: ok ({len(kiosk.items)} items in {len(kiosk.categories)} categories)")
         return 0
@@ -49,6 +50,15 @@ def main(argv: list[str] | None = None) -> int:
 
     return run_kiosk(kiosk, Path(args.data) if args.data else None, fullscreen=not args.window,
                      configure_app=exit_after_attract if args.exit_after_first_frame else None)
+
+
+def warn_if_pin_hash_exposed(kiosk) -> None:
+    """A warning, not a refusal: the kiosk still runs on a file with an open mode."""
+    from untact.shop.staff_access import admin_config, pin_hash_exposure
+
+    exposed = pin_hash_exposure(kiosk.path) if admin_config(kiosk).pin_hash else None
+    if exposed:
+        print(f"untact-kiosk: warning: {exposed}", file=sys.stderr)
 
 
 def exit_after_attract(app) -> None:
