@@ -48,14 +48,13 @@ def run_by_hand(argv: list[str]) -> int:
     args = p.parse_args(argv)
     if not 0.1 <= args.scale <= 2:
         p.error("--scale must be between 0.1 and 2")
-    from untact.shop.menu import load_kiosk
-    from untact.ui.cli import exit_after_attract
+    from untact.ui.cli import check_kiosk_file, exit_after_attract
     from untact.ui.composition import Overrides, SimulatedVoice, run_kiosk
 
     from .card_terminal import payment_method
 
     try:
-        kiosk = load_kiosk(args.config)
+        kiosk = check_kiosk_file(args.config, real_payment=False)
     except ConfigError as exc:
         print(f"untact-sim: {exc}", file=sys.stderr)
         return 2

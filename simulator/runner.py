@@ -98,14 +98,19 @@ class Runner:
             d.start()
         start = d.app.now()
         samples: list[tuple[float, int]] = []  # (simulated seconds, RSS)
+
+        def sample() -> None:
+            rss = rss_bytes()
+            if rss is not None:
+                samples.append((d.app.now() - start, rss))
+
         try:
+            sample()  # before the first customer: the first hour always has a sample
             for _ in range(self.scenario.repeat):
                 self._orders_at_start = len(d.store.for_day())
                 for step in self.scenario.steps:
                     self._run_step(step)
-                rss = rss_bytes()
-                if rss is not None:
-                    samples.append((d.app.now() - start, rss))
+                sample()
             growth = self._memory_growth(samples)
             return Result(self.scenario, len(self.scenario.steps) * self.scenario.repeat,
                           d.store.for_day(), d.app.now() - start, growth)
@@ -118,7 +123,9 @@ class Runner:
 
     def _memory_growth(self, samples: list[tuple[float, int]]) -> float | None:
         """Median RSS of the last simulated hour against the first; fails the scenario
-        when it grew more than ``max_memory_growth`` (a leak shows over a day)."""
+        when it grew more than ``max_memory_growth`` (a leak shows over a day). Samples
+        are taken at the start and after each repetition of the steps, so a single
+        repetition that waits hours still has a first and a last hour."""
         limit = self.scenario.max_memory_growth
         if not samples or samples[-1][0] < 2 * 3600:
             if limit is not None:
