@@ -62,7 +62,10 @@ def cmd_set_pin(args: argparse.Namespace) -> int:
     path = _config_path(args.config)
     service = MenuService(path)  # validates the file first: never edit a broken one
     pin = read_pin(args.stdin)
-    service.set_pin_hash(staff_access.hash_pin(pin))
+    try:
+        service.set_pin_hash(staff_access.hash_pin(pin))
+    except OSError as exc:  # a read-only or full disk: name the file, not a temporary one
+        raise MenuEditRefused(f"{path}: the PIN was not saved: {exc.strerror or exc}") from None
     print(f"admin PIN set in {path} [admin] pin_hash (stored as a salted scrypt hash)")
     exposed = staff_access.pin_hash_exposure(path)
     if exposed:

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from shop_helpers import lines
+from shop_helpers import fill, lines, tmpfs
 from untact.shop import staff_access
 from untact.shop.menu_service import validate_kiosk
 from untact.shop.orders import OrderStore
@@ -163,3 +163,20 @@ def test_a_pin_hash_others_can_read_is_warned_about(kiosk_file):
     kiosk_file.chmod(0o640)
     r = subprocess.run(check, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and r.stderr == ""
+
+
+@pytest.mark.parametrize("fault", ["read-only", "full"])
+def test_set_pin_on_a_read_only_or_full_disk_names_the_file(tmp_path, fault):
+    folder = tmp_path / "etc"
+    with tmpfs(folder, "size=256k"):
+        kiosk = folder / "kiosk.toml"
+        shutil.copy(CAFE, kiosk)
+        before = kiosk.read_bytes()
+        if fault == "full":
+            fill(folder)
+        else:
+            subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        r = cli("set-pin", "--config", str(kiosk), "--stdin", stdin="482913\n")
+        reason = "No space left on device" if fault == "full" else "Read-only file system"
+        assert (r.returncode, r.stderr) == (2, f"untact-admin: {kiosk}: the PIN was not saved: {reason}\n")
+        assert kiosk.read_bytes() == before

@@ -10,14 +10,14 @@ mount), a tmpfs that is full, a file where the folder should be, a database whos
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import errno
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from shop_helpers import lines
+from shop_helpers import fill, lines, tmpfs
 from untact.shop.orders import OrderStore
 
 CAFE = Path(__file__).resolve().parents[2] / "examples" / "cafe.toml"
@@ -53,35 +53,11 @@ def one_line(result: subprocess.CompletedProcess[str]) -> str:
     return lines_[0]
 
 
-def mount_tmpfs(folder: Path, options: str) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "untact-test", str(folder)],
-                       capture_output=True, text=True)
-    if r.returncode != 0:
-        pytest.skip(f"needs root and permission to mount a tmpfs: mount said {r.stderr.strip()!r}")
-
-
 @pytest.fixture
 def mounts():
-    """Mount tmpfs folders for a test; unmounted after it."""
-    done: list[Path] = []
-
-    def mount(folder: Path, options: str) -> Path:
-        mount_tmpfs(folder, options)
-        done.append(folder)
-        return folder
-
-    yield mount
-    for folder in reversed(done):  # lazily: a failed test may still hold a file open
-        subprocess.run(["umount", "--lazy", str(folder)], check=True)
-
-
-def fill(folder: Path) -> None:
-    """Write to ``folder`` until its file system is full."""
-    with open(folder / "filler", "wb", buffering=0) as f, pytest.raises(OSError) as full:
-        while True:
-            f.write(b"\0" * 1024)
-    assert full.value.errno == errno.ENOSPC
+    """Mount tmpfs folders for a test (``mounts(folder, options)``); unmounted after it."""
+    with contextlib.ExitStack() as stack:
+        yield lambda folder, options: stack.enter_context(tmpfs(folder, options))
 
 
 def store_with_orders(folder: Path, count: int = 3) -> None:
