@@ -34,13 +34,9 @@ SIDE_FILES = ("", "-wal", "-shm")
 class OrderDatabaseError(Exception):
     """The orders database cannot be used; ``str()`` is one line naming the file."""
 
-    def __init__(self, path: Path, reason: str, detail: str = "") -> None:
-        self.path, self.reason, self.detail = path, reason, detail
+    def __init__(self, path: Path, reason: str, detail: str = "", damaged: bool = False) -> None:
+        self.path, self.reason, self.detail, self.damaged = path, reason, detail, damaged
         super().__init__(f"{path}: {reason}" + (f" ({detail})" if detail else ""))
-
-    @property
-    def damaged(self) -> bool:
-        return self.reason.startswith("is damaged")
 
 
 def located_error(path: Path, exc: sqlite3.Error | OSError) -> OrderDatabaseError:
@@ -55,12 +51,15 @@ def located_error(path: Path, exc: sqlite3.Error | OSError) -> OrderDatabaseErro
         return OrderDatabaseError(folder, "is a file, not a folder: the data folder must be a "
                                           "folder for the orders database", detail)
     if primary in _DAMAGED:
-        return OrderDatabaseError(path, "is damaged", detail)
+        return OrderDatabaseError(path, "is damaged", detail, damaged=True)
     if primary == sqlite3.SQLITE_FULL or os_errno == errno.ENOSPC or _disk_full(folder):
         return OrderDatabaseError(path, "cannot be written: the disk is full", detail)
-    if (primary == sqlite3.SQLITE_READONLY or os_errno in (errno.EROFS, errno.EACCES, errno.EPERM)
-            or _read_only(folder)):
+    if os_errno == errno.EROFS or _read_only_mount(folder):
         return OrderDatabaseError(path, "cannot be written: its folder is read-only", detail)
+    if (primary == sqlite3.SQLITE_READONLY or os_errno in (errno.EACCES, errno.EPERM)
+            or not os.access(_nearest_existing(folder), os.W_OK)):
+        return OrderDatabaseError(path, "cannot be written by this user (check its owner and "
+                                        "permissions)", detail)
     return OrderDatabaseError(path, "cannot be opened", detail)
 
 
@@ -77,12 +76,9 @@ def _disk_full(folder: Path) -> bool:
         return False
 
 
-def _read_only(folder: Path) -> bool:
-    """A read-only mount, or a folder this user may not write (root too: access()
-    reports a read-only file system to root)."""
-    target = _nearest_existing(folder)
+def _read_only_mount(folder: Path) -> bool:
     try:
-        return bool(os.statvfs(target).f_flag & os.ST_RDONLY) or not os.access(target, os.W_OK)
+        return bool(os.statvfs(_nearest_existing(folder)).f_flag & os.ST_RDONLY)
     except OSError:
         return False
 

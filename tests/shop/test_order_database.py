@@ -195,3 +195,25 @@ def test_export_of_orders_on_a_full_disk_is_one_line(tmp_path, mounts):
     assert line.startswith(f"untact-admin: {data / OrderStore.DB_NAME}: cannot be written: "
                            "the disk is full ("), line
 
+
+
+def test_data_folder_this_user_may_not_write():
+    """As an unprivileged user (root writes anywhere): the data folder is root's."""
+    import os
+    import shutil
+    import tempfile
+
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to run the command as the user nobody")
+    with tempfile.TemporaryDirectory(prefix="untact-perm-") as tmp:
+        top = Path(tmp)
+        top.chmod(0o755)  # nobody may read the kiosk file, not write the data folder
+        data = top / "data"
+        data.mkdir(mode=0o755)
+        kiosk = kiosk_file(top, data)
+        kiosk.chmod(0o644)
+        argv = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable,
+                "-m", *COMMANDS["untact-admin"](kiosk, top)]
+        line = one_line(subprocess.run(argv, capture_output=True, text=True, timeout=120))
+    assert line == (f"untact-admin: {data / OrderStore.DB_NAME}: cannot be written by this user "
+                    "(check its owner and permissions) (unable to open database file)")
