@@ -78,20 +78,26 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     kiosk = validate_kiosk(_config_path(args.config))
     try:
-        store = OrderStore(kiosk.data_folder)
+        result = _export(kiosk.data_folder, args.day, Path(args.to))
     except OrderDatabaseError as exc:
         if not exc.damaged:
             raise
         return _export_readable(exc, args.day, Path(args.to))
+    print(result.describe(args.lang))
+    return 0
+
+
+def _export(data_folder: Path, day: dt.date, to: Path) -> export.ExportResult:
+    """The day's export; OrderDatabaseError when SQLite refuses the database, opening it
+    or on a damaged page found while reading it."""
+    store = OrderStore(data_folder)
     try:
-        result = export.export_day(store, args.day, Path(args.to))
+        return export.export_day(store, day, to)
     except sqlite3.Error as exc:
         raise located_error(store.path, exc) from None
     finally:
         store.close()
-        _give_back_to_kiosk_user(kiosk.data_folder)
-    print(result.describe(args.lang))
-    return 0
+        _give_back_to_kiosk_user(data_folder)
 
 
 def _export_readable(damaged: OrderDatabaseError, day: dt.date, folder: Path) -> int:

@@ -217,3 +217,22 @@ def test_data_folder_this_user_may_not_write():
         line = one_line(subprocess.run(argv, capture_output=True, text=True, timeout=120))
     assert line == (f"untact-admin: {data / OrderStore.DB_NAME}: cannot be written by this user "
                     "(check its owner and permissions) (unable to open database file)")
+
+
+def test_export_reads_around_a_damaged_page(tmp_path):
+    """A page in the middle of the orders overwritten (the header intact): SQLite finds
+    it while exporting; the orders on the other pages are still written out."""
+    data = tmp_path / "data"
+    store_with_orders(data, count=300)
+    with open(data / OrderStore.DB_NAME, "r+b") as f:
+        f.seek(4096 * 10)  # page 11, a leaf of the orders table, whole
+        f.write(b"\xa5" * 4096)
+    out = tmp_path / "stick"
+    out.mkdir()
+    line = one_line(run("untact-admin", kiosk_file(tmp_path, data), out))
+    target = out / f"untact-orders-{DAY}-readable.csv"
+    assert line.startswith(f"untact-admin: {data / OrderStore.DB_NAME}: is damaged (database disk "
+                           "image is malformed); wrote the "), line
+    numbers = [int(r.split(",")[2]) for r in target.read_text(encoding="utf-8-sig").splitlines()[1:]]
+    assert f" wrote the {len(numbers)} orders of {DAY} " in line
+    assert 200 < len(numbers) < 300 and numbers == sorted(set(numbers)) and set(numbers) <= set(range(1, 301))
