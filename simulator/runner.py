@@ -98,19 +98,14 @@ class Runner:
             d.start()
         start = d.app.now()
         samples: list[tuple[float, int]] = []  # (simulated seconds, RSS)
-
-        def sample() -> None:
-            rss = rss_bytes()
-            if rss is not None:
-                samples.append((d.app.now() - start, rss))
-
         try:
-            sample()  # before the first customer: the first hour always has a sample
             for _ in range(self.scenario.repeat):
                 self._orders_at_start = len(d.store.for_day())
                 for step in self.scenario.steps:
                     self._run_step(step)
-                sample()
+                rss = rss_bytes()
+                if rss is not None:
+                    samples.append((d.app.now() - start, rss))
             growth = self._memory_growth(samples)
             return Result(self.scenario, len(self.scenario.steps) * self.scenario.repeat,
                           d.store.for_day(), d.app.now() - start, growth)
@@ -123,17 +118,21 @@ class Runner:
 
     def _memory_growth(self, samples: list[tuple[float, int]]) -> float | None:
         """Median RSS of the last simulated hour against the first; fails the scenario
-        when it grew more than ``max_memory_growth`` (a leak shows over a day). Samples
-        are taken at the start and after each repetition of the steps, so a single
-        repetition that waits hours still has a first and a last hour."""
+        when it grew more than ``max_memory_growth`` (a leak shows over a day).
+
+        RSS is sampled after each repetition of the steps: a scenario whose first
+        repetition ends after the first hour (one long wait) has nothing to compare, and
+        gets None, not a measurement of a kiosk that had not served anyone yet."""
         limit = self.scenario.max_memory_growth
-        if not samples or samples[-1][0] < 2 * 3600:
+        end = samples[-1][0] if samples else 0.0
+        first_hour = [r for t, r in samples if t <= 3600]
+        if end < 2 * 3600 or not first_hour:
             if limit is not None:
                 raise AssertionError(f"{self.scenario.path}: max_memory_growth needs at least two "
-                                     "simulated hours and /proc/self/statm")
+                                     "simulated hours, a repetition of the steps ending within "
+                                     "the first, and /proc/self/statm")
             return None
-        end = samples[-1][0]
-        first = statistics.median(r for t, r in samples if t <= 3600)
+        first = statistics.median(first_hour)
         last = statistics.median(r for t, r in samples if t >= end - 3600)
         growth = (last - first) / first
         if limit is not None and growth > limit:

@@ -157,4 +157,11 @@ def test_a_scenario_that_waits_two_simulated_hours_finishes(tmp_path):
                            'expect = { screen = "attract" }\n')
     result = Runner(load_scenario(path)).run()
     assert result.steps_run == 1 and result.simulated_s >= 7200
-    assert result.memory_growth is not None  # the start against the end, two hours apart
+    assert result.memory_growth is None  # sampled after each repetition: none in the first hour
+    limited = write(tmp_path, 'render = false\nmax_memory_growth = 0.05\n\n[[step]]\ndo = "wait"\n'
+                              'seconds = 7200\n')
+    cli = subprocess.run([sys.executable, "-m", "untact.simulator.cli", "run", str(limited), "--headless"],
+                         capture_output=True, text=True, timeout=300)
+    assert cli.returncode == 1 and "Traceback" not in cli.stderr
+    assert cli.stderr == (f"FAIL {limited}: max_memory_growth needs at least two simulated hours, a "
+                          "repetition of the steps ending within the first, and /proc/self/statm\n")
