@@ -1,10 +1,10 @@
 """Opening the orders database, and saying in one line why SQLite refused it.
 
 The merchant cannot act on a traceback, but can on "the disk is full" or "the folder is
-read-only". Every refusal of the orders database (a read-only mount, a full disk, a
-data folder that is a file, a damaged file) becomes an :class:`OrderDatabaseError`
-naming the file, made by :func:`located_error`; ``untact-kiosk``, ``untact-sim`` and
-``untact-admin`` print it and exit with status 2.
+read-only". Every refusal of the orders database (a read-only mount, a folder this user
+may not write, a full disk, a data folder that is a file, a damaged file) becomes an
+:class:`OrderDatabaseError` naming the file, made by :func:`located_error`;
+``untact-kiosk``, ``untact-sim`` and ``untact-admin`` print it and exit with status 2.
 
 A damaged database (its header overwritten: "file is not a database") is never
 repaired or deleted here: when the kiosk file allows it (``[shop]
