@@ -12,7 +12,7 @@ Stdlib only: the host devices and the UI both use it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,24 @@ def locate(text: str, path: FieldPath) -> int | None:
     enough for hand-written menu files (multi-line strings are skipped as best effort).
     """
     best_len, best_line = -1, None
+    for lineno, candidate in _positions(text):
+        n = _common_prefix(candidate, path)
+        if n == len(candidate) and n > best_len:
+            best_len, best_line = n, lineno
+    return best_line
+
+
+def array_table_lines(text: str, name: str) -> list[int]:
+    """The line of each top-level ``[[name]]`` header in TOML ``text``, in order: entry
+    ``i`` starts at ``[i]``. One pass over the text, where :func:`locate` for every entry
+    would be one pass per entry (a scenario of 4,000 steps took minutes)."""
+    return [lineno for lineno, candidate in _positions(text)
+            if len(candidate) == 2 and candidate[0] == name and isinstance(candidate[1], int)]
+
+
+def _positions(text: str) -> Iterator[tuple[int, list[str | int]]]:
+    """Each table header and key of TOML ``text`` as (line, field path); an array of
+    tables' header as (line, [*name, its index])."""
     table: list[str | int] = []
     counters: dict[tuple[str | int, ...], int] = {}
     in_multiline = False
@@ -82,16 +100,11 @@ def locate(text: str, path: FieldPath) -> int | None:
                 table = [*names, counters[key]]
             else:
                 table = list(names)
-            candidate: list[str | int] = table
+            yield lineno, table
         else:
             k = _KEY.match(line)
-            if not k:
-                continue
-            candidate = [*table, *_split_dotted(k.group(0).rstrip("=").strip())]
-        n = _common_prefix(candidate, path)
-        if n == len(candidate) and n > best_len:
-            best_len, best_line = n, lineno
-    return best_line
+            if k:
+                yield lineno, [*table, *_split_dotted(k.group(0).rstrip("=").strip())]
 
 
 def _common_prefix(a: Sequence[object], b: Sequence[object]) -> int:

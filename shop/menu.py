@@ -82,6 +82,9 @@ class Kiosk:
     categories: list[Category]
     items: list[Item]
     source: Source
+    # [shop] start_fresh_if_damaged: a damaged orders database is set aside for a new one
+    # (shop/order_database.py) instead of stopping the kiosk.
+    start_fresh_if_damaged: bool = False
 
     def item(self, item_id: str) -> Item:
         for it in self.items:
@@ -131,7 +134,7 @@ def load_kiosk(path: str | Path) -> Kiosk:
                        "accessibility", "admin", "payment", "printer"})
 
     shop = root.table("shop", required=True)
-    shop.unknown_keys({"name", "languages", "data_folder"})
+    shop.unknown_keys({"name", "languages", "data_folder", "start_fresh_if_damaged"})
     languages = shop.get("languages", list, ["ko", "en"])
     if not languages:
         raise shop.error("languages", "must name at least one language")
@@ -146,6 +149,7 @@ def load_kiosk(path: str | Path) -> Kiosk:
     data_folder = Path(shop.get("data_folder", str, "data", max_len=500))
     if not data_folder.is_absolute():
         data_folder = src.path.resolve().parent / data_folder
+    start_fresh_if_damaged = shop.get("start_fresh_if_damaged", bool, False)
 
     accessibility = AccessibilityConfig.from_table(root)  # [display] and [accessibility]
 
@@ -223,7 +227,7 @@ def load_kiosk(path: str | Path) -> Kiosk:
             raise src.error(("categories", categories.index(c), "id"), f"category {c.id!r} has no items")
 
     return Kiosk(src.path, shop_name, languages, data_folder, accessibility.display, accessibility,
-                 options, categories, items, src)
+                 options, categories, items, src, start_fresh_if_damaged)
 
 
 __all__ = ["COUNTERS", "DEFAULT_COUNTER", "Kiosk", "Item", "Category", "OptionGroup", "Choice",

@@ -13,12 +13,13 @@ import datetime as dt
 import json
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
+
+from .order_database import open_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS orders (
@@ -100,43 +101,17 @@ class Order:
     status: str
 
 
-def _use_wal(db: sqlite3.Connection, within_s: float = 10.0) -> None:
-    """Switch the database to write-ahead logging, waiting for other processes.
-
-    Switching needs the database to itself, and SQLite answers "database is locked" at
-    once instead of waiting (the busy timeout does not cover it). Two kiosk processes
-    opening a new database together (a restart overlapping the old process) met that,
-    so this retries, with backoff, as the busy timeout would. Once switched, the mode
-    stays in the file and later opens pass straight through.
-    """
-    deadline = time.monotonic() + within_s
-    pause = 0.005
-    while True:
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
-                raise
-        time.sleep(pause)
-        pause = min(pause * 2, 0.2)
-
-
 class OrderStore:
     DB_NAME = "orders.sqlite3"
 
-    def __init__(self, folder: str | Path, now: Callable[[], dt.datetime] = dt.datetime.now) -> None:
+    def __init__(self, folder: str | Path, now: Callable[[], dt.datetime] = dt.datetime.now,
+                 fresh_if_damaged: bool = False) -> None:
+        """Raises OrderDatabaseError (one line naming the file) when SQLite refuses the
+        database; ``notice`` says when a damaged one was set aside (shop/order_database.py)."""
         self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
         self.path = self.folder / self.DB_NAME
         self._now = now
-        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=10,
-                                   check_same_thread=False)
-        _use_wal(self._db)
-        self._db.execute("PRAGMA synchronous=FULL")  # an order survives a power cut
-        self._db.execute("PRAGMA busy_timeout=10000")
-        self._db.executescript(SCHEMA)
-        self._db.executescript(SHOP_SCHEMA)
+        self._db, self.notice = open_database(self.path, self._create_tables, fresh_if_damaged)
         # One connection is shared by the UI thread and payment/export workers: a
         # transaction must not interleave with another thread's statements.
         self._lock = threading.RLock()
@@ -146,6 +121,11 @@ class OrderStore:
         """Run ``hook(db, order_id)`` inside the transaction that inserts each order, so
         what it writes (the order's print jobs) commits or rolls back with the order."""
         self._placed_hooks.append(hook)
+
+    @staticmethod
+    def _create_tables(db: sqlite3.Connection) -> None:
+        db.executescript(SCHEMA)
+        db.executescript(SHOP_SCHEMA)
 
     def close(self) -> None:
         self._db.close()

@@ -160,6 +160,21 @@ def admin_config(kiosk: Kiosk) -> AdminConfig:
     return from_table(kiosk.section("admin"))
 
 
+def pin_hash_exposure(path: str | Path) -> str | None:
+    """Why the kiosk file holding the PIN hash is readable (or writable) by users other
+    than its owner and group, or None. The hash can be guessed offline from a copy of the
+    file; the installer makes it 0640."""
+    try:
+        mode = os.stat(path).st_mode & 0o777
+    except OSError:
+        return None
+    if not mode & 0o006:
+        return None
+    return (f"{path} holds the admin PIN hash and other users can "
+            f"{'read and change' if mode & 0o002 else 'read'} it (mode {mode:04o}); "
+            f"make it private: chmod o-rwx {path}")
+
+
 class EntryDetector:
     """Spots the hidden admin sequence in the stream of intents the UI receives.
 
@@ -305,4 +320,4 @@ class PinGate:
 
 __all__ = ["AdminConfig", "ConfigError", "EntryDetector", "PinCheck", "PinError", "PinGate",
            "admin_config", "check_pin_format", "from_table", "hash_pin", "parse_pin_hash",
-           "verify_pin"]
+           "pin_hash_exposure", "verify_pin"]

@@ -118,15 +118,21 @@ class Runner:
 
     def _memory_growth(self, samples: list[tuple[float, int]]) -> float | None:
         """Median RSS of the last simulated hour against the first; fails the scenario
-        when it grew more than ``max_memory_growth`` (a leak shows over a day)."""
+        when it grew more than ``max_memory_growth`` (a leak shows over a day).
+
+        RSS is sampled after each repetition of the steps: a scenario whose first
+        repetition ends after the first hour (one long wait) has nothing to compare, and
+        gets None, not a measurement of a kiosk that had not served anyone yet."""
         limit = self.scenario.max_memory_growth
-        if not samples or samples[-1][0] < 2 * 3600:
+        end = samples[-1][0] if samples else 0.0
+        first_hour = [r for t, r in samples if t <= 3600]
+        if end < 2 * 3600 or not first_hour:
             if limit is not None:
                 raise AssertionError(f"{self.scenario.path}: max_memory_growth needs at least two "
-                                     "simulated hours and /proc/self/statm")
+                                     "simulated hours, a repetition of the steps ending within "
+                                     "the first, and /proc/self/statm")
             return None
-        end = samples[-1][0]
-        first = statistics.median(r for t, r in samples if t <= 3600)
+        first = statistics.median(first_hour)
         last = statistics.median(r for t, r in samples if t >= end - 3600)
         growth = (last - first) / first
         if limit is not None and growth > limit:

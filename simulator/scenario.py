@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from untact.accessibility.config import ConfigError, Source, Table
+from untact.accessibility.config import ConfigError, Source, Table, array_table_lines, locate
 
 INTENT_NAMES = ("next", "previous", "select", "back", "home", "help", "repeat",
                 "stop_speech", "volume_up", "volume_down", "speech_mode")
@@ -140,9 +140,13 @@ def load_scenario(path: str | Path) -> Scenario:
         config = (src.path.resolve().parent / config).resolve()
     if not config.is_file():
         raise head.error("config", f"no kiosk file at {config}")
-    steps = []
-    for i, st in enumerate(root.tables("step", required=True)):
-        steps.append(_step(src, st, i))
+    from untact.ui.cli import check_kiosk_file
+
+    check_kiosk_file(config, real_payment=False)  # its errors, as the kiosk reports them
+    tables = root.tables("step", required=True)
+    lines = array_table_lines(src.text, "step")  # one pass: loading stays linear in steps
+    steps = [_step(src, st, i, lines[i] if len(lines) == len(tables) else None)
+             for i, st in enumerate(tables)]
     if not steps:
         raise root.error("step", "a scenario needs at least one step")
     return Scenario(src.path, head.get("name", str, src.path.stem, max_len=200), config, steps,
@@ -154,10 +158,10 @@ def load_scenario(path: str | Path) -> Scenario:
                     head.get("voice", bool, False))
 
 
-def _step(src: Source, st: Table, i: int) -> Step:
-    from untact.accessibility.config import locate
-
-    line = locate(src.text, ("step", i)) or 1
+def _step(src: Source, st: Table, i: int, line: int | None) -> Step:
+    """Step ``i``, which starts at ``line`` (None: steps written as an inline array,
+    located one by one)."""
+    line = line or locate(src.text, ("step", i)) or 1
     action = st.get("do", str, None)
     if action is not None and action not in ACTIONS:
         raise st.error("do", f"unknown action {action!r} (expected one of: {', '.join(ACTIONS)})")

@@ -10,8 +10,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from untact.accessibility.config import ConfigError
+
+if TYPE_CHECKING:
+    from untact.shop.menu import Kiosk
 
 
 def parser() -> argparse.ArgumentParser:
@@ -26,25 +30,15 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    from untact.shop.menu_service import validate_kiosk
-    from untact.shop.payment import real_method
-
     path = args.check_config or args.config
     if not path:
         parser().error("give a kiosk file, or --check-config FILE")
     try:
-        kiosk = validate_kiosk(path)  # the menu, [admin] and [payment]: all start-up checks
-        # A real kiosk takes real payments: the simulated card terminal is refused here.
-        real_method(kiosk.section("payment"))
-        from untact.hardware.devices import validate as validate_devices
-
-        validate_devices(kiosk.section("devices"))
-        from untact.hardware.printer.config import from_table as printer_config
-
-        printer_config(kiosk.section("printer"))
+        kiosk = check_kiosk_file(path)
     except ConfigError as exc:
         print(f"untact-kiosk: {exc}", file=sys.stderr)
         return 2
+    warn_if_pin_hash_exposed(kiosk)
     if args.check_config:
         print(f"{path}: ok ({len(kiosk.items)} items in {len(kiosk.categories)} categories)")
         return 0
@@ -52,6 +46,34 @@ def main(argv: list[str] | None = None) -> int:
 
     return run_kiosk(kiosk, Path(args.data) if args.data else None, fullscreen=not args.window,
                      configure_app=exit_after_attract if args.exit_after_first_frame else None)
+
+
+def check_kiosk_file(path: str | Path, real_payment: bool = True) -> Kiosk:
+    """Every start-up check of a kiosk file, for the kiosk, the simulator and scenarios
+    alike: the menu, ``[admin]``, ``[payment]``, ``[devices]`` and ``[printer]``;
+    ConfigError on the first problem. A real kiosk takes real payments: ``real_payment``
+    refuses the simulated card terminal (``untact-sim`` runs those)."""
+    from untact.hardware.devices import validate as validate_devices
+    from untact.shop.menu_service import validate_kiosk
+    from untact.shop.payment import real_method
+
+    kiosk = validate_kiosk(path)
+    if real_payment:
+        real_method(kiosk.section("payment"))
+    validate_devices(kiosk.section("devices"))
+    from untact.hardware.printer.config import from_table as printer_config
+
+    printer_config(kiosk.section("printer"))
+    return kiosk
+
+
+def warn_if_pin_hash_exposed(kiosk: Kiosk) -> None:
+    """A warning, not a refusal: the kiosk still runs on a file with an open mode."""
+    from untact.shop.staff_access import admin_config, pin_hash_exposure
+
+    exposed = pin_hash_exposure(kiosk.path) if admin_config(kiosk).pin_hash else None
+    if exposed:
+        print(f"untact-kiosk: warning: {exposed}", file=sys.stderr)
 
 
 def exit_after_attract(app) -> None:

@@ -26,6 +26,7 @@ from untact.accessibility.bus import InputBus
 from untact.accessibility.kivy_adapter import on_ui_thread
 from untact.accessibility.speech import SpeechEngine
 from untact.shop.menu import Kiosk
+from untact.shop.order_database import OrderDatabaseError
 from untact.shop.orders import OrderStore
 from untact.shop.payment import PaymentConfig, PaymentMethod
 
@@ -183,10 +184,10 @@ def run_kiosk(kiosk: Kiosk, data_dir: Path | None, fullscreen: bool, scale: floa
               configure_app: Callable | None = None, overrides: Overrides | None = None,
               app_factory: Callable[[KioskComposition], App] | None = None,
               extra_width: int = 0, prog: str = "untact-kiosk") -> int:
-    """Open the orders store and run the kiosk until it stops; 2 when the store cannot be
-    opened. ``app_factory``: makes the app from the composition (the simulator's, with its
-    panel, ``extra_width`` pixels wide beside the kiosk); ``configure_app(app)`` runs
-    before the loop (benchmarks, recorder)."""
+    """Open the orders store and run the kiosk until it stops; 2 (and one line naming the
+    file) when SQLite refuses the orders database. ``app_factory``: makes the app from
+    the composition (the simulator's, with its panel, ``extra_width`` pixels wide beside
+    the kiosk); ``configure_app(app)`` runs before the loop (benchmarks, recorder)."""
     from . import kivy_setup
 
     w, h = kiosk.display.resolution
@@ -194,10 +195,14 @@ def run_kiosk(kiosk: Kiosk, data_dir: Path | None, fullscreen: bool, scale: floa
                          fullscreen=fullscreen)
     folder = data_dir or kiosk.data_folder
     try:
-        store = OrderStore(folder)
-    except OSError as exc:
-        print(f"{prog}: cannot open the orders folder {folder}: {exc}", file=sys.stderr)
+        store = OrderStore(folder, fresh_if_damaged=kiosk.start_fresh_if_damaged)
+    except OrderDatabaseError as exc:
+        fresh = (f"; kept as it is: to set it aside and start a new one, set [shop] "
+                 f"start_fresh_if_damaged = true in {kiosk.path}") if exc.damaged else ""
+        print(f"{prog}: {exc}{fresh}", file=sys.stderr)
         return 2
+    if store.notice:
+        print(f"{prog}: {store.notice}", file=sys.stderr)
     composition = KioskComposition(kiosk, store, overrides)
     app = app_factory(composition) if app_factory else composition.make_app()
     composition.start_devices_after_first_frame()

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from shop_helpers import lines
+from shop_helpers import fill, lines, tmpfs
 from untact.shop import staff_access
 from untact.shop.menu_service import validate_kiosk
 from untact.shop.orders import OrderStore
@@ -115,4 +115,68 @@ def test_export_command(kiosk_file, tmp_path):
     r = cli("--config", str(kiosk_file), "export", "--day", day.isoformat(), "--to", "/nope")
     assert r.returncode == 2 and "export folder not found" in r.stderr
     r = cli("--config", str(kiosk_file), "export", "--day", "yesterday", "--to", str(stick))
-    assert r.returncode != 0 and "YYYY-MM-DD" in r.stderr
+    assert r.returncode == 2 and "YYYY-MM-DD" in r.stderr
+
+
+def test_set_pin_as_the_readme_writes_it(kiosk_file):
+    """``untact-admin set-pin --config FILE``: the option after the subcommand."""
+    kiosk_file.chmod(0o640)
+    r = cli("set-pin", "--config", str(kiosk_file), "--stdin", stdin="482913\n")
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""  # a private file: no warning
+    cfg = staff_access.admin_config(validate_kiosk(kiosk_file))
+    assert staff_access.verify_pin("482913", cfg.pin_hash)
+    other = kiosk_file.with_name("other.toml")
+    r = cli("--config", str(other), "set-pin", "--config", str(kiosk_file), "--stdin", stdin="135790\n")
+    assert r.returncode == 0, r.stderr  # given twice, the one after the subcommand wins
+    assert staff_access.verify_pin("135790", staff_access.admin_config(validate_kiosk(kiosk_file)).pin_hash)
+
+
+@pytest.mark.parametrize("args, message", [
+    (("export", "--day", "2026-13-01", "--to", "."),
+     "untact-admin export: argument --day: must be a date as YYYY-MM-DD, not '2026-13-01'"),
+    (("export", "--day", "yesterday", "--to", "."),
+     "untact-admin export: argument --day: must be a date as YYYY-MM-DD, not 'yesterday'"),
+    (("export", "--day", "2026-03-14"), "untact-admin export: the following arguments are required: --to"),
+    (("export", "--day", "2026-03-14", "--to", ".", "--lang", "fr"),
+     "untact-admin export: argument --lang: invalid choice: 'fr' (choose from 'ko', 'en')"),
+    (("set-pn",), "untact-admin: argument command: invalid choice: 'set-pn' (choose from 'set-pin', 'export')"),
+    ((), "untact-admin: the following arguments are required: command"),
+])
+def test_every_bad_argument_is_one_line_and_status_2(kiosk_file, args, message):
+    r = cli("--config", str(kiosk_file), *args)
+    assert (r.returncode, r.stderr) == (2, message + "\n")
+
+
+def test_a_pin_hash_others_can_read_is_warned_about(kiosk_file):
+    kiosk_file.chmod(0o644)
+    r = cli("--config", str(kiosk_file), "set-pin", "--stdin", stdin="482913\n")
+    assert r.returncode == 0
+    assert r.stderr == (f"untact-admin: warning: {kiosk_file} holds the admin PIN hash and other users "
+                        f"can read it (mode 0644); make it private: chmod o-rwx {kiosk_file}\n")
+    assert kiosk_file.stat().st_mode & 0o777 == 0o644  # warned, not changed behind the merchant's back
+    check = [sys.executable, "-m", "untact.ui.cli", "--check-config", str(kiosk_file)]
+    r = subprocess.run(check, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stderr == (
+        f"untact-kiosk: warning: {kiosk_file} holds the admin PIN hash and other users can read it "
+        f"(mode 0644); make it private: chmod o-rwx {kiosk_file}\n")
+    kiosk_file.chmod(0o640)
+    r = subprocess.run(check, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stderr == ""
+
+
+@pytest.mark.parametrize("fault", ["read-only", "full"])
+def test_set_pin_on_a_read_only_or_full_disk_names_the_file(tmp_path, fault):
+    folder = tmp_path / "etc"
+    with tmpfs(folder, "size=256k"):
+        kiosk = folder / "kiosk.toml"
+        shutil.copy(CAFE, kiosk)
+        before = kiosk.read_bytes()
+        if fault == "full":
+            fill(folder)
+        else:
+            subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        r = cli("set-pin", "--config", str(kiosk), "--stdin", stdin="482913\n")
+        reason = "No space left on device" if fault == "full" else "Read-only file system"
+        assert (r.returncode, r.stderr) == (2, f"untact-admin: {kiosk}: the PIN was not saved: {reason}\n")
+        assert kiosk.read_bytes() == before

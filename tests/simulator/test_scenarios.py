@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from untact.accessibility.config import ConfigError
+from untact.accessibility.config import ConfigError, locate
 from untact.simulator.runner import Runner, ScenarioFailed
 from untact.simulator.scenario import load_scenario
 
@@ -98,3 +98,70 @@ def test_recorded_hand_session_replays_to_the_same_orders(tmp_path):
     assert [(o.total, o.lines) for o in replay.orders] == original
     text = record.read_text()
     assert 'do = "wait"' in text and 'intent = "next"' in text and "orders = 1" in text
+
+
+def test_a_scenario_on_a_bad_kiosk_file_reports_it_as_the_kiosk_does(tmp_path):
+    kiosk = tmp_path / "kiosk.toml"
+    kiosk.write_text("[shop]\nname = 3\n")
+    path = tmp_path / "s.toml"
+    path.write_text(f'[scenario]\nconfig = "{kiosk}"\n\n[[step]]\ndo = "wait"\nseconds = 1\n')
+    error = f"{kiosk}:2: shop.name: must be a table, not the number 3"
+    kiosk_says = subprocess.run([sys.executable, "-m", "untact.ui.cli", "--check-config", str(kiosk)],
+                                capture_output=True, text=True, timeout=60)
+    assert (kiosk_says.returncode, kiosk_says.stderr) == (2, f"untact-kiosk: {error}\n")
+    with pytest.raises(ConfigError) as err:
+        load_scenario(path)
+    assert str(err.value) == error
+    cli = subprocess.run([sys.executable, "-m", "untact.simulator.cli", "run", str(path), "--headless"],
+                         capture_output=True, text=True, timeout=60)
+    assert (cli.returncode, cli.stderr) == (2, f"untact-sim: {error}\n")
+
+
+def _steps_file(tmp_path: Path, count: int) -> Path:
+    path = tmp_path / f"steps{count}.toml"
+    body = "".join('\n[[step]]\ndo = "intent"\nintent = "next"\nexpect = { screen = "attract" }\n'
+                   if i % 2 else '\n[[step]]\ndo = "wait"\nseconds = 1\n' for i in range(count))
+    path.write_text(f'[scenario]\nconfig = "{CAFE}"\n' + body, encoding="utf-8")
+    return path
+
+
+def _load_seconds(path: Path, runs: int) -> float:
+    import time
+
+    best = float("inf")
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        load_scenario(path)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def test_loading_is_linear_in_steps(tmp_path):
+    """Eight times the steps take about eight times as long to load (each step used to
+    re-read the whole file to find its line: 64 times as long). Best of a few runs each,
+    and a bound three times above linear, so a busy machine does not fail it."""
+    small, large = _steps_file(tmp_path, 250), _steps_file(tmp_path, 2000)
+    load_scenario(small)  # imports and the kiosk file's first read are not the steps' cost
+    ratio = _load_seconds(large, 2) / _load_seconds(small, 5)
+    assert ratio < 24, f"2000 steps took {ratio:.0f} times as long as 250"
+    scenario = load_scenario(large)  # and each step still knows its line, as located alone
+    text = large.read_text(encoding="utf-8")
+    for i in (0, 1, 2, 1234, 1999):
+        assert scenario.steps[i].line == locate(text, ("step", i))
+    assert [s.line for s in scenario.steps[:3]] == [4, 8, 13]
+
+
+@pytest.mark.kiosk
+def test_a_scenario_that_waits_two_simulated_hours_finishes(tmp_path):
+    path = write(tmp_path, 'render = false\n\n[[step]]\ndo = "wait"\nseconds = 7200\n'
+                           'expect = { screen = "attract" }\n')
+    result = Runner(load_scenario(path)).run()
+    assert result.steps_run == 1 and result.simulated_s >= 7200
+    assert result.memory_growth is None  # sampled after each repetition: none in the first hour
+    limited = write(tmp_path, 'render = false\nmax_memory_growth = 0.05\n\n[[step]]\ndo = "wait"\n'
+                              'seconds = 7200\n')
+    cli = subprocess.run([sys.executable, "-m", "untact.simulator.cli", "run", str(limited), "--headless"],
+                         capture_output=True, text=True, timeout=300)
+    assert cli.returncode == 1 and "Traceback" not in cli.stderr
+    assert cli.stderr == (f"FAIL {limited}: max_memory_growth needs at least two simulated hours, a "
+                          "repetition of the steps ending within the first, and /proc/self/statm\n")
