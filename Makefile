@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.untact-installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libgl1 libegl1 libgl1-mesa-dri libmtdev1 fonts-nanum espeak-ng libportaudio2 \
-	shellcheck systemd pulseaudio pulseaudio-utils libasound2-plugins
+	shellcheck systemd pulseaudio pulseaudio-utils libasound2-plugins postgresql
 CONFIG ?= examples/cafe.toml
 # Kivy renders offscreen (EGL) when DISPLAY is unset; tests never need a screen.
 TEST_ENV := env -u DISPLAY -u WAYLAND_DISPLAY KIVY_NO_ARGS=1 KIVY_NO_CONSOLELOG=1 \

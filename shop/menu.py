@@ -131,7 +131,7 @@ def load_kiosk(path: str | Path) -> Kiosk:
                        "accessibility", "admin", "payment"})
 
     shop = root.table("shop", required=True)
-    shop.unknown_keys({"name", "languages", "data_folder"})
+    shop.unknown_keys({"name", "languages", "data_folder", "server"})
     languages = shop.get("languages", list, ["ko", "en"])
     if not languages:
         raise shop.error("languages", "must name at least one language")

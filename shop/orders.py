@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .sync.numbering import ALONE, Numbering
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS orders (
     id          INTEGER PRIMARY KEY,
@@ -130,6 +132,7 @@ class OrderStore:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.path = self.folder / self.DB_NAME
         self._now = now
+        self.numbering = ALONE  # several kiosks, one shop: see use_numbering
         self._db = sqlite3.connect(self.path, isolation_level=None, timeout=10,
                                    check_same_thread=False)
         _use_wal(self._db)
@@ -143,6 +146,10 @@ class OrderStore:
 
     def close(self) -> None:
         self._db.close()
+
+    def use_numbering(self, numbering: Numbering) -> None:
+        """Number as one of several kiosks of a shop (shop/sync/numbering.py says how)."""
+        self.numbering = numbering
 
     def place(self, lines: list[dict[str, Any]], total: int, language: str, payment: str = "counter",
               paid: bool = False) -> Order:
@@ -177,7 +184,7 @@ class OrderStore:
         cur = db.execute(
             "INSERT INTO orders (day, number, created_at, lines_json, total, language, payment,"
             " paid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (day, last + 1, now.isoformat(timespec="seconds"),
+            (day, self.numbering.after(last), now.isoformat(timespec="seconds"),
              json.dumps(lines, ensure_ascii=False), total, language, payment, int(paid)))
         return inserted_id(cur)
 
