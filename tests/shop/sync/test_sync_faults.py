@@ -23,7 +23,6 @@ from postgres_server import postgres  # noqa: F401  (fixture)
 from untact.shop.sync.provision import provision
 
 REPO = Path(__file__).resolve().parents[3]
-WORKER = Path(__file__).with_name("kiosk_worker.py")
 PER_KIOSK = 150
 INTERVAL_S = 0.6  # each kiosk: 150 orders over 90 s
 OUTAGE_S = 60.0
@@ -32,7 +31,7 @@ pytestmark = pytest.mark.slow
 
 
 def start_kiosk(kiosk_file: Path, count: int) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, str(WORKER), str(kiosk_file), str(count), str(INTERVAL_S)],
+    return subprocess.Popen([sys.executable, "-m", "untact.simulator.shop_load", str(kiosk_file), str(count), str(INTERVAL_S)],
                             stdout=subprocess.PIPE, text=True, cwd=REPO)
 
 
