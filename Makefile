@@ -16,7 +16,7 @@ FIRMWARE_MODULES := $(patsubst firmware/%.py,%,$(filter-out firmware/__init__.py
 PIN_OF = $(shell python3 -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml','rb'))['project']['optional-dependencies']['$(1)']))")
 PORT ?=
 
-.PHONY: setup system-deps run test test-quick lint lint-firmware lint-types bench audit check-config install-pi check-pi-wheels clean flash
+.PHONY: setup system-deps run run-shop test test-quick lint lint-firmware lint-types bench audit check-config install-pi check-pi-wheels clean flash
 
 setup: $(STAMP)
 
@@ -38,6 +38,11 @@ $(STAMP): pyproject.toml
 
 run: setup
 	$(VENV)/bin/untact-sim $(CONFIG)
+
+# A shop of two kiosks on one computer: a private PostgreSQL (initdb in a temporary
+# folder), two simulated kiosks and the staff page with the ready board (README: "Several kiosks").
+run-shop: setup
+	$(PY) -m untact.simulator.run_shop --config $(CONFIG)
 
 # Test tiers (pytest markers, pyproject.toml): `models` loads a speech or vision model,
 # `kiosk` starts a whole kiosk (window or processes), `slow` runs for minutes or builds.

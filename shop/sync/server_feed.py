@@ -30,7 +30,7 @@ from ..menu import Kiosk
 from ..menu_service import MenuChange, MenuService
 from ..order_feed import DEVICES, FeedOrder, StaffCallView, split_ref
 from ..orders import STATUSES, DaySummary, can_advance
-from .config import ServerConfig
+from .config import ServerConfig, from_kiosk
 
 log = logging.getLogger(__name__)
 
@@ -246,6 +246,15 @@ class PostgresShopControl:
         return self._version
 
 
+def server_views(menu: MenuService) -> tuple[PostgresOrderFeed, PostgresShopControl] | None:
+    """The staff app's feed and control when its kiosk file joins a shop server with a
+    staff login (``[shop.server] login = "staff_..."``); None for a kiosk on its own."""
+    config = from_kiosk(menu.kiosk)
+    if config is None or config.is_kiosk:
+        return None
+    return PostgresOrderFeed(config), PostgresShopControl(config, menu)
+
+
 def _feed(row: tuple[Any, ...]) -> FeedOrder:
     kiosk, local_id, day, number, created_at, lines, total, payment, paid, status = row
     return FeedOrder(f"{kiosk}/{local_id}", kiosk, day.isoformat(), int(number),
@@ -253,4 +262,4 @@ def _feed(row: tuple[Any, ...]) -> FeedOrder:
                      bool(paid), status)
 
 
-__all__ = ["PostgresOrderFeed", "PostgresShopControl", "SILENT_AFTER_S"]
+__all__ = ["PostgresOrderFeed", "PostgresShopControl", "SILENT_AFTER_S", "server_views"]
