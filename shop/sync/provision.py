@@ -42,7 +42,8 @@ def server_table(host: str, port: int, login: str, password_file: str,
 
 
 def kiosk_file(template: Path, to: Path, data_folder: Path, server: tomlkit.items.Table) -> Path:
-    """``template`` (a kiosk file) with its own data folder and ``[shop.server]``."""
+    """``template`` (a kiosk file) with its own data folder (relative: next to the file,
+    wherever it is copied) and ``[shop.server]``."""
     doc = tomlkit.parse(template.read_text(encoding="utf-8"))
     doc["shop"]["data_folder"] = str(data_folder)
     doc["shop"]["server"] = server
@@ -62,12 +63,12 @@ def provision(admin_dsn: str, host: str, port: int, template: Path, folder: Path
             password = secrets.token_urlsafe(24)
             login = add_kiosk(db, str(slot), password)
             write_secret(folder / f"{login}.secret", password)
-            files.append(kiosk_file(template, folder / f"{login}.toml", folder / f"{login}-data",
+            files.append(kiosk_file(template, folder / f"{login}.toml", Path(f"{login}-data"),
                                     server_table(host, port, login, f"{login}.secret", slot, kiosks)))
         password = secrets.token_urlsafe(24)
         login = add_staff(db, staff, password)
         write_secret(folder / f"{login}.secret", password)
-        staff_file = kiosk_file(template, folder / f"{login}.toml", folder / f"{login}-data",
+        staff_file = kiosk_file(template, folder / f"{login}.toml", Path(f"{login}-data"),
                                 server_table(host, port, login, f"{login}.secret"))
     return ShopFiles(files, staff_file)
 
