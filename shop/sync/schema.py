@@ -12,8 +12,9 @@ allows even with a modified kiosk program:
 - the owner (the superuser of a local cluster, see local_postgres.py) migrates.
 
 Exactly once: an order's key on the server is (kiosk, local id), and ``untact_submit``
-inserts with ``ON CONFLICT DO NOTHING``, so a kiosk that resends an order it could not
-see acknowledged (the connection dropped after the commit) changes nothing.
+inserts with ``ON CONFLICT`` doing nothing (but marking it paid when it was paid at the
+counter since), so a kiosk that resends an order it could not see acknowledged (the
+connection dropped after the commit) changes nothing.
 """
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ BEGIN
                       payment, paid)
   VALUES (k, p_local_id, p_day, p_number, p_created_at, p_lines, p_total, p_language,
           p_payment, p_paid)
-  ON CONFLICT (kiosk, local_id) DO NOTHING;
+  ON CONFLICT (kiosk, local_id) DO UPDATE SET paid = true  -- paid later, at the counter
+    WHERE EXCLUDED.paid AND NOT orders.paid;
   RETURN FOUND;
 END $$;
 

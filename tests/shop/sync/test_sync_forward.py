@@ -75,3 +75,22 @@ def test_a_kiosk_with_a_wrong_password_is_refused_and_keeps_its_orders(postgres,
         assert server_orders(postgres) == before
     finally:
         shop.close()
+
+
+def test_an_order_paid_later_at_the_counter_is_paid_on_the_server(postgres, shop_files):  # noqa: F811
+    shop = Shop.open(shop_files.kiosk_files[0])
+    try:
+        order = shop.orders.place(LINES, 4500, "ko")
+        assert wait_until(lambda: shop.sync.status().pending == 0, 15)
+        count = len(server_orders(postgres))
+        shop.orders.mark_paid(order.id)
+
+        def paid_on_server() -> bool:
+            with psycopg.connect(postgres.admin_dsn()) as db:
+                return db.execute("SELECT paid FROM orders WHERE kiosk = '1' AND local_id = %s",
+                                  (order.id,)).fetchone()[0]
+
+        assert wait_until(paid_on_server, 15)
+        assert len(server_orders(postgres)) == count
+    finally:
+        shop.close()
