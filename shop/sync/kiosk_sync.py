@@ -27,12 +27,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+import psycopg.errors
 
 from ..menu_service import MenuEditRefused, MenuService
 from ..orders import OrderStore
 from ..staff_call import StaffCall
 from .config import ServerConfig
-from .outbox import Outbox
+from .outbox import Outbox, PendingOrder
 
 log = logging.getLogger(__name__)
 
@@ -137,11 +138,34 @@ class KioskSync:
                 self._outbox.sent([order.local_id for order in batch])  # after the COMMIT
                 self._went_online()
                 backoff.reset()
+            except psycopg.errors.UniqueViolation:
+                assert db is not None  # the batch was refused by the server
+                self._send_each(db, batch)
+                self._stop.wait(backoff.failed())
             except psycopg.Error as exc:
                 db = self._drop(db)
                 self._went_offline(exc)
                 self._stop.wait(backoff.failed())
         self._drop(db)
+
+    def _send_each(self, db: psycopg.Connection[tuple[Any, ...]], batch: list[PendingOrder]) -> None:
+        """A number of the batch is another kiosk's today (two kiosks with the same slot):
+        send the others one by one; the clashing ones stay in the outbox, and the status
+        says which, until the kiosk files are put right."""
+        clashes = []
+        for order in batch:
+            try:
+                with db.transaction():
+                    db.execute("SELECT untact_submit(%s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s)",
+                               order.submit_args())
+                self._outbox.sent([order.local_id])
+            except psycopg.errors.UniqueViolation:
+                clashes.append(f"{order.day} no. {order.number}")
+        error = (f"order numbers taken by another kiosk: {', '.join(clashes[:5])}"
+                 " (check slot and kiosks in [shop.server])")
+        if error != self._error:
+            log.error("shop server %s: %s", self.config.host, error)
+        self._online, self._error = True, error
 
     @staticmethod
     def _drop(db: psycopg.Connection[tuple[Any, ...]] | None) -> None:

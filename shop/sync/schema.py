@@ -86,7 +86,15 @@ BEGIN
           p_payment, p_paid)
   ON CONFLICT (kiosk, local_id) DO UPDATE SET paid = true  -- paid later, at the counter
     WHERE EXCLUDED.paid AND NOT orders.paid;
-  RETURN FOUND;
+  -- The same key must be the same order: a kiosk whose database was replaced starts its
+  -- ids again, and its new orders must not pass for old ones (and silently vanish).
+  IF NOT EXISTS (SELECT 1 FROM orders WHERE kiosk = k AND local_id = p_local_id
+                 AND day = p_day AND number = p_number AND created_at = p_created_at) THEN
+    RAISE EXCEPTION 'order % of kiosk % is another order on the server: was its orders '
+      'database replaced? give the kiosk a new login (untact-sync setup)', p_local_id, k
+      USING ERRCODE = 'UX001';
+  END IF;
+  RETURN true;
 END $$;
 
 CREATE SEQUENCE menu_changes;

@@ -94,3 +94,21 @@ def test_an_order_paid_later_at_the_counter_is_paid_on_the_server(postgres, shop
         assert len(server_orders(postgres)) == count
     finally:
         shop.close()
+
+
+def test_a_kiosk_whose_database_was_replaced_is_told_and_keeps_its_orders(postgres, shop_files, tmp_path):  # noqa: F811
+    """Its ids start again at 1: its new orders must not pass for the old ones on the server."""
+    replaced = tmp_path / "kiosk_1.toml"
+    replaced.write_text(shop_files.kiosk_files[0].read_text().replace('data_folder = "kiosk_1-data"',
+                                                                       f'data_folder = "{tmp_path / "new"}"')
+                        .replace('password_file = "kiosk_1.secret"',
+                                 f'password_file = "{shop_files.kiosk_files[0].with_suffix(".secret")}"'))
+    before = server_orders(postgres)
+    shop = Shop.open(replaced)
+    try:
+        shop.orders.place(LINES, 4500, "ko")
+        assert wait_until(lambda: "database replaced" in shop.sync.status().error, 15), shop.sync.status()
+        assert shop.sync.status().pending == 1
+        assert server_orders(postgres) == before
+    finally:
+        shop.close()
