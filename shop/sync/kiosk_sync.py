@@ -13,7 +13,7 @@ order and neither ever touches the sale itself (the order is already committed l
   closes the kiosk's staff call when staff acknowledged it on the counter tablet, applies
   menu changes (sold out, price, names) as they are published (LISTEN/NOTIFY; each one
   goes through MenuService, so it is validated, saved, and survives a restart offline),
-  and keeps the shop's "preparing" and "ready" numbers for the attract screen.
+  and keeps the shop's numbers not yet collected for the attract screen (``queue()``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import psycopg
 import psycopg.errors
@@ -46,6 +46,11 @@ class SyncStatus:
     online: bool  # the last attempt to reach the server worked
     pending: int  # orders committed here that the server does not have yet
     error: str  # why the server could not be reached, "" when online
+
+
+class QueuedNumber(NamedTuple):
+    number: int
+    status: str  # new, preparing or ready
 
 
 class _Backoff:
@@ -80,7 +85,7 @@ class KioskSync:
         self._devices: Callable[[], dict[str, str]] = dict
         self._online = False
         self._error = "not connected yet"
-        self._board: dict[str, list[int]] = {"preparing": [], "ready": []}
+        self._queue: list[QueuedNumber] = []
         self._menu_seen = 0
         self._threads = [threading.Thread(target=self._forward_loop, name="sync-forwarder", daemon=True),
                          threading.Thread(target=self._link_loop, name="sync-link", daemon=True)]
@@ -110,9 +115,11 @@ class KioskSync:
     def status(self) -> SyncStatus:
         return SyncStatus(self._online, self._outbox.count(), self._error)
 
-    def board(self) -> dict[str, list[int]]:
-        """Today's numbers being prepared and ready, shop-wide (last seen; [] offline)."""
-        return {k: list(v) for k, v in self._board.items()}
+    def queue(self) -> list[QueuedNumber]:
+        """Today's shop-wide orders not yet collected (new, preparing, ready), as last read
+        from the server ([] before the first read): for the attract screen's numbers,
+        never blocking (the link thread reads them)."""
+        return list(self._queue)
 
     # --- the forwarder ---------------------------------------------------------------------
 
@@ -200,7 +207,7 @@ class KioskSync:
                 while not self._stop.is_set():
                     self._pull_menu(db)
                     self._heartbeat(db)
-                    self._read_board(db)
+                    self._read_queue(db)
                     for _ in db.notifies(timeout=self._heartbeat_s, stop_after=1):
                         pass
             except psycopg.Error as exc:
@@ -217,12 +224,9 @@ class KioskSync:
         if row is not None and row[0] and call.active:
             self._staff_call.acknowledge(by="staff")
 
-    def _read_board(self, db: psycopg.Connection[tuple[Any, ...]]) -> None:
-        board: dict[str, list[int]] = {"preparing": [], "ready": []}
-        for number, status in db.execute("SELECT number, status FROM board WHERE day = %s ORDER BY number",
-                                          (dt.date.today(),)):
-            board[status].append(number)
-        self._board = board
+    def _read_queue(self, db: psycopg.Connection[tuple[Any, ...]]) -> None:
+        self._queue = [QueuedNumber(n, st) for n, st in db.execute(
+            "SELECT number, status FROM board WHERE day = %s ORDER BY number", (dt.date.today(),))]
 
     def _pull_menu(self, db: psycopg.Connection[tuple[Any, ...]]) -> None:
         rows = db.execute("SELECT item_id, sold_out, price, name, change FROM menu_items"
@@ -249,4 +253,4 @@ class KioskSync:
             log.warning("shop menu: %s: refused: %s", item_id, exc.reason)
 
 
-__all__ = ["KioskSync", "SyncStatus"]
+__all__ = ["KioskSync", "QueuedNumber", "SyncStatus"]

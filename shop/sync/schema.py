@@ -147,9 +147,9 @@ BEGIN
   RETURN acked;
 END $$;
 
--- What a kiosk's attract screen may show: numbers being made and ready, nothing else.
+-- What a kiosk's attract screen may show: numbers not yet collected, nothing else.
 CREATE VIEW board AS SELECT day, number, status FROM orders
-  WHERE status IN ('preparing', 'ready');
+  WHERE status IN ('new', 'preparing', 'ready');
 
 REVOKE ALL ON FUNCTION untact_submit, untact_heartbeat FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION untact_submit, untact_heartbeat TO untact_kiosk;

@@ -62,7 +62,7 @@ def test_status_moves_forward_only_and_shows_on_the_kiosks_board(shop):
     with pytest.raises(ValueError, match="unknown order"):
         feed.set_status("1/999999", "ready")
     assert feed.summary().by_status["ready"] >= 1
-    assert wait_until(lambda: order.number in kiosks[1].sync.board()["ready"], 15)
+    assert wait_until(lambda: (order.number, "ready") in kiosks[1].sync.queue(), 15)
 
 
 def test_sold_out_from_the_counter_reaches_every_kiosk_and_its_file(shop):
