@@ -112,3 +112,31 @@ def test_a_kiosk_whose_database_was_replaced_is_told_and_keeps_its_orders(postgr
         assert server_orders(postgres) == before
     finally:
         shop.close()
+
+
+def login(postgres, shop_files, name: str) -> psycopg.Connection:  # noqa: F811
+    folder = shop_files.staff_file.parent
+    password = (folder / f"{name}.secret").read_text().strip()
+    return psycopg.connect(f"host=127.0.0.1 port={postgres.port} dbname=untact user={name}",
+                           password=password, autocommit=True)
+
+
+@pytest.mark.parametrize("statement", [
+    "SELECT * FROM orders",
+    "INSERT INTO orders (kiosk, local_id, day, number, created_at, lines, total, language, payment, paid)"
+    " VALUES ('2', 999, current_date, 999, now(), '[]', 0, 'ko', 'counter', true)",
+    "UPDATE menu_items SET sold_out = true",
+    "UPDATE kiosk_health SET ack_requested = true",
+    "SELECT * FROM kiosks",
+])
+def test_a_kiosk_login_can_do_nothing_but_its_own_work(postgres, shop_files, statement):  # noqa: F811
+    with login(postgres, shop_files, "kiosk_1") as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        db.execute(statement)
+
+
+def test_a_staff_login_cannot_submit_orders_or_change_them_but_by_status(postgres, shop_files):  # noqa: F811
+    with login(postgres, shop_files, "staff_counter") as db:
+        for statement in ("SELECT untact_submit(1, current_date, 1, now()::timestamp, '[]', 0, 'ko', 'c', true)",
+                          "UPDATE orders SET total = 0", "DELETE FROM orders"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                db.execute(statement)
