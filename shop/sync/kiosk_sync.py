@@ -22,6 +22,7 @@ import datetime as dt
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -38,6 +39,7 @@ from .outbox import Outbox, PendingOrder
 log = logging.getLogger(__name__)
 
 BACKOFF_FIRST_S = 0.25
+LINK_WAKE_S = 0.25
 BACKOFF_MAX_S = 2.0  # a few kiosks probing a down server: no load; back within 2 s
 
 
@@ -204,11 +206,15 @@ class KioskSync:
                 db = self._connect(autocommit=True)
                 db.execute("LISTEN untact_menu")
                 backoff.reset()
+                next_beat = 0.0
                 while not self._stop.is_set():
                     self._pull_menu(db)
-                    self._heartbeat(db)
-                    self._read_queue(db)
-                    for _ in db.notifies(timeout=self._heartbeat_s, stop_after=1):
+                    if time.monotonic() >= next_beat:
+                        self._heartbeat(db)
+                        self._read_queue(db)
+                        next_beat = time.monotonic() + self._heartbeat_s
+                    # A menu change wakes this at once; the short timeout lets close() be quick.
+                    for _ in db.notifies(timeout=LINK_WAKE_S, stop_after=1):
                         pass
             except psycopg.Error as exc:
                 log.debug("shop link: %s", _reason(exc))

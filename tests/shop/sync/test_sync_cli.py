@@ -28,6 +28,8 @@ def test_setup_then_check_each_kiosk_and_refuse_a_wrong_password(postgres, tmp_p
     for name in ("kiosk_1", "kiosk_3", "staff_counter"):
         done = sync("check", "--config", str(to / f"{name}.toml"))
         assert done.returncode == 0 and f"{name} logs in to 127.0.0.1" in done.stdout, done.stderr
+    done = sync("migrate", "--admin", postgres.admin_dsn())  # again: nothing to do
+    assert done.returncode == 0 and done.stdout == "schema version 1\n", done.stderr
     write_secret(to / "kiosk_2.secret", "someone-elses-password")
     done = sync("check", "--config", str(to / "kiosk_2.toml"))
     assert done.returncode == 2 and done.stderr.count("\n") == 1
