@@ -64,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"run-shop: {exc}", file=sys.stderr)
         return 2
     children: list[subprocess.Popen[bytes]] = []
-    signal.signal(signal.SIGTERM, _interrupt)
+    for signum in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: a background job ignores it
+        signal.signal(signum, _interrupt)
     try:
         server.start()
         files = provision(server.admin_dsn(), "127.0.0.1", server.port, Path(args.config),

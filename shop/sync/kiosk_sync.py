@@ -79,7 +79,7 @@ class KioskSync:
     def __init__(self, config: ServerConfig, orders: OrderStore, menu: MenuService,
                  staff_call: StaffCall, heartbeat_s: float = 2.0, poll_s: float = 0.1) -> None:
         self.config = config
-        self._orders, self._menu, self._staff_call = orders, menu, staff_call
+        self._menu, self._staff_call = menu, staff_call
         self._heartbeat_s, self._poll_s = heartbeat_s, poll_s
         self._outbox = Outbox(orders.path)
         self._stop = threading.Event()
@@ -155,6 +155,9 @@ class KioskSync:
                 db = self._drop(db)
                 self._went_offline(exc)
                 self._stop.wait(backoff.failed())
+            except Exception:  # e.g. the SQLite disk full: the thread must live on
+                log.exception("forwarding orders failed; trying again")
+                self._stop.wait(backoff.failed())
         self._drop(db)
 
     def _send_each(self, db: psycopg.Connection[tuple[Any, ...]], batch: list[PendingOrder]) -> None:
@@ -218,6 +221,9 @@ class KioskSync:
                         pass
             except psycopg.Error as exc:
                 log.debug("shop link: %s", _reason(exc))
+                self._stop.wait(backoff.failed())
+            except Exception:  # a menu edit or the outbox failing: the link must live on
+                log.exception("shop link failed; trying again")
                 self._stop.wait(backoff.failed())
             finally:
                 self._drop(db)

@@ -248,11 +248,16 @@ class PostgresShopControl:
 
 def server_views(menu: MenuService) -> tuple[PostgresOrderFeed, PostgresShopControl] | None:
     """The staff app's feed and control when its kiosk file joins a shop server with a
-    staff login (``[shop.server] login = "staff_..."``); None for a kiosk on its own."""
+    staff login (``[shop.server] login = "staff_..."``); None for a kiosk on its own.
+    ConnectionError (one line) when the server cannot be reached or refuses the login."""
     config = from_kiosk(menu.kiosk)
     if config is None or config.is_kiosk:
         return None
-    return PostgresOrderFeed(config), PostgresShopControl(config, menu)
+    try:
+        return PostgresOrderFeed(config), PostgresShopControl(config, menu)
+    except psycopg.Error as exc:  # an OSError: the staff app's command says it in one line
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ConnectionError(f"shop server {config.host}:{config.port}: {first}") from None
 
 
 def _feed(row: tuple[Any, ...]) -> FeedOrder:

@@ -12,8 +12,8 @@ from postgres_server import postgres, wait_until  # noqa: F401  (fixture)
 from untact.shop.menu_service import MenuService
 from untact.shop.service import Shop
 from untact.shop.sync.config import from_kiosk
-from untact.shop.sync.provision import provision
-from untact.shop.sync.server_feed import PostgresOrderFeed, PostgresShopControl
+from untact.shop.sync.provision import provision, write_secret
+from untact.shop.sync.server_feed import PostgresOrderFeed, PostgresShopControl, server_views
 
 REPO = Path(__file__).resolve().parents[3]
 LINES = [{"item": "latte", "qty": 2, "price": 5000}]
@@ -89,3 +89,15 @@ def test_a_kiosks_staff_call_and_devices_reach_the_counter_and_staff_answer_it(s
     assert control.staff_calls() == []
     assert wait_until(lambda: not kiosks[0].staff_call.active, 15)
     assert kiosks[0].staff_call.state.by == "staff"
+
+
+def test_the_staff_app_gets_the_servers_views_only_with_a_staff_login(shop, tmp_path):
+    feed, control, kiosks = shop
+    assert server_views(kiosks[0].menu) is None  # a kiosk's file
+    staff_file = control.menu().path
+    wrong = tmp_path / "staff.toml"
+    wrong.write_text(staff_file.read_text().replace('password_file = "staff_counter.secret"',
+                                                    f'password_file = "{tmp_path / "wrong.secret"}"'))
+    write_secret(tmp_path / "wrong.secret", "not-the-counters-password")
+    with pytest.raises(ConnectionError, match="password authentication failed"):
+        server_views(MenuService(wrong))
