@@ -153,7 +153,7 @@ class PostgresOrderFeed:
                         for note in db.notifies(timeout=1.0):
                             self._saw(int(note.payload))
             except psycopg.Error as exc:
-                log.warning("order feed: shop server: %s", exc)
+                log.warning("order feed: shop server: %s", _first_line(exc))
                 self._stop.wait(2.0)
 
 
@@ -256,8 +256,11 @@ def server_views(menu: MenuService) -> tuple[PostgresOrderFeed, PostgresShopCont
     try:
         return PostgresOrderFeed(config), PostgresShopControl(config, menu)
     except psycopg.Error as exc:  # an OSError: the staff app's command says it in one line
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise ConnectionError(f"shop server {config.host}:{config.port}: {first}") from None
+        raise ConnectionError(f"shop server {config.host}:{config.port}: {_first_line(exc)}") from None
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def _feed(row: tuple[Any, ...]) -> FeedOrder:
