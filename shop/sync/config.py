@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from untact.accessibility.config import Table
@@ -34,7 +34,7 @@ class ServerConfig:
     port: int
     database: str
     login: str
-    password: str
+    password: str = field(repr=False)  # never in a log line
     numbering: Numbering | None  # None for a staff login
 
     def dsn(self) -> str:
