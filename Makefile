@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.untact-installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libgl1 libegl1 libgl1-mesa-dri libmtdev1 fonts-nanum espeak-ng libportaudio2 \
-	shellcheck systemd pulseaudio pulseaudio-utils libasound2-plugins postgresql
+	shellcheck systemd pulseaudio pulseaudio-utils libasound2-plugins
 CONFIG ?= examples/cafe.toml
 # Kivy renders offscreen (EGL) when DISPLAY is unset; tests never need a screen.
 TEST_ENV := env -u DISPLAY -u WAYLAND_DISPLAY KIVY_NO_ARGS=1 KIVY_NO_CONSOLELOG=1 \
@@ -41,6 +41,8 @@ run: setup
 
 # A shop of two kiosks on one computer: a private PostgreSQL (initdb in a temporary
 # folder), two simulated kiosks and the staff page with the ready board (README: "Several kiosks").
+# PostgreSQL (Debian's, run from a temporary folder) for run-shop and tests/shop/sync.
+APT_PACKAGES += postgresql
 run-shop: setup
 	$(PY) -m untact.simulator.run_shop --config $(CONFIG)
 
