@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .sync.numbering import ALONE, Numbering
-
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS orders (
     id          INTEGER PRIMARY KEY,
@@ -145,7 +143,6 @@ class OrderStore:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.path = self.folder / self.DB_NAME
         self._now = now
-        self.numbering = ALONE  # several kiosks, one shop: see use_numbering
         self._db = sqlite3.connect(self.path, isolation_level=None, timeout=10,
                                    check_same_thread=False)
         _use_wal(self._db)
@@ -156,13 +153,15 @@ class OrderStore:
         # One connection is shared by the UI thread and payment/export workers: a
         # transaction must not interleave with another thread's statements.
         self._lock = threading.RLock()
+        self._number_after: Callable[[int], int] = lambda last: last + 1  # see use_numbering
 
     def close(self) -> None:
         self._db.close()
 
-    def use_numbering(self, numbering: Numbering) -> None:
-        """Number as one of several kiosks of a shop (shop/sync/numbering.py says how)."""
-        self.numbering = numbering
+    def use_numbering(self, number_after: Callable[[int], int]) -> None:
+        """Number as one of several kiosks of a shop: ``number_after(the day's last number)``
+        gives the next (shop/sync/numbering.py says how)."""
+        self._number_after = number_after
 
     def place(self, lines: list[dict[str, Any]], total: int, language: str, payment: str = "counter",
               paid: bool = False) -> Order:
@@ -197,7 +196,7 @@ class OrderStore:
         cur = db.execute(
             "INSERT INTO orders (day, number, created_at, lines_json, total, language, payment,"
             " paid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (day, self.numbering.after(last), now.isoformat(timespec="seconds"),
+            (day, self._number_after(last), now.isoformat(timespec="seconds"),
              json.dumps(lines, ensure_ascii=False), total, language, payment, int(paid)))
         return inserted_id(cur)
 

@@ -80,7 +80,7 @@ class Shop:
         if server is not None and server.numbering is not None:
             from .sync.kiosk_sync import KioskSync  # psycopg: only for a shop's kiosks
 
-            orders.use_numbering(server.numbering)
+            orders.use_numbering(server.numbering.after)
             shop.sync = KioskSync(server, orders, menu, shop.staff_call).start()
         return shop
 

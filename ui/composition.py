@@ -85,11 +85,11 @@ class KioskComposition:
         self.devices = KioskDevices(self.hardware.status, self.hardware.signal_staff_call)
         self.shop = Shop.open(kiosk.path, deliver=lambda fn: on_ui_thread(fn)(), orders=store, kiosk=kiosk,
                               payment=overrides.payment)
-        if self.shop.sync is not None:  # one of a shop's kiosks: its heartbeat tells the devices
-            self.shop.sync.report_devices(lambda: dict(self.devices.status))
         self._builder: threading.Thread | None = None
         if overrides.start == "now":
             self.build_devices()
+        if self.shop.sync is not None:  # one of a shop's kiosks: its heartbeat tells the devices
+            self.shop.sync.report_devices(lambda: dict(self.devices.status))
 
     def make_app(self, app_class=None, **extra):
         """The app (``app_class``: KioskApp, or the simulator's with its panel), given
@@ -150,12 +150,12 @@ class KioskComposition:
         after_first_frame(self._builder.start)
 
     def close(self) -> None:
+        if self.shop.sync is not None:  # orders not yet forwarded stay in the outbox
+            self.shop.sync.close()
         builder = self._builder
         if builder is not None and builder.ident is not None:
             builder.join(timeout=30)
         self.hardware.close()
-        if self.shop.sync is not None:  # orders not yet forwarded stay in the outbox
-            self.shop.sync.close()
 
 
 def run_kiosk(kiosk: Kiosk, data_dir: Path | None, fullscreen: bool, scale: float = 1.0,

@@ -35,7 +35,4 @@ class Numbering:
         return last + (self.slot - last - 1) % self.kiosks + 1
 
 
-#: One kiosk on its own: 1, 2, 3, ...
-ALONE = Numbering()
-
-__all__ = ["ALONE", "MAX_KIOSKS", "Numbering"]
+__all__ = ["MAX_KIOSKS", "Numbering"]
