@@ -16,7 +16,7 @@ FIRMWARE_MODULES := $(patsubst firmware/%.py,%,$(filter-out firmware/__init__.py
 PIN_OF = $(shell python3 -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml','rb'))['project']['optional-dependencies']['$(1)']))")
 PORT ?=
 
-.PHONY: setup system-deps run run-shop test test-quick lint lint-firmware lint-types bench audit check-config install-pi check-pi-wheels clean flash
+.PHONY: setup system-deps run test test-quick lint lint-firmware lint-types bench audit check-config install-pi check-pi-wheels clean flash
 
 setup: $(STAMP)
 
@@ -39,10 +39,11 @@ $(STAMP): pyproject.toml
 run: setup
 	$(VENV)/bin/untact-sim $(CONFIG)
 
-# A shop of two kiosks on one computer: a private PostgreSQL (initdb in a temporary
-# folder), two simulated kiosks and the staff page with the ready board (README: "Several kiosks").
-# PostgreSQL (Debian's, run from a temporary folder) for run-shop and tests/shop/sync.
+# A shop of two kiosks on one computer: a private PostgreSQL (Debian's, initdb in a
+# temporary folder; tests/shop/sync start theirs the same way), two simulated kiosks and
+# the staff page with the ready board (README: "Several kiosks, one shop").
 APT_PACKAGES += postgresql
+.PHONY: run-shop
 run-shop: setup
 	$(PY) -m untact.simulator.run_shop --config $(CONFIG)
 

@@ -137,6 +137,7 @@ def _use_wal(db: sqlite3.Connection, within_s: float = 10.0) -> None:
 
 class OrderStore:
     DB_NAME = "orders.sqlite3"
+    _number_after: Callable[[int], int] | None = None  # one of a shop's kiosks: use_numbering
 
     def __init__(self, folder: str | Path, now: Callable[[], dt.datetime] = dt.datetime.now) -> None:
         self.folder = Path(folder)
@@ -153,7 +154,6 @@ class OrderStore:
         # One connection is shared by the UI thread and payment/export workers: a
         # transaction must not interleave with another thread's statements.
         self._lock = threading.RLock()
-        self._number_after: Callable[[int], int] = lambda last: last + 1  # see use_numbering
 
     def close(self) -> None:
         self._db.close()
@@ -193,10 +193,11 @@ class OrderStore:
         day = now.date().isoformat()
         (last,) = db.execute("SELECT COALESCE(MAX(number), 0) FROM orders WHERE day = ?",
                              (day,)).fetchone()
+        number = last + 1 if self._number_after is None else self._number_after(last)
         cur = db.execute(
             "INSERT INTO orders (day, number, created_at, lines_json, total, language, payment,"
             " paid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (day, self._number_after(last), now.isoformat(timespec="seconds"),
+            (day, number, now.isoformat(timespec="seconds"),
              json.dumps(lines, ensure_ascii=False), total, language, payment, int(paid)))
         return inserted_id(cur)
 
