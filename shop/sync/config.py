@@ -8,6 +8,8 @@
     password_file = "kiosk_a.secret"   # relative to this file; kept out of the menu file
     slot = 1                       # kiosks only: this kiosk's numbers are 1, 3, 5, ...
     kiosks = 2                     #   ... when the shop numbers with 2 kiosks
+    tls = "prefer"                 # libpq's sslmode: "require" or "verify-full" once the
+                                   #   server has a certificate (orders then travel encrypted)
 
 Without the table the kiosk is on its own (SQLite only), as before. Every mistake is a
 located one-line error, like the rest of the file.
@@ -25,6 +27,7 @@ from untact.accessibility.config import Table
 from ..menu import Kiosk
 from .numbering import MAX_KIOSKS, Numbering
 
+TLS_MODES = ("disable", "prefer", "require", "verify-ca", "verify-full")  # libpq's sslmode
 _LOGIN = re.compile(r"^(kiosk|staff)_[a-z0-9_]{1,30}$")
 
 
@@ -36,9 +39,11 @@ class ServerConfig:
     login: str
     password: str = field(repr=False)  # never in a log line
     numbering: Numbering | None  # None for a staff login
+    tls: str = "prefer"
 
     def dsn(self) -> str:
         return (f"host={self.host} port={self.port} dbname={self.database} user={self.login}"
+                f" sslmode={self.tls}"
                 " connect_timeout=3 keepalives_idle=5 keepalives_interval=2 keepalives_count=2")
 
     @property
@@ -50,7 +55,7 @@ def from_table(table: Table) -> ServerConfig | None:
     """The parsed ``[shop.server]`` table, or None when the file has none."""
     if not table.data:
         return None
-    table.unknown_keys({"host", "port", "database", "login", "password_file", "slot", "kiosks"})
+    table.unknown_keys({"host", "port", "database", "login", "password_file", "slot", "kiosks", "tls"})
     host = table.get("host", str, max_len=255)
     if not host.strip():
         raise table.error("host", "must name the shop server (a host name or an address)")
@@ -60,6 +65,7 @@ def from_table(table: Table) -> ServerConfig | None:
     if not _LOGIN.match(login):
         raise table.error("login", f"must be kiosk_<id> or staff_<name> (a-z, 0-9, _), not {login!r}")
     password = _password(table)
+    tls = table.get("tls", str, "prefer", choices=TLS_MODES)
     numbering = None
     if login.startswith("kiosk_"):
         kiosks = table.get("kiosks", int, min=1, max=MAX_KIOSKS)
@@ -71,7 +77,7 @@ def from_table(table: Table) -> ServerConfig | None:
         for key in ("slot", "kiosks"):
             if table.has(key):
                 raise table.error(key, "is for kiosk logins only (a staff app numbers no orders)")
-    return ServerConfig(host.strip(), port, database, login, password, numbering)
+    return ServerConfig(host.strip(), port, database, login, password, numbering, tls)
 
 
 def from_kiosk(kiosk: Kiosk) -> ServerConfig | None:

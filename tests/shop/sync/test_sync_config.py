@@ -31,6 +31,7 @@ def test_a_good_table_gives_the_kiosks_numbering(tmp_path):
     config = from_kiosk(validate_kiosk(kiosk_file(tmp_path)))
     assert config is not None and config.numbering == Numbering(1, 2)
     assert config.password == "a-password-of-some-length" and config.port == 5432
+    assert "sslmode=prefer" in config.dsn() and "a-password" not in config.dsn() + repr(config)
 
 
 @pytest.mark.parametrize(("fields", "field", "message"), [
@@ -40,6 +41,7 @@ def test_a_good_table_gives_the_kiosks_numbering(tmp_path):
     ({"password_file": '"missing.secret"'}, "shop.server.password_file", "does not exist"),
     ({"port": "70000"}, "shop.server.port", "must be at most 65535"),
     ({"prot": "5432"}, "shop.server.prot", "unknown field"),
+    ({"tls": '"always"'}, "shop.server.tls", "must be one of disable, prefer, require"),
     ({"login": '"staff_counter"'}, "shop.server.slot", "is for kiosk logins only"),
 ])
 def test_each_mistake_names_its_line_and_field(tmp_path, fields, field, message):
