@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from untact.accessibility.config import ConfigError
 from untact.shop.menu_service import validate_kiosk
 from untact.shop.sync.config import from_kiosk
@@ -80,3 +82,24 @@ def test_numbers_interleave_and_never_meet():
             assert mine[0] == slot and all(b - a == kiosks for a, b in zip(mine, mine[1:], strict=False))
             assert not seen & set(mine)
             seen |= set(mine)
+
+
+VALUES = st.one_of(st.integers(-5, 70000), st.text(max_size=12), st.booleans(), st.floats(allow_nan=False),
+                   st.lists(st.integers(), max_size=2), st.sampled_from(['"kiosk_1"', '"staff_x"', "k.secret"]))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fields=st.dictionaries(st.sampled_from([*GOOD, "port", "database", "tls", "other"]), VALUES, max_size=4))
+def test_any_server_table_loads_or_is_one_located_error(tmp_path, fields):
+    """Whatever the merchant writes there, no traceback: a config or a ConfigError."""
+    import tomlkit
+
+    path = kiosk_file(tmp_path)
+    doc = tomlkit.parse(path.read_text())
+    for key, value in fields.items():
+        doc["shop"]["server"][key] = value
+    path.write_text(tomlkit.dumps(doc))
+    try:
+        validate_kiosk(path)
+    except ConfigError as exc:
+        assert exc.line and "\n" not in str(exc)
