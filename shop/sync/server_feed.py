@@ -10,6 +10,8 @@ shop's master menu).
   newest, and ``wait_change`` waits on a condition for it. ``version()`` is that number:
   cheap, and it grows with every new order and every status or payment change, from any
   kiosk or staff device.
+- A server that cannot be reached is a one-line ConnectionError from any call (the
+  staff app shows it and tries again); the connection is made again once it is back.
 - The menu is the staff app's file: ``set_sold_out`` edits it (validated, saved, like the
   kiosk's own admin screen) and every change of it is published to ``menu_items``, from
   where each kiosk applies it (kiosk_sync.py). A publish that fails (server down) is
@@ -19,10 +21,12 @@ shop's master menu).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 import psycopg
 
@@ -38,6 +42,22 @@ log = logging.getLogger(__name__)
 SILENT_AFTER_S = 15.0
 
 _ORDER_COLUMNS = "kiosk, local_id, day, number, created_at, lines, total, payment, paid, status"
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _lost_server_as_oserror(method: Callable[P, R]) -> Callable[P, R]:
+    """A shop server that cannot be reached is a ConnectionError (an OSError) of one line,
+    which the staff app can show, rather than psycopg's own error classes."""
+    @functools.wraps(method)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except psycopg.OperationalError as exc:
+            raise ConnectionError(f"shop server: {_first_line(exc)}") from None
+    return call
 
 
 def _today() -> str:
@@ -85,12 +105,14 @@ class PostgresOrderFeed:
         self._listener.join(timeout=5)
         self._server.close()
 
+    @_lost_server_as_oserror
     def orders(self, day: str | None = None) -> list[FeedOrder]:
         rows = self._server.db().execute(
             f"SELECT {_ORDER_COLUMNS} FROM orders WHERE day = %s ORDER BY created_at, number",
             (day or _today(),)).fetchall()
         return [_feed(r) for r in rows]
 
+    @_lost_server_as_oserror
     def set_status(self, ref: str, status: str) -> FeedOrder:
         kiosk, local = split_ref(ref)
         if status not in STATUSES:
@@ -122,6 +144,7 @@ class PostgresOrderFeed:
             self._changed.wait_for(lambda: self._version > after, timeout=max(0.0, timeout_s))
             return self._version
 
+    @_lost_server_as_oserror
     def summary(self, day: str | None = None) -> DaySummary:
         day = day or _today()
         db = self._server.db()
@@ -207,18 +230,21 @@ class PostgresShopControl:
         except psycopg.Error as exc:  # kept: version() publishes again
             log.warning("menu not yet sent to the kiosks (%s): %s", change.what, exc)
 
+    @_lost_server_as_oserror
     def staff_calls(self) -> list[StaffCallView]:
         rows = self._server.db().execute(
             "SELECT kiosk, call_count, EXTRACT(EPOCH FROM now() - call_since), call_reason"
             " FROM kiosk_health WHERE call_active ORDER BY call_since").fetchall()
         return [StaffCallView(k, int(n), float(w or 0.0), r) for k, n, w, r in rows]
 
+    @_lost_server_as_oserror
     def acknowledge_call(self, kiosk: str) -> None:
         """The kiosk closes its call (board light, banner) at its next heartbeat."""
         self._server.db().execute(
             "UPDATE kiosk_health SET ack_requested = true, call_active = false WHERE kiosk = %s",
             (kiosk,))
 
+    @_lost_server_as_oserror
     def device_health(self) -> dict[str, dict[str, str]]:
         out: dict[str, dict[str, str]] = {}
         for kiosk, devices, silent_s in self._server.db().execute(
@@ -232,6 +258,7 @@ class PostgresShopControl:
                 out[kiosk] = {d: status.get(d, "not set up") for d in DEVICES}
         return out
 
+    @_lost_server_as_oserror
     def version(self) -> int:
         """Grows when the menu, a call or a device changes (compared with the last look)."""
         try:

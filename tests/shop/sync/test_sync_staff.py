@@ -101,3 +101,25 @@ def test_the_staff_app_gets_the_servers_views_only_with_a_staff_login(shop, tmp_
     write_secret(tmp_path / "wrong.secret", "not-the-counters-password")
     with pytest.raises(ConnectionError, match="password authentication failed"):
         server_views(MenuService(wrong))
+
+
+def test_a_lost_server_is_a_one_line_connection_error_and_the_app_reconnects(shop, postgres):  # noqa: F811
+    """Last in this file: it stops the module's server for a moment."""
+    feed, control, _ = shop
+    postgres.stop()
+    try:
+        for call in (feed.orders, feed.summary, control.staff_calls, control.device_health):
+            with pytest.raises(ConnectionError, match="^shop server: ") as caught:
+                call()
+            assert "\n" not in str(caught.value)
+    finally:
+        postgres.start()
+
+    def back() -> bool:
+        try:
+            feed.orders()
+            return True
+        except ConnectionError:
+            return False
+
+    assert wait_until(back, 15)
