@@ -39,6 +39,14 @@ $(STAMP): pyproject.toml
 run: setup
 	$(VENV)/bin/untact-sim $(CONFIG)
 
+# A shop of two kiosks on one computer: a private PostgreSQL (Debian's, initdb in a
+# temporary folder; tests/shop/sync start theirs the same way), two simulated kiosks and
+# the staff page with the ready board (README: "Several kiosks, one shop").
+APT_PACKAGES += postgresql
+.PHONY: run-shop
+run-shop: setup
+	$(PY) -m untact.simulator.run_shop --config $(CONFIG)
+
 # Test tiers (pytest markers, pyproject.toml): `models` loads a speech or vision model,
 # `kiosk` starts a whole kiosk (window or processes), `slow` runs for minutes or builds.
 # `make test` runs every tier (CI runs it); `make test-quick` is the edit-test loop.

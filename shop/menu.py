@@ -134,7 +134,7 @@ def load_kiosk(path: str | Path) -> Kiosk:
                        "accessibility", "admin", "payment", "printer"})
 
     shop = root.table("shop", required=True)
-    shop.unknown_keys({"name", "languages", "data_folder", "start_fresh_if_damaged"})
+    shop.unknown_keys({"name", "languages", "data_folder", "start_fresh_if_damaged", "server"})
     languages = shop.get("languages", list, ["ko", "en"])
     if not languages:
         raise shop.error("languages", "must name at least one language")

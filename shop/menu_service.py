@@ -39,6 +39,7 @@ from untact.accessibility.listeners import Listeners
 
 from . import payment, staff_access
 from .menu import MAX_PRICE, Kiosk, load_kiosk
+from .sync import config as sync_config
 
 if TYPE_CHECKING:  # tomlkit is imported on the first edit: it is not on the start-up path
     import tomlkit
@@ -69,6 +70,7 @@ def validate_kiosk(path: str | Path) -> Kiosk:
     kiosk = load_kiosk(path)
     staff_access.admin_config(kiosk)
     payment.from_table(kiosk.section("payment"))
+    sync_config.from_kiosk(kiosk)
     return kiosk
 
 

@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS order_events (      -- status and payment history, fo
     id          INTEGER PRIMARY KEY,
     order_id    INTEGER NOT NULL REFERENCES orders(id),
     at          TEXT    NOT NULL,
-    event       TEXT    NOT NULL               -- 'preparing', 'served', 'paid'
+    event       TEXT    NOT NULL               -- 'preparing', 'ready', 'collected', 'paid'
 );
 CREATE INDEX IF NOT EXISTS order_events_order ON order_events(order_id);
 CREATE INDEX IF NOT EXISTS orders_day_status ON orders(day, status);
@@ -75,9 +75,22 @@ CREATE TABLE IF NOT EXISTS order_exports (     -- an order is in exactly one exp
 );
 """
 
-#: The staff queue: an order moves forward only (a served order is not un-served).
-STATUSES = ("new", "preparing", "served")
-_NEXT_STATUSES = {"new": {"preparing", "served"}, "preparing": {"served"}, "served": set()}
+#: The staff queue: an order moves forward only, skipping allowed (new -> ready); a
+#: collected order is not un-collected. Rows written before 'ready' existed say 'served',
+#: which reads as 'collected' (nothing is migrated: old databases stay as written).
+STATUSES = ("new", "preparing", "ready", "collected")
+LEGACY_STATUSES = {"served": "collected"}
+
+
+def status_of(stored: str) -> str:
+    """The status a stored value means today ('served' -> 'collected')."""
+    return LEGACY_STATUSES.get(stored, stored)
+
+
+def can_advance(current: str, new: str) -> bool:
+    """True when ``new`` is a forward move from ``current`` (both current names)."""
+    return (current in STATUSES and new in STATUSES
+            and STATUSES.index(new) > STATUSES.index(current))
 
 
 def inserted_id(cur: sqlite3.Cursor) -> int:
@@ -103,6 +116,7 @@ class Order:
 
 class OrderStore:
     DB_NAME = "orders.sqlite3"
+    _number_after: Callable[[int], int] | None = None  # one of a shop's kiosks: use_numbering
 
     def __init__(self, folder: str | Path, now: Callable[[], dt.datetime] = dt.datetime.now,
                  fresh_if_damaged: bool = False) -> None:
@@ -129,6 +143,11 @@ class OrderStore:
 
     def close(self) -> None:
         self._db.close()
+
+    def use_numbering(self, number_after: Callable[[int], int]) -> None:
+        """Number as one of several kiosks of a shop: ``number_after(the day's last number)``
+        gives the next (shop/sync/numbering.py says how)."""
+        self._number_after = number_after
 
     def place(self, lines: list[dict[str, Any]], total: int, language: str, payment: str = "counter",
               paid: bool = False) -> Order:
@@ -160,10 +179,11 @@ class OrderStore:
         day = now.date().isoformat()
         (last,) = db.execute("SELECT COALESCE(MAX(number), 0) FROM orders WHERE day = ?",
                              (day,)).fetchone()
+        number = last + 1 if self._number_after is None else self._number_after(last)
         cur = db.execute(
             "INSERT INTO orders (day, number, created_at, lines_json, total, language, payment,"
             " paid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (day, last + 1, now.isoformat(timespec="seconds"),
+            (day, number, now.isoformat(timespec="seconds"),
              json.dumps(lines, ensure_ascii=False), total, language, payment, int(paid)))
         order_id = inserted_id(cur)
         for hook in self._placed_hooks:
@@ -193,7 +213,7 @@ class OrderStore:
             rows = self._db.execute(
                 "SELECT id, number, created_at, total, payment, paid, status FROM orders"
                 " WHERE day = ? ORDER BY number", (self._day(day),)).fetchall()
-        return [OrderRow._make(r) for r in rows]
+        return [OrderRow._make((*r[:6], status_of(r[6]))) for r in rows]
 
     def page(self, day: str | dt.date | None = None, offset: int = 0, limit: int = 50,
              newest_first: bool = True) -> list[Order]:
@@ -209,15 +229,15 @@ class OrderStore:
     # --- staff: the order queue ---------------------------------------------------------
 
     def queue(self, day: str | dt.date | None = None) -> list[Order]:
-        """Orders staff still have to make (new, preparing), oldest number first."""
+        """Orders not yet collected (new, preparing, ready), oldest number first."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT * FROM orders WHERE day = ? AND status IN ('new', 'preparing')"
+                "SELECT * FROM orders WHERE day = ? AND status IN ('new', 'preparing', 'ready')"
                 " ORDER BY number", (self._day(day),)).fetchall()
         return [_order(r) for r in rows]
 
     def set_status(self, order_id: int, status: str) -> Order:
-        """Move an order forward: new -> preparing -> served (new -> served is allowed).
+        """Move an order forward: new -> preparing -> ready -> collected (skipping allowed).
 
         Raises ValueError for an unknown status or a move backwards, KeyError for an
         unknown order. Setting the status it already has is a no-op (a double tap).
@@ -228,9 +248,9 @@ class OrderStore:
             row = db.execute("SELECT status FROM orders WHERE id = ?", (order_id,)).fetchone()
             if row is None:
                 raise KeyError(order_id)
-            current = row[0]
+            current = status_of(row[0])
             if current != status:
-                if status not in _NEXT_STATUSES.get(current, set()):
+                if not can_advance(current, status):
                     raise ValueError(f"order {order_id} is {current}; it cannot become {status}")
                 db.execute("UPDATE orders SET status = ? WHERE id = ?", (status, order_id))
                 self._event(db, order_id, status)
@@ -269,8 +289,10 @@ class OrderStore:
                 " FROM orders WHERE day = ?", (day,)).fetchone()
             by_payment = dict(self._db.execute(
                 "SELECT payment, SUM(total) FROM orders WHERE day = ? GROUP BY payment", (day,)))
-            by_status = dict(self._db.execute(
-                "SELECT status, COUNT(*) FROM orders WHERE day = ? GROUP BY status", (day,)))
+            by_status: dict[str, int] = {}
+            for stored, n in self._db.execute(
+                    "SELECT status, COUNT(*) FROM orders WHERE day = ? GROUP BY status", (day,)):
+                by_status[status_of(stored)] = by_status.get(status_of(stored), 0) + n
         return DaySummary(day, count, total, paid_total, total - paid_total, by_payment,
                           {s: by_status.get(s, 0) for s in STATUSES})
 
@@ -356,10 +378,10 @@ class DaySummary:
     paid_total: int
     unpaid_total: int  # still to be taken at the counter
     by_payment: dict[str, int]  # payment method -> won
-    by_status: dict[str, int]  # 'new', 'preparing', 'served' -> number of orders
+    by_status: dict[str, int]  # each of STATUSES -> number of orders
 
 
 def _order(row: tuple[Any, ...]) -> Order:
     (oid, day, number, created, lines_json, total, language, payment, paid, status) = row
     return Order(oid, day, number, created, json.loads(lines_json), total, language, payment,
-                 bool(paid), status)
+                 bool(paid), status_of(status))

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from untact.accessibility.intents import Intent, Kind
 
@@ -28,6 +29,10 @@ from .orders import OrderStore
 from .payment import PaymentConfig, PaymentMethod, from_table, real_method
 from .staff_access import AdminConfig, EntryDetector, PinCheck, PinGate, admin_config
 from .staff_call import StaffCall
+from .sync import config as sync_config
+
+if TYPE_CHECKING:
+    from .sync.kiosk_sync import KioskSync
 
 
 @dataclass
@@ -39,6 +44,7 @@ class Shop:
     entry: EntryDetector
     payment: PaymentMethod
     deliver: Callable[[Callable[[], None]], None] = call_now
+    sync: KioskSync | None = None  # one of several kiosks of a shop ([shop.server])
 
     @classmethod
     def open(cls, kiosk_path: str | Path,
@@ -70,6 +76,12 @@ class Shop:
                 shop.entry = EntryDetector.from_config(cfg, monotonic)
 
         menu.subscribe(follow_admin_settings)
+        server = sync_config.from_kiosk(kiosk)
+        if server is not None and server.numbering is not None:
+            from .sync.kiosk_sync import KioskSync  # psycopg: only for a shop's kiosks
+
+            orders.use_numbering(server.numbering.after)
+            shop.sync = KioskSync(server, orders, menu, shop.staff_call).start()
         return shop
 
     @property
@@ -102,6 +114,8 @@ class Shop:
         return Checkout(self.orders, self.payment, self.deliver)
 
     def close(self) -> None:
+        if self.sync is not None:
+            self.sync.close()
         self.pin_gate.close()
         self.orders.close()
 

@@ -94,6 +94,8 @@ class KioskComposition:
         self._builder: threading.Thread | None = None
         if overrides.start == "now":
             self.build_devices()
+        if self.shop.sync is not None:  # one of a shop's kiosks: its heartbeat tells the devices
+            self.shop.sync.report_devices(lambda: dict(self.devices.status))
 
     def _start_printer(self, override: PrinterConfig | Literal["off"] | None) -> PrintService | None:
         """The receipt printer, attached to the orders before any order is placed (each
@@ -172,6 +174,8 @@ class KioskComposition:
         after_first_frame(self._builder.start)
 
     def close(self) -> None:
+        if self.shop.sync is not None:  # orders not yet forwarded stay in the outbox
+            self.shop.sync.close()
         builder = self._builder
         if builder is not None and builder.ident is not None:
             builder.join(timeout=30)
