@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS order_events (      -- status and payment history, fo
     id          INTEGER PRIMARY KEY,
     order_id    INTEGER NOT NULL REFERENCES orders(id),
     at          TEXT    NOT NULL,
-    event       TEXT    NOT NULL               -- 'preparing', 'served', 'paid'
+    event       TEXT    NOT NULL               -- 'preparing', 'ready', 'collected', 'paid'
 );
 CREATE INDEX IF NOT EXISTS order_events_order ON order_events(order_id);
 CREATE INDEX IF NOT EXISTS orders_day_status ON orders(day, status);
@@ -74,9 +74,22 @@ CREATE TABLE IF NOT EXISTS order_exports (     -- an order is in exactly one exp
 );
 """
 
-#: The staff queue: an order moves forward only (a served order is not un-served).
-STATUSES = ("new", "preparing", "served")
-_NEXT_STATUSES = {"new": {"preparing", "served"}, "preparing": {"served"}, "served": set()}
+#: The staff queue: an order moves forward only, skipping allowed (new -> ready); a
+#: collected order is not un-collected. Rows written before 'ready' existed say 'served',
+#: which reads as 'collected' (nothing is migrated: old databases stay as written).
+STATUSES = ("new", "preparing", "ready", "collected")
+LEGACY_STATUSES = {"served": "collected"}
+
+
+def status_of(stored: str) -> str:
+    """The status a stored value means today ('served' -> 'collected')."""
+    return LEGACY_STATUSES.get(stored, stored)
+
+
+def can_advance(current: str, new: str) -> bool:
+    """True when ``new`` is a forward move from ``current`` (both current names)."""
+    return (current in STATUSES and new in STATUSES
+            and STATUSES.index(new) > STATUSES.index(current))
 
 
 def inserted_id(cur: sqlite3.Cursor) -> int:
@@ -204,7 +217,7 @@ class OrderStore:
             rows = self._db.execute(
                 "SELECT id, number, created_at, total, payment, paid, status FROM orders"
                 " WHERE day = ? ORDER BY number", (self._day(day),)).fetchall()
-        return [OrderRow._make(r) for r in rows]
+        return [OrderRow._make((*r[:6], status_of(r[6]))) for r in rows]
 
     def page(self, day: str | dt.date | None = None, offset: int = 0, limit: int = 50,
              newest_first: bool = True) -> list[Order]:
@@ -220,15 +233,15 @@ class OrderStore:
     # --- staff: the order queue ---------------------------------------------------------
 
     def queue(self, day: str | dt.date | None = None) -> list[Order]:
-        """Orders staff still have to make (new, preparing), oldest number first."""
+        """Orders not yet collected (new, preparing, ready), oldest number first."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT * FROM orders WHERE day = ? AND status IN ('new', 'preparing')"
+                "SELECT * FROM orders WHERE day = ? AND status IN ('new', 'preparing', 'ready')"
                 " ORDER BY number", (self._day(day),)).fetchall()
         return [_order(r) for r in rows]
 
     def set_status(self, order_id: int, status: str) -> Order:
-        """Move an order forward: new -> preparing -> served (new -> served is allowed).
+        """Move an order forward: new -> preparing -> ready -> collected (skipping allowed).
 
         Raises ValueError for an unknown status or a move backwards, KeyError for an
         unknown order. Setting the status it already has is a no-op (a double tap).
@@ -239,9 +252,9 @@ class OrderStore:
             row = db.execute("SELECT status FROM orders WHERE id = ?", (order_id,)).fetchone()
             if row is None:
                 raise KeyError(order_id)
-            current = row[0]
+            current = status_of(row[0])
             if current != status:
-                if status not in _NEXT_STATUSES.get(current, set()):
+                if not can_advance(current, status):
                     raise ValueError(f"order {order_id} is {current}; it cannot become {status}")
                 db.execute("UPDATE orders SET status = ? WHERE id = ?", (status, order_id))
                 self._event(db, order_id, status)
@@ -280,8 +293,10 @@ class OrderStore:
                 " FROM orders WHERE day = ?", (day,)).fetchone()
             by_payment = dict(self._db.execute(
                 "SELECT payment, SUM(total) FROM orders WHERE day = ? GROUP BY payment", (day,)))
-            by_status = dict(self._db.execute(
-                "SELECT status, COUNT(*) FROM orders WHERE day = ? GROUP BY status", (day,)))
+            by_status: dict[str, int] = {}
+            for stored, n in self._db.execute(
+                    "SELECT status, COUNT(*) FROM orders WHERE day = ? GROUP BY status", (day,)):
+                by_status[status_of(stored)] = by_status.get(status_of(stored), 0) + n
         return DaySummary(day, count, total, paid_total, total - paid_total, by_payment,
                           {s: by_status.get(s, 0) for s in STATUSES})
 
@@ -367,10 +382,10 @@ class DaySummary:
     paid_total: int
     unpaid_total: int  # still to be taken at the counter
     by_payment: dict[str, int]  # payment method -> won
-    by_status: dict[str, int]  # 'new', 'preparing', 'served' -> number of orders
+    by_status: dict[str, int]  # each of STATUSES -> number of orders
 
 
 def _order(row: tuple[Any, ...]) -> Order:
     (oid, day, number, created, lines_json, total, language, payment, paid, status) = row
     return Order(oid, day, number, created, json.loads(lines_json), total, language, payment,
-                 bool(paid), status)
+                 bool(paid), status_of(status))

@@ -11,7 +11,7 @@ live menu edit. Each target metric comes with its reference measured in the same
   Also reported: ``..._full_decode_ms`` (``for_day``: all 10,000 orders with their lines
   decoded from JSON, which a list screen should not need) and
   ``admin_screen_page_10000_orders_ms`` (one page of 50 decoded orders + totals + queue).
-  The day: 10,000 orders (and 10,000 the day before), all served but the last 40
+  The day: 10,000 orders (and 10,000 the day before), all collected but the last 40
   (new or preparing), as at a busy counter.
 - ``menu_sold_out_toggle_*_ms``: one sold-out toggle through MenuService (tomlkit edit,
   validation, fsync, atomic replace), on the sample cafe and on the 1000-item menu;
@@ -96,7 +96,7 @@ def _fill_orders(store: OrderStore, per_day: int, rng: random.Random) -> None:
             lines = [{"item": f"item{rng.randrange(1000):04d}",
                       "name": {"ko": "메뉴", "en": "Item"}, "choices": {"size": "c1"},
                       "quantity": qty, "unit_price": 4500}]
-            status = "served" if n <= per_day - 40 else rng.choice(["new", "preparing"])
+            status = "collected" if n <= per_day - 40 else rng.choice(["new", "preparing"])
             rows.append((day, n, f"{day}T12:00:00", json.dumps(lines, ensure_ascii=False),
                          4500 * qty, "ko", rng.choice(["counter", "card-sim"]),
                          rng.random() < 0.7, status))

@@ -32,7 +32,7 @@ def test_csv_matches_sqlite(store, tmp_path):
     stick.mkdir()
     store.place(lines(qty=2, size="large"), 10000, "ko")
     o2 = store.place(lines("croissant", 1, 3800), 3800, "en", payment="card", paid=True)
-    store.set_status(o2.id, "served")
+    store.set_status(o2.id, "collected")
     res = export.export_day(store, store.clock.now.date(), stick)
     assert res.orders == 2 and [f.name for f in res.files] == ["untact-orders-2026-03-14-001.csv"]
     rows = read_rows(res.files[0])

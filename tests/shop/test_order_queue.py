@@ -23,21 +23,42 @@ def test_status_moves_forward_only(store):
     assert store.set_status(o.id, "preparing").status == "preparing"  # double tap: no-op
     with pytest.raises(ValueError, match="cannot become new"):
         store.set_status(o.id, "new")
-    assert store.set_status(o.id, "served").status == "served"
+    assert store.set_status(o.id, "ready").status == "ready"
+    assert store.set_status(o.id, "collected").status == "collected"
+    with pytest.raises(ValueError, match="cannot become ready"):
+        store.set_status(o.id, "ready")
     with pytest.raises(ValueError, match="unknown status"):
         store.set_status(o.id, "eaten")
     with pytest.raises(KeyError):
-        store.set_status(9999, "served")
-    assert [e for _, e in store.events(o.id)] == ["preparing", "served"]
+        store.set_status(9999, "collected")
+    assert [e for _, e in store.events(o.id)] == ["preparing", "ready", "collected"]
+    skipping = store.place(lines(), 4500, "ko")
+    assert store.set_status(skipping.id, "ready").status == "ready"  # new -> ready
 
 
-def test_queue_lists_unserved_orders_of_the_day(store):
+def test_rows_written_as_served_read_as_collected(store):
+    """Databases of older versions say 'served': it means collected, and stays final."""
+    o = store.place(lines(), 4500, "ko")
+    store._db.execute("UPDATE orders SET status = 'served' WHERE id = ?", (o.id,))
+    assert store.get(o.id).status == "collected"
+    assert store.day_rows()[0].status == "collected"
+    assert store.summary().by_status["collected"] == 1
+    assert store.queue() == []
+    with pytest.raises(ValueError, match="cannot become ready"):
+        store.set_status(o.id, "ready")
+
+
+def test_queue_lists_uncollected_orders_of_the_day(store):
     a = store.place(lines(), 4500, "ko")
     b = store.place(lines(), 4500, "en")
     c = store.place(lines(), 4500, "ko")
-    store.set_status(b.id, "served")
+    d = store.place(lines(), 4500, "ko")
+    store.set_status(b.id, "collected")
     store.set_status(c.id, "preparing")
-    assert [(o.number, o.status) for o in store.queue()] == [(1, "new"), (3, "preparing")]
+    store.set_status(d.id, "ready")
+    assert [(o.number, o.status) for o in store.queue()] == [(1, "new"), (3, "preparing"),
+                                                            (4, "ready")]
+    store.set_status(d.id, "collected")
     store.clock.advance(days=1)
     assert store.queue() == []
     assert [o.id for o in store.queue(a.day)] == [a.id, c.id]
@@ -47,11 +68,11 @@ def test_summary_and_mark_paid(store):
     store.place(lines(), 4500, "ko")  # counter, unpaid
     o2 = store.place(lines(qty=2), 9000, "ko", payment="card", paid=True)
     o3 = store.place(lines(), 5000, "en")
-    store.set_status(o2.id, "served")
+    store.set_status(o2.id, "collected")
     s = store.summary()
     assert (s.count, s.total, s.paid_total, s.unpaid_total) == (3, 18500, 9000, 9500)
     assert s.by_payment == {"counter": 9500, "card": 9000}
-    assert s.by_status == {"new": 2, "preparing": 0, "served": 1}
+    assert s.by_status == {"new": 2, "preparing": 0, "ready": 0, "collected": 1}
     assert store.mark_paid(o3.id).paid
     assert store.mark_paid(o3.id).paid  # idempotent
     assert store.summary().unpaid_total == 4500
@@ -98,7 +119,7 @@ def test_page_through_a_day(store):
 def test_day_rows_match_the_orders(store):
     store.place(lines(), 4500, "ko")
     o2 = store.place(lines(qty=2), 9000, "en", payment="card-sim", paid=True)
-    store.set_status(o2.id, "served")
+    store.set_status(o2.id, "collected")
     rows = store.day_rows()
     full = store.for_day()
     assert [(r.id, r.number, r.created_at, r.total, r.payment, bool(r.paid), r.status)
