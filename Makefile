@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.untact-installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libgl1 libegl1 libgl1-mesa-dri libmtdev1 fonts-nanum espeak-ng libportaudio2 \
-	shellcheck systemd pulseaudio pulseaudio-utils libasound2-plugins
+	shellcheck systemd pulseaudio pulseaudio-utils libasound2-plugins \
+	chromium chromium-driver
 CONFIG ?= examples/cafe.toml
 # Kivy renders offscreen (EGL) when DISPLAY is unset; tests never need a screen.
 TEST_ENV := env -u DISPLAY -u WAYLAND_DISPLAY KIVY_NO_ARGS=1 KIVY_NO_CONSOLELOG=1 \
@@ -49,7 +50,7 @@ test-quick: setup
 	$(TEST_ENV) $(PY) -m pytest -m "not models and not kiosk and not slow" $(PYTEST_ARGS)
 
 lint: setup lint-firmware lint-types
-	$(VENV)/bin/ruff check accessibility hardware shop ui simulator tests setup.py
+	$(VENV)/bin/ruff check accessibility hardware shop ui simulator web tests setup.py
 	shellcheck deploy/install-pi.sh
 
 $(FIRMWARE_STUBS)/.installed: pyproject.toml | $(STAMP)
@@ -71,7 +72,7 @@ lint-firmware: setup $(FIRMWARE_STUBS)/.installed
 MYPY_SRC := $(VENV)/mypy-src
 MYPY_HOST = set -o pipefail; MYPYPATH=$(MYPY_SRC) $(VENV)/bin/mypy --cache-dir $(VENV)/.mypy-host \
 	$(1) 2>&1 | sed 's|^$(MYPY_SRC)/untact/||'
-HOST_PACKAGES := accessibility hardware shop simulator ui
+HOST_PACKAGES := accessibility hardware shop simulator ui web
 # Made afresh each time: a venv copied from another checkout keeps pointing here.
 MYPY_LINKS = mkdir -p $(MYPY_SRC)/untact && touch $(MYPY_SRC)/untact/__init__.py && \
 	for f in $(HOST_PACKAGES) firmware; do ln -sfn $(CURDIR)/$$f $(MYPY_SRC)/untact/$$f; done

@@ -1,0 +1,76 @@
+"""Serving the staff web app: uvicorn in a thread of the kiosk's process, or on its own.
+
+In the one-kiosk shop the server runs inside the kiosk's process (``[staff_web]`` in the
+kiosk file): the staff page then acts on the kiosk's own live menu (sold out reaches the
+customer screens at once), answers its staff call and reads its devices, with no second
+copy of any of them. ``untact-shop serve`` runs the same app in a process of its own on
+the same data folder, for a shop machine that is not a kiosk (orders and sold out work;
+the calls and devices of kiosks in other processes reach it through the sync server).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import uvicorn
+from starlette.applications import Starlette
+from untact.shop.order_feed import LocalOrderFeed, LocalShopControl
+from untact.shop.service import Shop
+
+from .app import create_app
+from .config import WebConfig, from_table
+
+
+class StaffWebServer:
+    """uvicorn in a daemon thread; ``start`` returns once it listens (port 0: any free)."""
+
+    def __init__(self, app: Starlette, host: str, port: int) -> None:
+        self.app = app
+        self._server = uvicorn.Server(uvicorn.Config(
+            app, host=host, port=port, log_level="warning", lifespan="off",
+            timeout_graceful_shutdown=1, access_log=False))
+        self._thread = threading.Thread(target=self._server.run, name="staff-web", daemon=True)
+
+    def start(self, within_s: float = 10.0) -> StaffWebServer:
+        self._thread.start()
+        deadline = time.monotonic() + within_s
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise OSError("the staff web server did not start (is the port in use?)")
+            time.sleep(0.01)
+        return self
+
+    @property
+    def port(self) -> int:
+        port: int = self._server.servers[0].sockets[0].getsockname()[1]
+        return port
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(10)
+
+
+def local_app(shop: Shop, config: WebConfig | None = None,
+              devices: Callable[[], Mapping[str, str]] | None = None,
+              kiosk_id: str = "local", secret_key: str | None = None) -> Starlette:
+    """The app over one kiosk's Shop (its orders, live menu, staff call, PIN gate)."""
+    config = config if config is not None else web_config(shop)
+    feed = LocalOrderFeed(shop.orders, kiosk_id)
+    control = LocalShopControl(shop.menu, shop.staff_call, kiosk_id, devices)
+    return create_app(feed, control, shop.check_pin, config, secret_key)
+
+
+def web_config(shop: Shop) -> WebConfig:
+    return from_table(shop.menu.kiosk.section("staff_web"))
+
+
+def serve_shop(kiosk_path: str | Path, host: str | None = None, port: int | None = None) -> None:
+    """``untact-shop serve``: the app on its own, until interrupted."""
+    shop = Shop.open(kiosk_path)
+    config = web_config(shop)
+    app = local_app(shop, config)
+    uvicorn.run(app, host=host or config.host, port=port or config.port, log_level="info",
+                timeout_graceful_shutdown=1)
