@@ -16,6 +16,11 @@ FIRMWARE_STUBS := $(VENV)/firmware-stubs
 FIRMWARE_MODULES := $(patsubst firmware/%.py,%,$(filter-out firmware/__init__.py,$(wildcard firmware/*.py)))
 PIN_OF = $(shell python3 -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml','rb'))['project']['optional-dependencies']['$(1)']))")
 PORT ?=
+# axe-core, the accessibility engine the staff-page browser test injects (npm's tarball,
+# pinned; kept in the venv, not in git). Fetched with npm (Node.js) where there is one;
+# without it the browser test skips its axe checks, saying so.
+AXE_CORE_VERSION := 4.10.3
+AXE_CORE := $(VENV)/axe-core-$(AXE_CORE_VERSION)/package/axe.min.js
 
 .PHONY: setup system-deps run test test-quick lint lint-firmware lint-types bench audit check-config install-pi check-pi-wheels clean flash
 
@@ -43,11 +48,16 @@ run: setup
 # Test tiers (pytest markers, pyproject.toml): `models` loads a speech or vision model,
 # `kiosk` starts a whole kiosk (window or processes), `slow` runs for minutes or builds.
 # `make test` runs every tier (CI runs it); `make test-quick` is the edit-test loop.
-test: setup
-	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+$(AXE_CORE): | $(STAMP)
+	@command -v npm >/dev/null || { echo "npm not found: axe-core checks will be skipped"; exit 0; }; \
+	mkdir -p $(dir $(AXE_CORE)) && cd $(dir $(AXE_CORE)).. && npm pack --silent axe-core@$(AXE_CORE_VERSION) \
+		&& tar xzf axe-core-$(AXE_CORE_VERSION).tgz package/axe.min.js && rm axe-core-$(AXE_CORE_VERSION).tgz
 
-test-quick: setup
-	$(TEST_ENV) $(PY) -m pytest -m "not models and not kiosk and not slow" $(PYTEST_ARGS)
+test: setup $(AXE_CORE)
+	$(TEST_ENV) UNTACT_AXE=$(AXE_CORE) $(PY) -m pytest $(PYTEST_ARGS)
+
+test-quick: setup $(AXE_CORE)
+	$(TEST_ENV) UNTACT_AXE=$(AXE_CORE) $(PY) -m pytest -m "not models and not kiosk and not slow" $(PYTEST_ARGS)
 
 lint: setup lint-firmware lint-types
 	$(VENV)/bin/ruff check accessibility hardware shop ui simulator web tests setup.py

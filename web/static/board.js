@@ -51,6 +51,7 @@
   var source = new EventSource("/board/events");
   source.addEventListener("board", function (e) {
     var data = JSON.parse(e.data);
+    document.body.dataset.updates = String(Number(document.body.dataset.updates || 0) + 1);
     fill("preparing", data.preparing);
     fill("ready", data.ready);
     data.announce.forEach(function (call) { queue.push(call); });
