@@ -28,7 +28,8 @@ RULES = {
     "hardware": {"accessibility": ANYWHERE, "firmware": ANYWHERE, "shop": ANYWHERE},
     # Screens never know which device spoke: devices are built by the composition root.
     "ui": {"accessibility": ANYWHERE, "shop": ANYWHERE, "kivy": ANYWHERE,
-           "hardware": ("ui/cli.py", "ui/composition.py")},
+           "hardware": ("ui/cli.py", "ui/composition.py"),
+           "web": ("ui/cli.py", "ui/composition.py")},
     # The staff web app and ready board: the shop's data, never the kiosk's UI or devices.
     "web": {"accessibility": ANYWHERE, "shop": ANYWHERE},
     # The simulator swaps simulated devices in: it may use everything.

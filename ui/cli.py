@@ -39,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
         from untact.hardware.devices import validate as validate_devices
 
         validate_devices(kiosk.section("devices"))
+        from untact.web.config import from_table as staff_web_config
+
+        staff_web_config(kiosk.section("staff_web"))
     except ConfigError as exc:
         print(f"untact-kiosk: {exc}", file=sys.stderr)
         return 2

@@ -86,6 +86,7 @@ class KioskComposition:
         self.shop = Shop.open(kiosk.path, deliver=lambda fn: on_ui_thread(fn)(), orders=store, kiosk=kiosk,
                               payment=overrides.payment)
         self._builder: threading.Thread | None = None
+        self.staff_web = None  # untact.web.server.StaffWebServer, when [staff_web] is set
         if overrides.start == "now":
             self.build_devices()
 
@@ -136,6 +137,7 @@ class KioskComposition:
         from untact.accessibility.kivy_adapter import after_first_frame
 
         def build() -> None:
+            self.start_staff_web()
             try:
                 self.build_devices()
                 self.hardware.start()
@@ -147,10 +149,30 @@ class KioskComposition:
         self._builder = threading.Thread(target=build, name="devices", daemon=True)
         after_first_frame(self._builder.start)
 
+    def start_staff_web(self) -> None:
+        """The staff page and the ready board, in this process over this kiosk's shop,
+        when the kiosk file has ``[staff_web]`` (started off the first frame's path:
+        Starlette and uvicorn take a while to import). One that cannot start (the port
+        taken) says why on the devices screen; the kiosk runs on."""
+        if not self.kiosk.source.root().has("staff_web"):
+            return
+        from untact.web.server import StaffWebServer, local_app, web_config
+
+        try:
+            config = web_config(self.shop)
+            self.staff_web = StaffWebServer(
+                local_app(self.shop, config, devices=lambda: self.devices.status),
+                config.host, config.port).start()
+            self.hardware.status["staff_web"] = f"on, port {self.staff_web.port}"
+        except Exception as exc:
+            self.hardware.status["staff_web"] = f"could not start: {exc}"
+
     def close(self) -> None:
         builder = self._builder
         if builder is not None and builder.ident is not None:
             builder.join(timeout=30)
+        if self.staff_web is not None:
+            self.staff_web.stop()
         self.hardware.close()
 
 

@@ -2,7 +2,7 @@
 
     [staff_web]
     host = "0.0.0.0"          # every interface; clients outside the LAN are refused anyway
-    port = 8080
+    port = 8080               # 0: any free port (tests)
     allow = ["192.168.0.0/16"] # extra networks to admit (default: private and loopback only)
     session_hours = 12
 
@@ -43,7 +43,7 @@ def from_table(table: Table) -> WebConfig:
         except ValueError:
             raise table.error("allow", f"item {i + 1}: {text!r} is not a network "
                                        "like 192.168.0.0/24") from None
-    return WebConfig(host=host, port=table.get("port", int, d.port, min=1, max=65535),
+    return WebConfig(host=host, port=table.get("port", int, d.port, min=0, max=65535),
                      allow=tuple(allow),
                      session_hours=table.get("session_hours", float, d.session_hours, min=0.1, max=168))
 

@@ -33,15 +33,10 @@ def kiosk(tmp_path):
 
 @pytest.fixture
 def staff_server(kiosk):
-    from untact.web.config import WebConfig
-    from untact.web.server import StaffWebServer, local_app
-
-    shop = kiosk.composition.shop
-    app = local_app(shop, WebConfig(host="127.0.0.1", port=0),
-                    devices=lambda: kiosk.composition.devices.status)
-    srv = StaffWebServer(app, "127.0.0.1", 0).start()
-    yield srv
-    srv.stop()
+    """Started as ``untact-kiosk`` starts it for ``[staff_web]`` (stopped with the kiosk)."""
+    kiosk.composition.start_staff_web()
+    assert kiosk.composition.hardware.status["staff_web"].startswith("on, port ")
+    return kiosk.composition.staff_web
 
 
 @pytest.fixture

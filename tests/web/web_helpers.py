@@ -26,7 +26,7 @@ lockout_minutes = 2
 
 [staff_web]
 host = "127.0.0.1"
-port = 8080
+port = 0
 """, encoding="utf-8")
     return path
 
