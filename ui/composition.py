@@ -34,6 +34,7 @@ from .kiosk_devices import KioskDevices
 if TYPE_CHECKING:
     from kivy.app import App
     from untact.hardware.camera.frame_sources import FrameSource
+    from untact.web.server import StaffWebServer
 
 OFF: Literal["off"] = "off"
 
@@ -86,7 +87,7 @@ class KioskComposition:
         self.shop = Shop.open(kiosk.path, deliver=lambda fn: on_ui_thread(fn)(), orders=store, kiosk=kiosk,
                               payment=overrides.payment)
         self._builder: threading.Thread | None = None
-        self.staff_web = None  # untact.web.server.StaffWebServer, when [staff_web] is set
+        self.staff_web: StaffWebServer | None = None  # when the file has [staff_web]
         if overrides.start == "now":
             self.build_devices()
 
@@ -160,10 +161,10 @@ class KioskComposition:
 
         try:
             config = web_config(self.shop)
-            self.staff_web = StaffWebServer(
-                local_app(self.shop, config, devices=lambda: self.devices.status),
-                config.host, config.port).start()
-            self.hardware.status["staff_web"] = f"on, port {self.staff_web.port}"
+            server = StaffWebServer(local_app(self.shop, config, devices=lambda: self.devices.status),
+                                    config.host, config.port).start()
+            self.staff_web = server
+            self.hardware.status["staff_web"] = f"on, port {server.port}"
         except Exception as exc:
             self.hardware.status["staff_web"] = f"could not start: {exc}"
 
