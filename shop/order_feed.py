@@ -32,7 +32,7 @@ import datetime as dt
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -216,10 +216,28 @@ class LocalShopControl:
             return self._version
 
 
+class _Numbered(Protocol):
+    @property
+    def number(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+
+
+def ready_board(orders: Iterable[_Numbered]) -> dict[str, list[int]]:
+    """What a ready board shows: numbers being made (new, preparing) and ready ones."""
+    out: dict[str, list[int]] = {"preparing": [], "ready": []}
+    for o in orders:
+        if o.status in ("new", "preparing"):
+            out["preparing"].append(o.number)
+        elif o.status == "ready":
+            out["ready"].append(o.number)
+    return out
+
+
 def today(now: Callable[[], dt.datetime] = dt.datetime.now) -> str:
     return now().date().isoformat()
 
 
 __all__ = ["DEVICES", "LOCAL_KIOSK", "STATUSES", "FeedOrder", "LocalOrderFeed", "LocalShopControl",
-           "OrderFeed", "ShopControl", "StaffCallView", "can_advance", "split_ref", "status_of",
-           "today"]
+           "OrderFeed", "ShopControl", "StaffCallView", "can_advance", "ready_board", "split_ref",
+           "status_of", "today"]

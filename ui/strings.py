@@ -8,6 +8,8 @@ from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
     "attract.welcome": {"ko": "{shop}에 오신 것을 환영합니다", "en": "Welcome to {shop}"},
+    "ready.ready": {"ko": "준비 완료", "en": "Ready"},
+    "ready.preparing": {"ko": "준비 중", "en": "Preparing"},
     "attract.hint": {
         "ko": "화면 앞에 손을 대거나, 말씀하시거나, 아무 버튼이나 누르세요",
         "en": "Hold up your hand, speak, or press any button",

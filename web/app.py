@@ -37,11 +37,11 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from untact.shop.export import describe_lines
-from untact.shop.order_feed import STATUSES, OrderFeed, ShopControl
+from untact.shop.order_feed import STATUSES, OrderFeed, ShopControl, ready_board
 from untact.shop.staff_access import PinCheck
 
 from . import security
-from .board import Announcer, SpeechUnavailable, announcement_wav, board_numbers
+from .board import Announcer, SpeechUnavailable, announcement_wav
 from .config import WebConfig
 from .strings import LANGUAGES, t
 
@@ -206,14 +206,14 @@ def create_app(feed: OrderFeed, control: ShopControl, check_pin: Callable[[str],
     # --- the ready board -------------------------------------------------------------------
 
     async def board_page(request: Request) -> Response:
-        return render(request, "board.html", numbers=board_numbers(feed.orders()))
+        return render(request, "board.html", numbers=ready_board(feed.orders()))
 
     def board_event() -> str:
         orders = feed.orders()
         calls = [{"number": o.number, "text": {lang: t("board.announce", lang, number=o.number)
                                                for lang in LANGUAGES}}
                  for o in announcer.claim(orders)]
-        return _sse("board", json.dumps({**board_numbers(orders), "announce": calls}))
+        return _sse("board", json.dumps({**ready_board(orders), "announce": calls}))
 
     async def board_events(request: Request) -> Response:
         return StreamingResponse(_stream(request, board_event), media_type="text/event-stream",

@@ -39,16 +39,6 @@ class Announcer:
         return new
 
 
-def board_numbers(orders: Iterable[FeedOrder]) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {"preparing": [], "ready": []}
-    for o in orders:
-        if o.status in ("new", "preparing"):
-            out["preparing"].append(o.number)
-        elif o.status == "ready":
-            out["ready"].append(o.number)
-    return out
-
-
 class SpeechUnavailable(RuntimeError):
     pass
 
