@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-FOLDERS = ("accessibility", "firmware", "hardware", "shop", "simulator", "ui")
+FOLDERS = ("accessibility", "firmware", "hardware", "shop", "simulator", "ui", "web")
 # Beyond every .py and .kv: data files read at run time through importlib.resources.
-DATA = ("accessibility/audit/rules.toml", "accessibility/audit/fixtures/*.json")
+DATA = ("accessibility/audit/rules.toml", "accessibility/audit/fixtures/*.json",
+        "web/templates/*.html", "web/static/*.css", "web/static/*.js")
 
 
 def expected_files(root: Path) -> set[str]:

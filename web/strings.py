@@ -40,6 +40,7 @@ TEXT: dict[str, dict[str, str]] = {
     "device.camera": {"ko": "카메라", "en": "Camera"},
     "device.microphone": {"ko": "마이크", "en": "Microphone"},
     "device.printer": {"ko": "프린터", "en": "Printer"},
+    "device.not_set_up": {"ko": "설정 안 됨", "en": "not set up"},
     "kiosk": {"ko": "키오스크 {kiosk}", "en": "Kiosk {kiosk}"},
     "totals": {"ko": "오늘 합계", "en": "Today's totals"},
     "totals.text": {"ko": "주문 {count}건, 합계 {total}원 (결제됨 {paid}원, 카운터 결제 대기 {unpaid}원)",
