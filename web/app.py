@@ -147,7 +147,7 @@ def create_app(feed: OrderFeed, control: ShopControl, check_pin: Callable[[str],
         return guarded
 
     async def staff_page(request: Request) -> Response:
-        return render(request, "staff.html", live=live_html(request))
+        return render(request, "staff.html", live=await anyio.to_thread.run_sync(live_html, request))
 
     async def staff_events(request: Request) -> Response:
         return StreamingResponse(_stream(request, lambda: _sse("live", live_html(request))),
@@ -206,7 +206,8 @@ def create_app(feed: OrderFeed, control: ShopControl, check_pin: Callable[[str],
     # --- the ready board -------------------------------------------------------------------
 
     async def board_page(request: Request) -> Response:
-        return render(request, "board.html", numbers=ready_board(feed.orders()))
+        orders = await anyio.to_thread.run_sync(feed.orders)
+        return render(request, "board.html", numbers=ready_board(orders))
 
     def board_event() -> str:
         orders = feed.orders()

@@ -31,7 +31,7 @@ class StaffWebServer:
         self.app = app
         self._server = uvicorn.Server(uvicorn.Config(
             app, host=host, port=port, log_level="warning", lifespan="off",
-            timeout_graceful_shutdown=1, access_log=False))
+            timeout_graceful_shutdown=1, access_log=False, proxy_headers=False))
         self._thread = threading.Thread(target=self._server.run, name="staff-web", daemon=True)
 
     def start(self, within_s: float = 10.0) -> StaffWebServer:
@@ -72,5 +72,6 @@ def serve_shop(kiosk_path: str | Path, host: str | None = None, port: int | None
     shop = Shop.open(kiosk_path)
     config = web_config(shop)
     app = local_app(shop, config)
-    uvicorn.run(app, host=host or config.host, port=port or config.port, log_level="info",
-                timeout_graceful_shutdown=1)
+    # No proxy in front: the peer's own address is what the LAN-only gate must judge.
+    uvicorn.run(app, host=host or config.host, port=port if port is not None else config.port,
+                log_level="info", timeout_graceful_shutdown=1, proxy_headers=False)
