@@ -10,6 +10,8 @@ the calls and devices of kiosks in other processes reach it through the sync ser
 
 from __future__ import annotations
 
+import os
+import secrets
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -55,12 +57,32 @@ class StaffWebServer:
 
 def local_app(shop: Shop, config: WebConfig | None = None,
               devices: Callable[[], Mapping[str, str]] | None = None,
-              kiosk_id: str = "local", secret_key: str | None = None) -> Starlette:
+              kiosk_id: str = "local") -> Starlette:
     """The app over one kiosk's Shop (its orders, live menu, staff call, PIN gate)."""
     config = config if config is not None else web_config(shop)
     feed = LocalOrderFeed(shop.orders, kiosk_id)
     control = LocalShopControl(shop.menu, shop.staff_call, kiosk_id, devices)
-    return create_app(feed, control, shop.check_pin, config, secret_key)
+    return create_app(feed, control, shop.check_pin, config, session_secret(shop.orders.folder))
+
+
+def session_secret(folder: Path) -> str:
+    """The key that signs staff sessions, kept in the data folder (mode 0600) so that a
+    kiosk restarted by its watchdog does not sign the counter tablet out."""
+    path = folder / "staff_web.key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text(encoding="ascii").strip()
+        if len(key) >= 32:
+            return key
+        path.unlink()  # damaged (a power cut while it was written): make another
+        return session_secret(folder)
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(key)
+        f.flush()
+        os.fsync(f.fileno())
+    return key
 
 
 def web_config(shop: Shop) -> WebConfig:
