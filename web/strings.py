@@ -48,6 +48,7 @@ TEXT: dict[str, dict[str, str]] = {
     "export": {"ko": "오늘 주문 CSV 내려받기", "en": "Download today's orders (CSV)"},
     "live.connected": {"ko": "실시간 연결됨", "en": "Live"},
     "live.lost": {"ko": "연결이 끊겼습니다. 다시 연결하는 중", "en": "Connection lost, reconnecting"},
+    "not_sent": {"ko": "전송하지 못했습니다. 연결을 확인하고 다시 누르세요.", "en": "Not sent. Check the connection and tap again."},
     "refused": {"ko": "바꾸지 못했습니다: {reason}", "en": "Not changed: {reason}"},
     "board.title": {"ko": "주문 안내", "en": "Order board"},
     "board.preparing": {"ko": "준비 중", "en": "Preparing"},

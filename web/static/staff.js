@@ -32,6 +32,7 @@
     e.preventDefault();
     fetch(form.action, { method: "POST", body: new FormData(form), headers: { "X-Requested-With": "fetch" },
                          credentials: "same-origin" })
-      .then(function (r) { if (!r.ok) { return r.text().then(function (t) { news.textContent = t; }); } });
+      .then(function (r) { if (!r.ok) { return r.text().then(function (t) { news.textContent = t; }); } })
+      .catch(function () { news.textContent = news.dataset.notSent; });
   });
 })();
