@@ -1,8 +1,9 @@
 """The staff web app and the ready board as one Starlette application.
 
-Pages are rendered on the server (Jinja2); the little JavaScript there is only listens to
-server-sent events and swaps in the fresh HTML the server sends, or posts a form without
-reloading. Every page works with the keyboard, in Korean and English.
+Pages are rendered on the server (Jinja2), so there is no build chain; the little plain
+JavaScript only listens to server-sent events and swaps in the HTML the server sends, or
+posts a form without reloading (every form also works without it). Every page works with
+the keyboard, in Korean and English.
 
     /login, /logout            staff sign-in (the kiosk's admin PIN, its lockout)
     /staff                     queue, staff calls, sold out, devices, totals (signed in)
@@ -15,12 +16,10 @@ reloading. Every page works with the keyboard, in Korean and English.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import datetime as dt
 import io
 import json
-import logging
 import secrets
 import time
 from collections.abc import AsyncIterator, Callable
@@ -45,7 +44,6 @@ from .board import Announcer, SpeechUnavailable, announcement_wav
 from .config import WebConfig
 from .strings import LANGUAGES, t
 
-log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 NEXT = {"new": "preparing", "preparing": "ready", "ready": "collected"}
 WAIT_S = 0.5  # one wait on the feed; shop changes (menu, calls, devices) are seen at this pace
@@ -222,10 +220,11 @@ def create_app(feed: OrderFeed, control: ShopControl, check_pin: Callable[[str],
 
     async def board_call(request: Request) -> Response:
         lang = request.query_params.get("lang", "ko")
-        if lang not in LANGUAGES:
-            return Response("400: lang must be ko or en", status_code=400)
+        number = int(request.path_params["number"])
+        if lang not in LANGUAGES or not 1 <= number <= 9999:
+            return Response("400: a number 1-9999 and lang ko or en", status_code=400)
         try:
-            wav = await anyio.to_thread.run_sync(announcement_wav, int(request.path_params["number"]), lang)
+            wav = await anyio.to_thread.run_sync(announcement_wav, number, lang)
         except SpeechUnavailable as exc:
             return Response(f"503: {exc}", status_code=503)
         return Response(wav, media_type="audio/wav", headers={"Cache-Control": "max-age=86400"})
@@ -244,7 +243,6 @@ def create_app(feed: OrderFeed, control: ShopControl, check_pin: Callable[[str],
                 yield ": keep-alive\n\n"
                 last_sent = time.monotonic()
             await anyio.to_thread.run_sync(feed.wait_change, version[0], WAIT_S)
-            await asyncio.sleep(0)
 
     async def root(request: Request) -> Response:
         return RedirectResponse("/staff", 303)
