@@ -26,10 +26,12 @@ from untact.accessibility.bus import InputBus
 from untact.accessibility.kivy_adapter import on_ui_thread
 from untact.accessibility.speech import SpeechEngine
 from untact.shop.menu import Kiosk
+from untact.shop.order_feed import LocalOrderFeed
 from untact.shop.orders import OrderStore
 from untact.shop.payment import PaymentConfig, PaymentMethod
 
 from .kiosk_devices import KioskDevices
+from .ready_tones import READY_TONE, ReadyTones
 
 if TYPE_CHECKING:
     from kivy.app import App
@@ -88,6 +90,7 @@ class KioskComposition:
                               payment=overrides.payment)
         self._builder: threading.Thread | None = None
         self.staff_web: StaffWebServer | None = None  # when the file has [staff_web]
+        self.ready_tones: ReadyTones | None = None  # with it: boards sound for ready orders
         if overrides.start == "now":
             self.build_devices()
 
@@ -152,9 +155,10 @@ class KioskComposition:
 
     def start_staff_web(self) -> None:
         """The staff page and the ready board, in this process over this kiosk's shop,
-        when the kiosk file has ``[staff_web]`` (started off the first frame's path:
-        Starlette and uvicorn take a while to import). One that cannot start (the port
-        taken) says why on the devices screen; the kiosk runs on."""
+        when the kiosk file has ``[staff_web]``, and the boards' tone for ready orders
+        (started off the first frame's path: Starlette and uvicorn take a while to
+        import). One that cannot start (the port taken) says why on the devices screen;
+        the kiosk runs on."""
         if not self.kiosk.source.root().has("staff_web"):
             return
         from untact.web.server import StaffWebServer, local_app, web_config
@@ -167,11 +171,20 @@ class KioskComposition:
             self.hardware.status["staff_web"] = f"on, port {server.port}"
         except Exception as exc:
             self.hardware.status["staff_web"] = f"could not start: {exc}"
+            return
+
+        def buzz() -> object:
+            boards = self.hardware.boards
+            return boards.buzz(*READY_TONE) if boards is not None else None
+
+        self.ready_tones = ReadyTones(LocalOrderFeed(self.shop.orders), buzz).start()
 
     def close(self) -> None:
         builder = self._builder
         if builder is not None and builder.ident is not None:
             builder.join(timeout=30)
+        if self.ready_tones is not None:
+            self.ready_tones.stop()
         if self.staff_web is not None:
             self.staff_web.stop()
         self.hardware.close()
