@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from web_helpers import kiosk_file
 
 SHOP = [sys.executable, "-m", "untact.web.cli"]
@@ -52,3 +53,36 @@ def test_serve_runs_the_board_on_its_own(tmp_path):
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+@pytest.mark.kiosk
+def test_untact_kiosk_serves_the_staff_page_itself(tmp_path):
+    """The one-kiosk set-up as a merchant runs it: ``untact-kiosk`` with ``[staff_web]``."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    path = kiosk_file(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace("port = 0", f"port = {port}"), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "untact.ui.cli", str(path), "--window",
+                             "--data", str(tmp_path / "data")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/staff")
+                r = conn.getresponse()
+                assert r.status == 303 and r.getheader("location") == "/login"
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+                assert time.monotonic() < deadline, "the kiosk's staff page did not answer in 120 s"
+                time.sleep(0.2)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
