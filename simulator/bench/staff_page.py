@@ -1,6 +1,7 @@
 """order_to_staff_page_p95_ms: an order committed by the kiosk (OrderStore.place, as its
 checkout does) until the signed-in staff page's event stream delivers the page part that
-shows it (the real app on uvicorn, over HTTP on loopback), 40 orders. Reference, same
+shows it (the real app on uvicorn, over HTTP on loopback), 40 orders; ready_to_board_p95_ms:
+each then marked ready until the ready board's stream lists its number. Reference, same
 run and same client: a bare SSE round trip on a minimal Starlette app on uvicorn (a POST
 whose arrival the server pushes back on an open event stream). Target: <= 1000 ms."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import json
 import re
 import tempfile
 import threading
@@ -67,6 +69,10 @@ def _containing(text: str) -> Callable[[str], bool]:
     return lambda event: text in event
 
 
+def _listing_ready(number: int) -> Callable[[str], bool]:
+    return lambda event: number in json.loads(event)["ready"]
+
+
 def _post(port: int, path: str, form: dict[str, str], cookie: str = "") -> tuple[int, str]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("POST", path, body=urllib.parse.urlencode(form),
@@ -79,7 +85,8 @@ def _post(port: int, path: str, form: dict[str, str], cookie: str = "") -> tuple
     return r.status, cookie_out
 
 
-def _staff_latencies(folder: Path) -> list[float]:
+def _staff_latencies(folder: Path) -> tuple[list[float], list[float]]:
+    """(order committed -> on the staff page, marked ready -> on the ready board), ms."""
     from untact.shop.service import Shop
     from untact.shop.staff_access import hash_pin
     from untact.web.config import WebConfig
@@ -101,15 +108,25 @@ def _staff_latencies(folder: Path) -> list[float]:
         if status != 303:
             raise RuntimeError(f"sign-in failed: HTTP {status}")
         stream = _Stream(server.port, "/staff/events", cookie)
-        stream.wait(lambda e: "queue-heading" in e)  # the first, full event
-        out = []
+        stream.wait(_containing("queue-heading"))  # the first, full event
+        to_staff, ids = [], []
         for n in range(1, ORDERS + 1):
             t0 = time.perf_counter()
-            shop.orders.place(LINES, 4500, "ko")
+            ids.append(shop.orders.place(LINES, 4500, "ko").id)
             stream.wait(_containing(f'data-number="{n}"'))
-            out.append((time.perf_counter() - t0) * 1000)
+            to_staff.append((time.perf_counter() - t0) * 1000)
         stream.close()
-        return out
+        board = _Stream(server.port, "/board/events")
+        board.wait(_containing('"ready"'))
+        to_board = []
+        for n, order_id in enumerate(ids, 1):
+            t0 = time.perf_counter()
+            shop.orders.set_status(order_id, "ready")
+            board.wait(_listing_ready(n))
+            to_board.append((time.perf_counter() - t0) * 1000)
+            shop.orders.set_status(order_id, "collected")
+        board.close()
+        return to_staff, to_board
     finally:
         server.stop()
         shop.close()
@@ -160,7 +177,8 @@ def _bare_sse_latencies() -> list[float]:
 def run() -> Iterator[dict]:
     reference = _bare_sse_latencies()
     with tempfile.TemporaryDirectory() as tmp:
-        staff = _staff_latencies(Path(tmp))
+        staff, board = _staff_latencies(Path(tmp))
     yield p95_metric("order_to_staff_page_p95_ms", staff, target_ms=1000)
+    yield p95_metric("ready_to_board_p95_ms", board)
     yield p95_metric("bare_sse_round_trip_p95_ms", reference,
-                     reference_for="order_to_staff_page_p95_ms")
+                     reference_for="order_to_staff_page_p95_ms, ready_to_board_p95_ms")
