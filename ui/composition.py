@@ -177,7 +177,8 @@ class KioskComposition:
             boards = self.hardware.boards
             return boards.buzz(*READY_TONE) if boards is not None else None
 
-        self.ready_tones = ReadyTones(LocalOrderFeed(self.shop.orders), buzz).start()
+        self.ready_tones = ReadyTones(LocalOrderFeed(self.shop.orders), self.shop.orders.queue,
+                                      buzz).start()
 
     def close(self) -> None:
         builder = self._builder

@@ -1,16 +1,18 @@
 """A tone on the sensor boards when an order becomes ready: the counter's ready board
 calls the number aloud, and the boards by the kiosk sound too, for whoever waits there.
 
-A thread follows the shop's order feed (never Kivy's main thread); each order sounds
-once, when it is first seen ready. ``buzz`` is the composition root's: the boards'
-buzzer, or nothing while no board is connected.
+A thread waits on the shop's order feed for changes (never on Kivy's main thread) and
+then reads the orders not yet collected (``queue``: a few rows, not the whole day); each
+order sounds once, when it is first seen ready. ``buzz`` is the composition root's: the
+boards' buzzer, or nothing while no board is connected.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from untact.shop.order_feed import OrderFeed
 
@@ -19,8 +21,10 @@ READY_TONE = (1400, 300)  # Hz, ms
 
 
 class ReadyTones:
-    def __init__(self, feed: OrderFeed, buzz: Callable[[], object]) -> None:
+    def __init__(self, feed: OrderFeed, queue: Callable[[], Iterable[Any]],
+                 buzz: Callable[[], object]) -> None:
         self._feed = feed
+        self._queue = queue
         self._buzz = buzz
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="ready-tones", daemon=True)
@@ -35,8 +39,8 @@ class ReadyTones:
         self._stop.set()
         self._thread.join(timeout=5)
 
-    def _ready(self) -> set[str]:
-        return {o.ref for o in self._feed.orders() if o.status == "ready"}
+    def _ready(self) -> set[tuple[str, int]]:
+        return {(o.day, o.number) for o in self._queue() if o.status == "ready"}
 
     def _run(self) -> None:
         try:

@@ -77,3 +77,32 @@ def test_wait_change_wakes_for_a_commit_by_another_process(feed, tmp_path):
     (version, waited_s), = woke
     assert version > v and waited_s < 10.0
     assert [o.number for o in feed.orders()] == [1]
+
+
+def test_todays_orders_kept_decoded_still_follow_every_change(tmp_path):
+    """orders() keeps today's orders decoded between calls: what another connection
+    changes (status, paid, a new order) must still show, and another day reads afresh."""
+    from shop_helpers import FakeClock
+
+    clock = FakeClock()
+    store = OrderStore(tmp_path, now=clock)
+    other = OrderStore(tmp_path, now=clock)  # the kiosk's writer, say; the feed reads apart
+    feed = LocalOrderFeed(store)
+    try:
+        a = other.place(lines(), 4500, "ko")
+        first = feed.orders()
+        assert [(o.number, o.status, o.paid) for o in first] == [(1, "new", False)]
+        other.set_status(a.id, "ready")
+        other.mark_paid(a.id)
+        b = other.place(lines(qty=2), 9000, "en")
+        again = feed.orders()
+        assert [(o.number, o.status, o.paid) for o in again] == [(1, "ready", True), (2, "new", False)]
+        assert again[1].lines == b.lines
+        yesterday = a.day
+        clock.advance(days=1)
+        assert feed.orders() == []
+        assert [o.number for o in feed.orders(yesterday)] == [1, 2]
+    finally:
+        feed.close()
+        other.close()
+        store.close()
