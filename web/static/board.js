@@ -40,7 +40,12 @@
     if (playing || !queue.length) { return; }
     playing = true;
     var call = queue.shift();
-    announcement.textContent = call.text.ko + " " + call.text.en;
+    announcement.textContent = "";
+    ["ko", "en"].forEach(function (lang) {  // each sentence in its own language, for screen readers
+      var span = document.createElement("span");
+      span.lang = lang; span.textContent = call.text[lang] + " ";
+      announcement.appendChild(span);
+    });
     var calls = (document.body.dataset.called || "").split(" ").filter(Boolean);
     calls.push(String(call.number));
     document.body.dataset.called = calls.join(" ");
