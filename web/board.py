@@ -31,11 +31,13 @@ class Announcer:
         self._lock = threading.Lock()
 
     def claim(self, orders: Iterable[FeedOrder]) -> list[FeedOrder]:
-        """The ready orders not called yet; each is returned to one caller only."""
+        """The ready orders not called yet; each is returned to one caller only.
+        ``orders``: the whole day's, so what is remembered stays bounded by one day."""
+        orders = list(orders)
         with self._lock:
             new = [o for o in orders if o.status == "ready" and o.ref not in self._called]
             self._called.update(o.ref for o in new)
-            # Collected orders need no memory beyond their own day's refs: bounded by the day.
+            self._called &= {o.ref for o in orders}  # a past day's orders: forgotten
         return new
 
 
