@@ -45,7 +45,7 @@ class SpeechUnavailable(RuntimeError):
     pass
 
 
-@functools.lru_cache(maxsize=128)
+@functools.lru_cache(maxsize=16)  # ~120 kB each: the last few calls, for a second screen
 def announcement_wav(number: int, lang: str) -> bytes:
     """The call for ``number`` as a WAV file's bytes (espeak-ng, in memory)."""
     espeak = shutil.which("espeak-ng")
