@@ -168,7 +168,7 @@ class KioskComposition:
             server = StaffWebServer(local_app(self.shop, config, devices=lambda: self.devices.status),
                                     config.host, config.port).start()
             self.staff_web = server
-            self.hardware.status["staff_web"] = f"on, port {server.port}"
+            self.hardware.status["staff_web"] = "on"
         except Exception as exc:
             self.hardware.status["staff_web"] = f"could not start: {exc}"
             return

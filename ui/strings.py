@@ -101,6 +101,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "admin.devices.camera": {"ko": "카메라", "en": "Camera"},
     "admin.devices.voice": {"ko": "음성 인식", "en": "Voice input"},
     "admin.devices.boards": {"ko": "센서 보드", "en": "Sensor boards"},
+    "admin.devices.staff_web": {"ko": "직원 웹 페이지", "en": "Staff web page"},
     "admin.devices.state.on": {"ko": "켜짐", "en": "on"},
     "admin.devices.state.tracking": {"ko": "손을 찾는 중 (켜짐)", "en": "tracking hands (on)"},
     "admin.devices.state.starting": {"ko": "시작하는 중", "en": "starting"},
