@@ -74,7 +74,7 @@ def test_order_from_kiosk_to_staff_page_to_ready_board(kiosk, staff_server, brow
 
     order_lemonade(kiosk)
     committed = time.monotonic()
-    card = wait_for(lambda: browser.find_element(By.CSS_SELECTOR, '[data-number="1"]'), 5,
+    card = wait_for(lambda: browser.find_element(By.CSS_SELECTOR, '[data-number="1"]'), 10,
                     "order 1 on the staff page")
     reached_s = time.monotonic() - committed
     assert "레몬에이드" in card.text and "신규" in card.text
