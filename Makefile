@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.untact-installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libgl1 libegl1 libgl1-mesa-dri libmtdev1 fonts-nanum espeak-ng libportaudio2 \
-	shellcheck systemd pulseaudio pulseaudio-utils libasound2-plugins
+	shellcheck systemd pulseaudio pulseaudio-utils libasound2-plugins \
+	chromium chromium-driver
 CONFIG ?= examples/cafe.toml
 # Kivy renders offscreen (EGL) when DISPLAY is unset; tests never need a screen.
 TEST_ENV := env -u DISPLAY -u WAYLAND_DISPLAY KIVY_NO_ARGS=1 KIVY_NO_CONSOLELOG=1 \
@@ -15,6 +16,11 @@ FIRMWARE_STUBS := $(VENV)/firmware-stubs
 FIRMWARE_MODULES := $(patsubst firmware/%.py,%,$(filter-out firmware/__init__.py,$(wildcard firmware/*.py)))
 PIN_OF = $(shell python3 -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml','rb'))['project']['optional-dependencies']['$(1)']))")
 PORT ?=
+# axe-core, the accessibility engine the staff-page browser test injects (npm's tarball,
+# pinned; kept in the venv, not in git). Fetched with npm (Node.js) where there is one;
+# without it the browser test skips its axe checks, saying so.
+AXE_CORE_VERSION := 4.10.3
+AXE_CORE := $(VENV)/axe-core-$(AXE_CORE_VERSION)/package/axe.min.js
 
 .PHONY: setup system-deps run test test-quick lint lint-firmware lint-types bench audit check-config install-pi check-pi-wheels clean flash
 
@@ -50,14 +56,19 @@ run-shop: setup
 # Test tiers (pytest markers, pyproject.toml): `models` loads a speech or vision model,
 # `kiosk` starts a whole kiosk (window or processes), `slow` runs for minutes or builds.
 # `make test` runs every tier (CI runs it); `make test-quick` is the edit-test loop.
-test: setup
-	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+$(AXE_CORE): | $(STAMP)
+	@command -v npm >/dev/null || { echo "npm not found: axe-core checks will be skipped"; exit 0; }; \
+	mkdir -p $(dir $(AXE_CORE)) && cd $(dir $(AXE_CORE)).. && npm pack --silent axe-core@$(AXE_CORE_VERSION) \
+		&& tar xzf axe-core-$(AXE_CORE_VERSION).tgz package/axe.min.js && rm axe-core-$(AXE_CORE_VERSION).tgz
 
-test-quick: setup
-	$(TEST_ENV) $(PY) -m pytest -m "not models and not kiosk and not slow" $(PYTEST_ARGS)
+test: setup $(AXE_CORE)
+	$(TEST_ENV) UNTACT_AXE=$(AXE_CORE) $(PY) -m pytest $(PYTEST_ARGS)
+
+test-quick: setup $(AXE_CORE)
+	$(TEST_ENV) UNTACT_AXE=$(AXE_CORE) $(PY) -m pytest -m "not models and not kiosk and not slow" $(PYTEST_ARGS)
 
 lint: setup lint-firmware lint-types
-	$(VENV)/bin/ruff check accessibility hardware shop ui simulator tests setup.py
+	$(VENV)/bin/ruff check accessibility hardware shop ui simulator web tests setup.py
 	shellcheck deploy/install-pi.sh
 
 $(FIRMWARE_STUBS)/.installed: pyproject.toml | $(STAMP)
@@ -79,7 +90,7 @@ lint-firmware: setup $(FIRMWARE_STUBS)/.installed
 MYPY_SRC := $(VENV)/mypy-src
 MYPY_HOST = set -o pipefail; MYPYPATH=$(MYPY_SRC) $(VENV)/bin/mypy --cache-dir $(VENV)/.mypy-host \
 	$(1) 2>&1 | sed 's|^$(MYPY_SRC)/untact/||'
-HOST_PACKAGES := accessibility hardware shop simulator ui
+HOST_PACKAGES := accessibility hardware shop simulator ui web
 # Made afresh each time: a venv copied from another checkout keeps pointing here.
 MYPY_LINKS = mkdir -p $(MYPY_SRC)/untact && touch $(MYPY_SRC)/untact/__init__.py && \
 	for f in $(HOST_PACKAGES) firmware; do ln -sfn $(CURDIR)/$$f $(MYPY_SRC)/untact/$$f; done

@@ -8,7 +8,7 @@ Everything else (metadata, dependencies, package data) is in pyproject.toml.
 
 from setuptools import find_namespace_packages, setup
 
-FOLDERS = ("accessibility", "firmware", "hardware", "shop", "simulator", "ui")
+FOLDERS = ("accessibility", "firmware", "hardware", "shop", "simulator", "ui", "web")
 
 setup(
     # Namespace packages too: data folders (the audit's fixtures) are packages of their own.

@@ -131,7 +131,8 @@ def load_kiosk(path: str | Path) -> Kiosk:
     src = Source.load(path)
     root = src.root()
     root.unknown_keys({"shop", "display", "options", "categories", "items", "devices",
-                       "accessibility", "admin", "payment", "printer"})
+                       "accessibility", "admin", "payment", "printer",
+                       "staff_web"})
 
     shop = root.table("shop", required=True)
     shop.unknown_keys({"name", "languages", "data_folder", "start_fresh_if_damaged", "server"})

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-FOLDERS = ("accessibility", "firmware", "hardware", "shop", "simulator", "ui")
+FOLDERS = ("accessibility", "firmware", "hardware", "shop", "simulator", "ui", "web")
 # Beyond every .py and .kv: data files read at run time through importlib.resources.
-DATA = ("accessibility/audit/rules.toml", "accessibility/audit/fixtures/*.json")
+DATA = ("accessibility/audit/rules.toml", "accessibility/audit/fixtures/*.json",
+        "web/templates/*.html", "web/static/*.css", "web/static/*.js")
 
 
 def expected_files(root: Path) -> set[str]:
@@ -74,6 +75,6 @@ def test_checker_expects_a_new_subpackage_and_its_kv(tmp_path):
     (tmp_path / "ui/screens/kitchen").mkdir(parents=True)
     (tmp_path / "ui/screens/kitchen/__init__.py").write_text("")
     (tmp_path / "ui/screens/kitchen/queue.kv").write_text("")
-    listing = ["untact/accessibility/audit/rules.toml", "untact/accessibility/audit/fixtures/x.json"]
+    listing = ["untact/" + pattern.replace("*", "x") for pattern in DATA]
     assert missing_from(listing, tmp_path) == [
         "untact/ui/screens/kitchen/__init__.py", "untact/ui/screens/kitchen/queue.kv"]

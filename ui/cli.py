@@ -50,20 +50,21 @@ def main(argv: list[str] | None = None) -> int:
 
 def check_kiosk_file(path: str | Path, real_payment: bool = True) -> Kiosk:
     """Every start-up check of a kiosk file, for the kiosk, the simulator and scenarios
-    alike: the menu, ``[admin]``, ``[payment]``, ``[devices]`` and ``[printer]``;
-    ConfigError on the first problem. A real kiosk takes real payments: ``real_payment``
-    refuses the simulated card terminal (``untact-sim`` runs those)."""
+    alike: the menu, ``[admin]``, ``[payment]``, ``[devices]``, ``[printer]`` and
+    ``[staff_web]``; ConfigError on the first problem. A real kiosk takes real payments:
+    ``real_payment`` refuses the simulated card terminal (``untact-sim`` runs those)."""
     from untact.hardware.devices import validate as validate_devices
+    from untact.hardware.printer.config import from_table as printer_config
     from untact.shop.menu_service import validate_kiosk
     from untact.shop.payment import real_method
+    from untact.web.config import from_table as staff_web_config
 
     kiosk = validate_kiosk(path)
     if real_payment:
         real_method(kiosk.section("payment"))
     validate_devices(kiosk.section("devices"))
-    from untact.hardware.printer.config import from_table as printer_config
-
     printer_config(kiosk.section("printer"))
+    staff_web_config(kiosk.section("staff_web"))
     return kiosk
 
 

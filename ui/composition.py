@@ -27,16 +27,19 @@ from untact.accessibility.kivy_adapter import on_ui_thread
 from untact.accessibility.speech import SpeechEngine
 from untact.shop.menu import Kiosk
 from untact.shop.order_database import OrderDatabaseError
+from untact.shop.order_feed import LocalOrderFeed
 from untact.shop.orders import OrderStore
 from untact.shop.payment import PaymentConfig, PaymentMethod
 
 from .kiosk_devices import KioskDevices
+from .ready_tones import READY_TONE, ReadyTones
 
 if TYPE_CHECKING:
     from kivy.app import App
     from untact.hardware.camera.frame_sources import FrameSource
     from untact.hardware.printer.config import PrinterConfig
     from untact.hardware.printer.service import PrintService
+    from untact.web.server import StaffWebServer
 
 OFF: Literal["off"] = "off"
 
@@ -92,6 +95,8 @@ class KioskComposition:
                               payment=overrides.payment)
         self.printer = self._start_printer(overrides.printer)
         self._builder: threading.Thread | None = None
+        self.staff_web: StaffWebServer | None = None  # when the file has [staff_web]
+        self.ready_tones: ReadyTones | None = None  # with it: boards sound for ready orders
         if overrides.start == "now":
             self.build_devices()
         if self.shop.sync is not None:  # one of a shop's kiosks: its heartbeat tells the devices
@@ -162,6 +167,7 @@ class KioskComposition:
         from untact.accessibility.kivy_adapter import after_first_frame
 
         def build() -> None:
+            self.start_staff_web()
             try:
                 self.build_devices()
                 self.hardware.start()
@@ -173,12 +179,43 @@ class KioskComposition:
         self._builder = threading.Thread(target=build, name="devices", daemon=True)
         after_first_frame(self._builder.start)
 
+    def start_staff_web(self) -> None:
+        """The staff page and the ready board, in this process over this kiosk's shop,
+        when the kiosk file has ``[staff_web]``, and the boards' tone for ready orders
+        (started off the first frame's path: Starlette and uvicorn take a while to
+        import). One that cannot start (the port taken) says why on the devices screen;
+        the kiosk runs on."""
+        if not self.kiosk.source.root().has("staff_web"):
+            return
+        from untact.web.server import StaffWebServer, shop_app, web_config
+
+        try:
+            config = web_config(self.shop)
+            server = StaffWebServer(shop_app(self.shop, config, devices=lambda: self.devices.status),
+                                    config.host, config.port).start()
+            self.staff_web = server
+            self.hardware.status["staff_web"] = "on"
+        except Exception as exc:
+            self.hardware.status["staff_web"] = f"could not start: {exc}"
+            return
+
+        def buzz() -> object:
+            boards = self.hardware.boards
+            return boards.buzz(*READY_TONE) if boards is not None else None
+
+        self.ready_tones = ReadyTones(LocalOrderFeed(self.shop.orders), self.shop.orders.queue,
+                                      buzz).start()
+
     def close(self) -> None:
         if self.shop.sync is not None:  # orders not yet forwarded stay in the outbox
             self.shop.sync.close()
         builder = self._builder
         if builder is not None and builder.ident is not None:
             builder.join(timeout=30)
+        if self.ready_tones is not None:
+            self.ready_tones.stop()
+        if self.staff_web is not None:
+            self.staff_web.stop()
         self.hardware.close()
         if self.printer is not None:
             self.printer.stop()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from untact.accessibility.intents import Intent, Kind
 from untact.shop.export import ExportResult, export_day
@@ -88,6 +88,12 @@ class StaffMode:
     @property
     def orders(self) -> OrdersView:
         return self._orders
+
+    def ready_queue(self) -> list[Any]:
+        """The numbers the attract screen shows: the whole shop's when this kiosk is one of
+        a shop's (as last read from the shop server, never blocking), else this kiosk's."""
+        sync = self._shop.sync
+        return list(sync.queue()) if sync is not None else list(self._orders.queue())
 
     def check_pin(self, pin: str) -> PinCheck:
         """Slow on purpose (scrypt): call from a worker thread."""

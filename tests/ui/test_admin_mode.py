@@ -271,9 +271,11 @@ def test_every_admin_screen_rendered(make_kiosk, output_dir):
     kiosk.choose("주문 대기열")
     kiosk.choose("1번 준비 시작")
     assert kiosk.store.for_day()[0].status == "preparing"
-    kiosk.choose("1번 완료")
-    assert kiosk.store.for_day()[0].status == "served"
-    assert "만들 주문이 없습니다" in summary(kiosk)
+    kiosk.choose("1번 준비 완료")
+    assert kiosk.store.for_day()[0].status == "ready"
+    kiosk.choose("1번 수령 완료")
+    assert kiosk.store.for_day()[0].status == "collected"
+    assert "기다리는 주문이 없습니다" in summary(kiosk)
 
 
 @pytest.mark.kiosk

@@ -213,4 +213,6 @@ def test_devices_screen_says_each_state_in_the_kiosk_language(kiosk):
         "센서 보드: 2개 연결됨 (b1, b2)"]
     app.device_status.pop("boards")
     assert screen.status_line("boards") == "센서 보드: 설정되지 않음"
+    app.device_status["staff_web"] = "on"
+    assert screen.status_line("staff_web") == "직원 웹 페이지: 켜짐"
     app.go("admin")

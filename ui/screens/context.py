@@ -10,7 +10,7 @@ that is Kivy styling, not screen code.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -75,6 +75,7 @@ class StaffActions(Protocol):
     def export_day(self, day: dt.date, folder: Path, lang: str) -> ExportResult: ...
     def set_order_status(self, order_id: int, status: str) -> Order: ...
     def set_sold_out(self, item_id: str, sold_out: bool) -> None: ...
+    def ready_queue(self) -> Iterable[Any]: ...
 
 
 class ScreenContext(Protocol):

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from untact.ui.strings import t
 
 from ..base import KioskScreen
+from .ready_numbers import ReadyNumbersWatcher
 
 
 def usable_inputs(device_status: Mapping[str, str]) -> tuple[bool, bool, list[str]]:
@@ -22,6 +23,17 @@ def usable_inputs(device_status: Mapping[str, str]) -> tuple[bool, bool, list[st
 
 
 class AttractScreen(KioskScreen):
+    _ready: ReadyNumbersWatcher | None = None
+
+    def on_enter(self, *_args) -> None:
+        if self._ready is None:
+            self._ready = ReadyNumbersWatcher(self.ctx.staff.ready_queue)
+        self._ready.start()
+
+    def on_leave(self, *_args) -> None:
+        if self._ready is not None:
+            self._ready.stop()
+
     def refresh(self) -> None:
         self.ids.title.text = self.title()
         self.ids.summary.text = self.summary()
@@ -51,6 +63,8 @@ class AttractScreen(KioskScreen):
         summary = self.summary()
         if self.ids.summary.text != summary:
             self.ids.summary.text = summary
+        if self._ready is not None and self._ready.latest is not None:  # numbers ready/made
+            self.ids.ready_numbers.show(self._ready.latest, self.ctx.kiosk.languages)
 
     def on_activate(self, widget) -> None:
         if widget.payload and widget.payload[0] == "access":

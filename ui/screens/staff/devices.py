@@ -15,7 +15,7 @@ from kivy.uix.label import Label
 from ..context import ScreenContext
 from .pages import AdminScreen
 
-DEVICES = ("camera", "voice", "boards", "printer")
+DEVICES = ("camera", "voice", "boards", "printer", "staff_web")
 #: device states the hardware layer reports as one word; other states are its sentences
 STATES = {"on", "tracking", "starting", "looking for boards"}
 PREVIEW_S = 0.1  # 10 preview frames a second are plenty to aim a camera

@@ -21,7 +21,7 @@ from untact.shop.menu_service import MenuEditRefused
 from ..base import KioskScreen
 
 log = logging.getLogger(__name__)
-_NEXT_STATUS = {"new": "preparing", "preparing": "served"}
+_NEXT_STATUS = {"new": "preparing", "preparing": "ready", "ready": "collected"}
 
 
 class AdminScreen(KioskScreen):
@@ -103,7 +103,7 @@ class AdminHomeScreen(AdminScreen):
         return self.t("admin.summary", count=s.count, total=won(s.total, lang),
                       paid=won(s.paid_total, lang), unpaid=won(s.unpaid_total, lang),
                       new=s.by_status.get("new", 0), preparing=s.by_status.get("preparing", 0),
-                      served=s.by_status.get("served", 0))
+                      ready=s.by_status.get("ready", 0), collected=s.by_status.get("collected", 0))
 
     def fill(self, content) -> None:
         for screen, key in (("admin_orders", "admin.orders"), ("admin_queue", "admin.queue"),
@@ -199,7 +199,7 @@ class AdminOrdersScreen(_Paged):
 
 
 class AdminQueueScreen(_Paged):
-    """Orders to make, oldest first, each with the button for its next status."""
+    """Orders not yet collected, oldest first, each with the button for its next status."""
 
     def title(self) -> str:
         return self.t("admin.queue")
