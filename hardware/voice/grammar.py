@@ -43,6 +43,8 @@ COMMANDS: dict[str, dict[str, tuple[str, ...]]] = {
     "help": {"ko": ("도와 주세요", "도와줘", "도움"), "en": ("help",)},
     "repeat": {"ko": ("다시",), "en": ("repeat", "again")},
     "bigger": {"ko": ("크게",), "en": ("bigger",)},
+    # Only before a language is chosen (GREETING): a greeting starts the order in its language.
+    "hello": {"ko": ("안녕하세요",), "en": ("hello",)},
 }
 # Few, distinct words on purpose: Vosk's grammar backs off to any word in any order, so
 # every extra short word ("가", "해") is one more thing a mishearing can turn into.
@@ -50,7 +52,8 @@ ANSWERS: dict[str, dict[str, tuple[str, ...]]] = {
     "yes": {"ko": ("네", "예"), "en": ("yes", "okay")},
     "no": {"ko": ("아니요",), "en": ("no",)},
 }
-NAVIGATION = tuple(COMMANDS)
+NAVIGATION = tuple(c for c in COMMANDS if c != "hello")
+GREETING = (*NAVIGATION, "hello")  # the attract and language screens
 
 # Korean native numbers as said before a counter (한 잔, 두 개), and alone.
 KO_NUMBERS: dict[int, tuple[str, ...]] = {

@@ -105,13 +105,17 @@ def evaluate(pipeline: VoicePipeline, cases: Iterable[Case],
             got = decided[-1].intent if decided else None
             name = ""
             slots: dict = {}
-            if got is not None:
+            asked = got is not None and got.name == "unclear"
+            if got is not None and asked:  # not sure enough to act: asked back, best reading
+                name, slots = str(got.slots.get("best", "")), dict(got.slots.get("slots", {}))
+            elif got is not None:
                 name = got.name or got.kind.value
                 slots = dict(got.slots)
             top = heard[-1].hypotheses[0][0] if heard and heard[-1].hypotheses else ""
             results.append({
                 "case": case, "variant": (voice, rate, pitch), "name": name, "slots": slots,
-                "ok": matches(case, name, slots), "exact": top == case.text,
+                "ok": matches(case, name, slots), "asked_back": asked,
+                "exact": top == case.text,
                 "decide_ms": [h.decide_ms for h in heard], "heard": top,
                 "intents": [str(i) for i in intents],
             })
@@ -140,8 +144,10 @@ def run() -> Iterable[dict]:
         forms: dict[str, list[bool]] = {}
         for r in results:
             forms.setdefault(r["case"].form, []).append(r["ok"])
+        asked = sum(r["asked_back"] for r in results) / len(results)
         yield metric(f"voice_intent_accuracy_{lang}", ok, "fraction", target=">= 0.95",
                      samples=len(results), reference_exact_transcript_rate=round(exact, 4),
+                     asked_back=round(asked, 4),
                      by_form={k: round(sum(v) / len(v), 3) for k, v in sorted(forms.items())},
                      model_load_ms=round(load_ms[lang]))
         yield metric(f"voice_decide_median_ms_{lang}", median(lat), "ms")
