@@ -20,6 +20,8 @@ with them instead of guessing:
     customer: (unsure: 아메리카노 0.5, 카페라테 0.4)  -> say "아메리카노요, 카페라테요?"
     customer: "카페라테" (or NEXT to hear the next one read, SELECT/네 to take it)
                                                -> say "카페라테 한 잔 담을까요?"
+
+An unsure order with no rival reading is simply asked as its confirmation.
 """
 
 from __future__ import annotations
@@ -125,7 +127,14 @@ class VoiceDialogue:
             self._retries = 0
             return Reply(say=text["confirm"].format(order=self.describe(line)), confirming=True)
         if name == "unclear":
-            return self._ask_back(intent.slots.get("candidates") or [])
+            candidates = intent.slots.get("candidates") or []
+            line = self.order_line(intent.slots.get("slots") or {}) \
+                if intent.slots.get("best") == "order" and len(candidates) < 2 else None
+            if line is not None:  # one order, not sure: its confirmation is the question
+                self.pending, self._retries = line, 0
+                return Reply(say=text["confirm"].format(order=self.describe(line)),
+                             confirming=True)
+            return self._ask_back(candidates)
         if self.pending is not None and not self._on_sale(self.pending.item):
             # Sold out (or removed) by staff while the customer was being asked.
             self.pending = None

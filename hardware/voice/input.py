@@ -288,7 +288,8 @@ class VoicePipeline:
         Confidences of different recognizers are not alike: pocketsphinx's is absolute
         (measured against a free phone loop), Vosk's only says how sure it was between
         the sentences of its grammar, which any speech is forced into. So a recognizer
-        with absolute confidence claims the utterance when it is sure; otherwise the
+        with absolute confidence claims the utterance when it is sure and explained it
+        whole (not by a command padded with fillers); otherwise the
         others' surest reading is taken (the shop's first language on a tie).
         """
         if len(readings) == 1:
@@ -296,7 +297,8 @@ class VoicePipeline:
         accept = self.config.accept_confidence
         absolute = [r for r in readings
                     if getattr(self.recognizers[r[2]], "absolute_confidence", False)]
-        claims = [r for r in absolute if r[1].confidence >= accept]
+        claims = [r for r in absolute if r[1].confidence >= accept
+                  and getattr(self.recognizers[r[2]], "explained", True)]
         rest = [r for r in readings if r not in absolute] or readings
         pool = claims or rest
         return max(pool, key=lambda r: r[1].confidence)

@@ -74,6 +74,7 @@ def test_spoken_order_arrives_on_the_bus_and_listening_stops(espeak, recognizers
     assert not any(t.name == "voice-input" and t.is_alive() for t in threading.enumerate())
     # the next customer: listening again works on a fresh stream
     c.got.clear()
+    voice.set_screen(Screen(NAVIGATION, ()), "en")  # where the next customer starts
     assert voice.start_listening()
     mic.say("next", "en")
     assert c.wait_for(lambda got: any(i.kind is Kind.NEXT for i in got)), c.got
