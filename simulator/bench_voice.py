@@ -30,7 +30,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from untact.hardware.voice.audio import AudioSourceError
 from untact.hardware.voice.config import VoiceConfig
 from untact.hardware.voice.grammar import phrase_grammar

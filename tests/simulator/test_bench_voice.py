@@ -60,7 +60,6 @@ def test_one_word_variants_differ_in_exactly_one_word():
 
 def test_babble_is_mixed_at_the_asked_snr():
     import numpy as np
-
     from untact.simulator.bench_voice import babble
     rng = np.random.default_rng(1)
     speech = (rng.standard_normal(16000) * 3000).astype(np.int16)
