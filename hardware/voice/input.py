@@ -381,9 +381,16 @@ class VoiceInput:
         self._listeners.append(listener)
 
     def start(self) -> VoiceStatus:
-        """Load models and check the microphone; never raises: the status says what failed."""
+        """Check the microphone, then load models; never raises: the status says what
+        failed. Without a microphone no model is loaded (a Vosk model is hundreds of MB
+        a kiosk that cannot hear would hold for nothing)."""
         if not self.config.enabled:
             self._status = VoiceStatus("off", "voice input is turned off in the kiosk file")
+            return self._status
+        try:  # a microphone that is missing is found now, not when someone speaks
+            self._source = self._source_factory()
+        except AudioSourceError as exc:
+            self._status = VoiceStatus("off", str(exc))
             return self._status
         recognizers = self._given
         if recognizers is None:
@@ -395,6 +402,8 @@ class VoiceInput:
                 except RecognizerUnavailable as exc:
                     reasons.append(f"{language}: {exc}")
             if not recognizers:
+                self._close_source(self._source)
+                self._source = None
                 self._status = VoiceStatus("off", "no speech model: " + "; ".join(reasons))
                 return self._status
         try:
@@ -409,12 +418,9 @@ class VoiceInput:
                 if self.pipeline.menu is not self.menu:
                     self.pipeline.set_menu(self.menu)
         except Exception as exc:
+            self._close_source(self._source)
+            self._source = None
             self._status = VoiceStatus("off", f"voice grammar failed: {exc}")
-            return self._status
-        try:  # a microphone that is missing is found now, not when someone speaks
-            self._source = self._source_factory()
-        except AudioSourceError as exc:
-            self._status = VoiceStatus("off", str(exc))
             return self._status
         self._status = VoiceStatus("ready")
         return self._status

@@ -6,6 +6,10 @@ spoken by espeak-ng in several voices, rates and pitches, in memory, and run thr
 whole pipeline (VAD, the real recognizer with the screen's grammar, understanding).
 
 Metrics:
+- voice_real_confusable_accuracy_{ko,en} (and ``_snr10``): real human recordings from
+  ``$UNTACT_TESTDATA/speech`` (ko_read: 60 read sentences, 6 speakers; en: 10), each
+  heard against 5 one-word variants of its transcript, clean and in babble of other
+  speakers at 10 dB (see simulator/bench_voice.py); per speaker beside it, and chance.
 - voice_intent_accuracy_{ko,en}: intent and every slot right (target >= 0.95); the
   reference printed beside it is the recognizer's exact-transcript rate on the same audio.
 - voice_end_of_speech_to_intent_p95_ms: from the VAD's end-of-utterance decision to the
@@ -53,6 +57,7 @@ first pass alone 32.
 
 from __future__ import annotations
 
+import os
 import resource
 import time
 from collections.abc import Iterable
@@ -122,6 +127,34 @@ def evaluate(pipeline: VoicePipeline, cases: Iterable[Case],
     return results
 
 
+REAL_SETS = {"ko": "ko_read", "en": "en"}  # folders of real recordings, per language
+
+
+def real_speech() -> Path | None:
+    """The shared real recordings (``$UNTACT_TESTDATA/speech``), or None."""
+    env = os.environ.get("UNTACT_TESTDATA")
+    for base in ([Path(env)] if env else [REPO.parent / "shared" / "testdata",
+                                          REPO.parents[1] / "shared" / "testdata"]):
+        if (base / "speech").is_dir():
+            return base / "speech"
+    return None
+
+
+def real_confusable(recognizers: dict) -> Iterable[dict]:
+    """Accuracy on real people's speech, K=5 one-word distractors, clean and at 10 dB."""
+    from ..bench_voice import bench_confusable
+
+    speech = real_speech()
+    for lang, folder in REAL_SETS.items():
+        if speech is None or not (speech / folder / "MANIFEST.tsv").is_file():
+            yield metric(f"voice_real_confusable_accuracy_{lang}", float("nan"), "fraction",
+                         skipped="no real recordings: set UNTACT_TESTDATA")
+            continue
+        for snr in (None, 10.0):
+            _, summary = bench_confusable(speech / folder, lang, recognizers[lang], 5, snr)
+            yield from summary
+
+
 def run() -> Iterable[dict]:
     menu = load_menu()
     config = VoiceConfig()
@@ -151,6 +184,7 @@ def run() -> Iterable[dict]:
                      by_form={k: round(sum(v) / len(v), 3) for k, v in sorted(forms.items())},
                      model_load_ms=round(load_ms[lang]))
         yield metric(f"voice_decide_median_ms_{lang}", median(lat), "ms")
+    yield from real_confusable(recognizers)
     yield metric("voice_end_of_speech_to_intent_p95_ms", percentile(latencies, 95), "ms",
                  target="< 300", median_ms=round(median(latencies), 1),
                  reference_vad_end_silence_ms=config.end_silence_ms)
