@@ -21,7 +21,9 @@ with them instead of guessing:
     customer: "카페라테" (or NEXT to hear the next one read, SELECT/네 to take it)
                                                -> say "카페라테 한 잔 담을까요?"
 
-An unsure order with no rival reading is simply asked as its confirmation.
+An unsure order with no rival reading is simply asked as its confirmation. An item
+sold out, named by the customer, is answered "아이스티는 품절입니다. 레몬에이드, 유자차
+있어요." (the nearest alternatives: on sale, same category).
 """
 
 from __future__ import annotations
@@ -65,6 +67,8 @@ TEXTS = {
         "unavailable": "{item}에는 그 선택이 없어요.",
         "which": "{choices}?",
         "or": ", ",
+        "sold_out": "{item}{topic} 품절입니다.",
+        "instead": " {items} 있어요.",
     },
     "en": {
         "confirm": "Add {order}?",
@@ -75,6 +79,8 @@ TEXTS = {
         "unavailable": "{item} does not have that choice.",
         "which": "{choices}?",
         "or": " or ",
+        "sold_out": "{item} is sold out.",
+        "instead": " We have {items}.",
     },
 }
 
@@ -122,7 +128,7 @@ class VoiceDialogue:
         if name == "order":
             line = self.order_line(intent.slots)
             if line is None:
-                return self._again()
+                return self._sold_out(intent.slots) or self._again()
             self.pending = line
             self._retries = 0
             return Reply(say=text["confirm"].format(order=self.describe(line)), confirming=True)
@@ -213,6 +219,25 @@ class VoiceDialogue:
         final = 0xAC00 <= ord(last) <= 0xD7A3 and (ord(last) - 0xAC00) % 28 != 0
         return words + ("이요" if final else "요")
 
+    def _sold_out(self, slots: Mapping[str, Any]) -> Reply | None:
+        """"아이스티는 품절입니다. 레몬에이드, 유자차 있어요.": a sold-out item named by the
+        customer, and the nearest alternatives (on sale, in its category); None if the
+        item is on sale or unknown."""
+        try:
+            item = self.menu.item(str(slots.get("item", "")))
+        except KeyError:
+            return None
+        if not item.sold_out:
+            return None
+        text = TEXTS[self.lang]
+        name = item.name.get(self.lang) or next(iter(item.name.values()))
+        say = text["sold_out"].format(item=name, topic=_topic(name))
+        others = [it for it in self.menu.items_in(item.category) if not it.sold_out][:2]
+        if others:
+            names = [it.name.get(self.lang) or next(iter(it.name.values())) for it in others]
+            say += text["instead"].format(items=text["or"].join(names))
+        return Reply(say=say, confirming=self.pending is not None)
+
     def _on_sale(self, item_id: str) -> bool:
         try:
             return not self.menu.item(item_id).sold_out
@@ -268,3 +293,10 @@ class VoiceDialogue:
         if n > 1 and not name.endswith("s"):
             name += "s"
         return " ".join([count, *[w.lower() for w in words], name])
+
+
+def _topic(word: str) -> str:
+    """Korean topic particle: 는 after a vowel, 은 after a consonant."""
+    last = word[-1:] or "a"
+    final = 0xAC00 <= ord(last) <= 0xD7A3 and (ord(last) - 0xAC00) % 28 != 0
+    return "은" if final else "는"

@@ -320,8 +320,9 @@ def _spoken_forms(text: str) -> list[str]:
 
 
 def build_grammar(menu: Kiosk | None, screen: Screen, lang: str) -> Grammar:
-    """The grammar of ``screen`` in ``lang``, generated from ``menu`` as it is now (items
-    sold out are left out: they cannot be ordered by voice until back on sale)."""
+    """The grammar of ``screen`` in ``lang``, generated from ``menu`` as it is now. Items
+    sold out stay in it, so a customer who names one is heard and told so, with what
+    else there is (the dialogue never takes their order)."""
     if lang not in LANGUAGES:
         raise ValueError(f"voice input speaks {', '.join(LANGUAGES)}, not {lang!r}")
     commands = [Form(normalize(t), "command", name)
@@ -336,7 +337,7 @@ def build_grammar(menu: Kiosk | None, screen: Screen, lang: str) -> Grammar:
         wanted = None if screen.items is None else set(screen.items)
         used_groups: set[str] = set()
         for it in menu.items:
-            if it.sold_out or (wanted is not None and it.id not in wanted):
+            if wanted is not None and it.id not in wanted:
                 continue
             forms = _spoken_forms(it.name.get(lang, ""))
             for alias in it.aliases.get(lang, ()):
