@@ -155,6 +155,8 @@ class VoicePipeline:
         self.grammars = {self.lang: grammar}
         self.every_language = False
         self.recognizers[self.lang].set_grammar(grammar)
+        if hasattr(self.recognizers[self.lang], "whole_only"):
+            setattr(self.recognizers[self.lang], "whole_only", False)  # noqa: B010
 
     def _apply(self) -> None:
         if self.lang not in self.recognizers:
@@ -165,6 +167,9 @@ class VoicePipeline:
         self.grammars = {lang: build_grammar(self.menu, self.screen, lang) for lang in langs}
         for lang, grammar in self.grammars.items():
             self.recognizers[lang].set_grammar(grammar)
+        for recognizer in self.recognizers.values():  # see _surest: only whole readings claim
+            if hasattr(recognizer, "whole_only"):
+                setattr(recognizer, "whole_only", self.every_language)  # noqa: B010
         self.grammar = self.grammars[self.lang]
 
     def set_screen(self, screen: Screen, lang: str | None = None,

@@ -490,6 +490,7 @@ class SphinxRecognizer:
         self.dropped: list[str] = []
         self.guessed: list[str] = []  # words given a pronunciation from espeak-ng
         self.explained = False  # the last utterance decoded as a whole sentence of the grammar
+        self.whole_only = False  # set where only an explained reading counts (every language)
         self._count = 0
 
     def knows(self, word: str) -> bool:
@@ -612,6 +613,8 @@ class SphinxRecognizer:
             return [(text, conf * factor)]
         if self._fallback is None:  # an unfinished path: its score covers part of the audio
             return [(text, conf * self._fit_factor(self.FIT_FLOOR) / 2)]
+        if self.whole_only:  # only a whole sentence could count (the door): spare the rest
+            return []
         # A command alone plus pocketsphinx's fillers explains any speech about as well
         # as a phone loop does (Korean "아메리카노 두 잔 주세요" as "okay": -2 per frame), so
         # such a reading may act on an English screen but never claims an utterance for
