@@ -196,10 +196,12 @@ class KioskDriver:
             self.bus.post(k if isinstance(k, Intent) else simple(k, source="driver"))
             self.pump(frames)
 
-    def say(self, text: str, lang: str | None = None, timeout: float = 20.0) -> list:
-        """Speak ``text`` into the simulated microphone (espeak-ng, then the real VAD and
-        recognizer) and wait until voice input has decided on the utterance. Returns the
-        intents it posted: none when it did not understand (a customer says it again)."""
+    def say(self, text: str, lang: str | None = None, timeout: float = 20.0,
+            wav: str | Path | None = None) -> list:
+        """Speak ``text`` into the simulated microphone (espeak-ng; or play the real
+        recording ``wav``), through the real VAD and recognizer, and wait until voice
+        input has decided on the utterance. Returns the intents it posted: none when it
+        did not understand (a customer says it again)."""
         if self.microphone is None:
             raise AssertionError("this kiosk has no voice input (KioskDriver(voice_recognizers=...))")
         heard = []
@@ -211,9 +213,12 @@ class KioskDriver:
         unsubscribe = self.bus.subscribe(spy)
         decided = self.voice.utterances_decided
         try:
-            self.microphone.say(text, lang or self.app.lang)
+            if wav is not None:
+                self.microphone.play(wav)
+            else:
+                self.microphone.say(text, lang or self.app.lang)
             self.wait_until(lambda: self.voice.utterances_decided > decided, timeout=timeout,
-                            what=f"voice input to decide on {text!r}")
+                            what=f"voice input to decide on {text or wav!r}")
             self.pump(3)
         finally:
             unsubscribe()

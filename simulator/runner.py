@@ -168,7 +168,7 @@ class Runner:
         elif step.action == "say" and d.microphone is not None:
             # Like a customer who is not understood, say it again (at most ``tries``).
             for _ in range(a.get("tries", 3)):
-                if d.say(a["text"], a.get("lang")):
+                if d.say(a.get("text", ""), a.get("lang"), wav=a.get("wav")):
                     break
         elif step.action == "point":
             self._point(a["text"], a.get("hold_s", 1.2))

@@ -31,6 +31,10 @@ its own process); the step waits (bounded) for the gesture's intent to reach the
     photo = "pointing_index_hagrid.jpg"  # in $UNTACT_TESTDATA/hands or next to this file
     scale = 0.35          # the photo's width in the camera's frame (0.15..0.6): nearer = larger
 
+A ``say`` step speaks typed ``text`` through espeak-ng, or plays a real person's
+recording, ``wav = "FILE"`` (beside the scenario or in $UNTACT_TESTDATA, e.g.
+"ko_read/ko_eto_pfb00007.wav"), through the same VAD and recognizers.
+
 The camera clips run in real time in the worker (on their own clip timeline, so a hold
 lasts exactly ``hold_s`` for the tracker), while the rest of the scenario runs in
 simulated time.
@@ -69,7 +73,7 @@ ACTIONS: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
     "replug_board": {"board": (int, False), "new_name": (bool, False)},
     "line_noise": {"text": (str, True), "board": (int, False)},
     "reset_board": {"board": (int, False)},
-    "say": {"text": (str, True), "lang": (str, False), "tries": (int, False)},
+    "say": {"text": (str, False), "lang": (str, False), "tries": (int, False), "wav": (str, False)},
     "hand": {"gesture": (str, False), "at": (str, False), "hold_s": (float, False),
              "photo": (str, False), "scale": (float, False)},
 }
@@ -185,6 +189,8 @@ def _step(src: Source, st: Table, i: int, line: int | None) -> Step:
         raise st.error("direction", "must be left, right, up or down")
     if action == "hand":
         _hand_step(src, st, args)
+    if action == "say":
+        _say_step(st, args, src.path.resolve().parent)
     for name in ("times",):
         if name in args and not 1 <= args[name] <= 1000:
             raise st.error(name, "must be between 1 and 1000")
@@ -240,6 +246,34 @@ def _hand_step(src: Source, st: Table, args: dict[str, Any]) -> None:
                        f"no hand photo {name!r} next to the scenario or in {hand_photos()} "
                        "(set UNTACT_TESTDATA)")
     args["photo"] = str(photo)
+
+
+def _say_step(st: Table, args: dict[str, Any], here: Path) -> None:
+    """``say``: typed ``text`` (spoken by espeak-ng) or a real recording, ``wav = "FILE"``,
+    found beside the scenario or in $UNTACT_TESTDATA (as given, or under its speech/)."""
+    import os
+
+    from untact.hardware.voice.audio import AudioSourceError
+
+    from .audio_sources import decode_wav
+
+    if ("text" in args) == ("wav" in args):
+        raise st.error("do", "a say step needs either text or wav, not both and not neither")
+    if "wav" not in args:
+        return
+    data = Path(os.environ.get("UNTACT_TESTDATA") or
+                Path(__file__).resolve().parents[1].parent / "shared" / "testdata")
+    name = args["wav"]
+    found = next((p for p in (here / name, data / name, data / "speech" / name)
+                  if p.is_file()), None)
+    if found is None:
+        raise st.error("wav", f"no recording {name!r} beside the scenario or in {data} "
+                              "(set UNTACT_TESTDATA)")
+    try:
+        decode_wav(found.read_bytes(), str(found))
+    except (AudioSourceError, OSError) as exc:
+        raise st.error("wav", str(exc).splitlines()[0] if str(exc) else "cannot be read") from None
+    args["wav"] = str(found)
 
 
 # -- writing (for recorded sessions) ----------------------------------------------------

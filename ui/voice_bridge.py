@@ -5,6 +5,13 @@ hands the app a voice session (at start or later, once the models have loaded) a
 bridge only calls the methods in :class:`VoiceSessionLike`. It passes each intent to the
 dialogue first, does what the dialogue replies (speak, add to the cart, ask yes or no on
 the overlay), and tells the dialogue which screen is up, so it listens for the right words.
+
+Voice is listened to from the first screen. Before a language is chosen (the attract
+and language screens) it listens in every language of the shop, for any item too; what
+it hears there carries the language it was said in (``slots["lang"]``), and the bridge
+starts the order in that language: the kiosk switches to it, turns speech mode on for
+this customer and goes to the menu, where the dialogue answers (an order said at the
+door goes straight to its confirmation, "아메리카노 두 잔 담을까요?").
 """
 
 from __future__ import annotations
@@ -13,11 +20,14 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Protocol
 
 from untact.accessibility.frame import AccessibilityFrame
-from untact.accessibility.intents import Intent
+from untact.accessibility.intents import Intent, Kind
 
 if TYPE_CHECKING:
     from .app import KioskApp
     from .screens.base import KioskScreen
+
+
+CHOOSING = ("attract", "language")  # screens before the customer has chosen a language
 
 
 class OrderLineLike(Protocol):
@@ -50,7 +60,8 @@ class VoiceSessionLike(Protocol):
 
     def handle(self, intent: Intent) -> ReplyLike | None: ...
     def answer(self, yes: bool) -> ReplyLike: ...
-    def screen_changed(self, orderable: tuple[str, ...] | None, lang: str) -> None: ...
+    def screen_changed(self, orderable: tuple[str, ...] | None, lang: str,
+                       every_language: bool = False) -> None: ...
     def session(self, active: bool) -> None: ...
     def close(self) -> None: ...
 
@@ -70,8 +81,11 @@ class VoiceBridge:
 
     def screen_changed(self, screen: KioskScreen) -> None:
         if self.voice is not None:
-            self.voice.session(screen.name != "attract")
-            self.voice.screen_changed(screen.orderable_by_voice(), self._app.lang)
+            self.voice.session(True)
+            if screen.name in CHOOSING:  # any item: an order said here skips the screens
+                self.voice.screen_changed(None, self._app.lang, every_language=True)
+            else:
+                self.voice.screen_changed(screen.orderable_by_voice(), self._app.lang)
 
     def session_ended(self) -> None:
         if self.voice is not None:
@@ -81,11 +95,22 @@ class VoiceBridge:
         """The dialogue's turn: the intent to go on with, or None when it was used up."""
         if self.voice is None:
             return intent
+        self._start_in_language(intent)
         reply = self.voice.handle(intent)
         if reply is None:
             return intent
         self._do(reply)
         return reply.forward
+
+    def _start_in_language(self, intent: Intent) -> None:
+        """Something said before a language was chosen: begin in the language it was said in."""
+        app = self._app
+        lang = intent.slots.get("lang") if intent.kind is not Kind.STOP_SPEECH else None
+        if not lang or lang not in app.kiosk.languages or app.sm.current not in CHOOSING:
+            return
+        app.set_language(lang)
+        self._frame.handle(Intent(Kind.SPEECH_MODE, value=True, source="voice"))
+        app.go("categories")
 
     def answer(self, yes: bool) -> None:
         """The on-screen answer to a spoken order's confirmation (any modality)."""

@@ -13,6 +13,17 @@ An order heard while another waits for its answer replaces it (the customer corr
 themselves). An order for a sold-out item is not taken (``menu`` is the live menu: the session
 sets it on every change). Low confidence ("unclear") asks again; after ``max_retries``
 in a row the dialogue suggests the buttons instead of asking forever.
+
+When the recognizer hesitated between two or three readings, the dialogue asks back
+with them instead of guessing:
+
+    customer: (unsure: 아메리카노 0.5, 카페라테 0.4)  -> say "아메리카노요, 카페라테요?"
+    customer: "카페라테" (or NEXT to hear the next one read, SELECT/네 to take it)
+                                               -> say "카페라테 한 잔 담을까요?"
+
+An unsure order with no rival reading is simply asked as its confirmation. An item
+sold out, named by the customer, is answered "아이스티는 품절입니다. 레몬에이드, 유자차
+있어요." (the nearest alternatives: on sale, same category).
 """
 
 from __future__ import annotations
@@ -24,7 +35,8 @@ from typing import Any
 from untact.accessibility.intents import Intent, Kind
 from untact.shop.menu import Kiosk
 
-from .grammar import EN_NUMBERS, KO_NUMBERS, Screen, spoken_choice
+from .grammar import ANSWERS, COMMANDS, EN_NUMBERS, KO_NUMBERS, Screen, spoken_choice
+from .input import PLAIN_KINDS
 
 
 @dataclass(frozen=True)
@@ -53,6 +65,10 @@ TEXTS = {
         "again": "잘 못 들었어요. 다시 말씀해 주세요.",
         "buttons": "죄송해요. 화면의 버튼이나 키패드를 써 주세요.",
         "unavailable": "{item}에는 그 선택이 없어요.",
+        "which": "{choices}?",
+        "or": ", ",
+        "sold_out": "{item}{topic} 품절입니다.",
+        "instead": " {items} 있어요.",
     },
     "en": {
         "confirm": "Add {order}?",
@@ -61,6 +77,10 @@ TEXTS = {
         "again": "Sorry, I did not catch that. Please say it again.",
         "buttons": "Sorry. Please use the buttons or the keypad.",
         "unavailable": "{item} does not have that choice.",
+        "which": "{choices}?",
+        "or": " or ",
+        "sold_out": "{item} is sold out.",
+        "instead": " We have {items}.",
     },
 }
 
@@ -73,11 +93,14 @@ class VoiceDialogue:
         self.lang = lang
         self.max_retries = max_retries
         self.pending: OrderLine | None = None
+        self.choices: list[tuple[str, Mapping[str, Any]]] = []  # asked back: (name, slots)
+        self._choice_at = 0  # the one read last: what SELECT or 네 takes
         self._retries = 0
 
     def reset(self) -> None:
         """A new customer (presence left and came back): forget everything."""
         self.pending = None
+        self.choices = []
         self._retries = 0
 
     def set_language(self, lang: str) -> None:
@@ -86,22 +109,38 @@ class VoiceDialogue:
     def screen(self, base: Screen | None = None) -> Screen:
         """What voice input should listen for now: ``base`` plus yes/no while confirming."""
         base = base or Screen()
-        return Screen(base.commands, base.items, base.confirm or self.pending is not None)
+        items = base.items
+        asked = [str(slots.get("item")) for name, slots in self.choices if name == "order"]
+        if items is not None and asked:  # the candidates can be named in the answer
+            items = tuple(dict.fromkeys([*items, *asked]))
+        return Screen(base.commands, items,
+                      base.confirm or self.pending is not None or bool(self.choices))
 
     def handle(self, intent: Intent) -> Reply:
         text = TEXTS[self.lang]
         if intent.kind is Kind.STOP_SPEECH and intent.source == "voice":
             return Reply(stop_speech=True, confirming=self.pending is not None)
         name = intent.name if intent.kind is Kind.VOICE else ""
+        if self.choices:
+            picked = self._pick(intent, name)
+            if picked is not None:
+                return picked
         if name == "order":
             line = self.order_line(intent.slots)
             if line is None:
-                return self._again()
+                return self._sold_out(intent.slots) or self._again()
             self.pending = line
             self._retries = 0
             return Reply(say=text["confirm"].format(order=self.describe(line)), confirming=True)
         if name == "unclear":
-            return self._again()
+            candidates = intent.slots.get("candidates") or []
+            line = self.order_line(intent.slots.get("slots") or {}) \
+                if intent.slots.get("best") == "order" and len(candidates) < 2 else None
+            if line is not None:  # one order, not sure: its confirmation is the question
+                self.pending, self._retries = line, 0
+                return Reply(say=text["confirm"].format(order=self.describe(line)),
+                             confirming=True)
+            return self._ask_back(candidates)
         if self.pending is not None and not self._on_sale(self.pending.item):
             # Sold out (or removed) by staff while the customer was being asked.
             self.pending = None
@@ -118,6 +157,86 @@ class VoiceDialogue:
                              confirming=True)
         self._retries = 0
         return Reply(forward=intent, confirming=self.pending is not None)
+
+    def _ask_back(self, candidates: list) -> Reply:
+        """Name the readings the recognizer hesitated between; else ask again."""
+        choices: list[tuple[str, Mapping[str, Any]]] = [
+            (str(c.get("name", "")), dict(c.get("slots", {}))) for c in candidates]
+        choices = [(n, sl) for n, sl in choices
+                   if n and (n != "order" or self.order_line(sl) is not None)]
+        if len(choices) < 2:
+            self.choices = []
+            return self._again()
+        self.choices, self._choice_at = choices, 0
+        text = TEXTS[self.lang]
+        said = text["or"].join(self._polite(self._describe_choice(c)) for c in choices)
+        return Reply(say=text["which"].format(choices=said), confirming=True)
+
+    def _pick(self, intent: Intent, name: str) -> Reply | None:
+        """The answer to an asked-back question (None: not an answer; handle it as usual)."""
+        choices = self.choices
+        chosen: tuple[str, Mapping[str, Any]] | None = None
+        if intent.kind is Kind.NEXT or intent.kind is Kind.PREVIOUS:  # keypad, gesture
+            step = 1 if intent.kind is Kind.NEXT else -1
+            self._choice_at = (self._choice_at + step) % len(choices)
+            return Reply(say=self._polite(self._describe_choice(choices[self._choice_at])) + "?",
+                         confirming=True)
+        if name == "yes" or intent.kind is Kind.SELECT:
+            chosen = choices[self._choice_at]
+        elif name in ("no", "cancel") or intent.kind is Kind.BACK:
+            self.choices = []
+            return Reply(say=TEXTS[self.lang]["cancelled"])
+        elif name == "order":
+            said = intent.slots.get("item")
+            chosen = next((c for c in choices if c[0] == "order" and c[1].get("item") == said
+                           and c[1].get("quantity") == intent.slots.get("quantity")), None) \
+                or next((c for c in choices if c[0] == "order" and c[1].get("item") == said), None)
+        elif name and name != "unclear":
+            chosen = next((c for c in choices if c[0] == name), None)
+        self.choices = []
+        if chosen is None:
+            return None
+        if chosen[0] == "order":
+            return self.handle(Intent(Kind.VOICE, name="order", slots=chosen[1],
+                                      source="voice"))
+        kind = PLAIN_KINDS.get(chosen[0], Kind.VOICE)
+        return Reply(forward=Intent(kind, name=chosen[0], source="voice"))
+
+    def _describe_choice(self, choice: tuple[str, Mapping[str, Any]]) -> str:
+        name, slots = choice
+        if name == "order":
+            line = self.order_line(slots)
+            if line is not None:
+                return self.describe(line)
+        forms = COMMANDS.get(name) or ANSWERS.get(name) or {}
+        return (forms.get(self.lang) or (name,))[0]
+
+    def _polite(self, words: str) -> str:
+        """"아메리카노요", "두 잔이요": Korean 요 after a vowel, 이요 after a consonant."""
+        if self.lang != "ko" or not words:
+            return words
+        last = words[-1]
+        final = 0xAC00 <= ord(last) <= 0xD7A3 and (ord(last) - 0xAC00) % 28 != 0
+        return words + ("이요" if final else "요")
+
+    def _sold_out(self, slots: Mapping[str, Any]) -> Reply | None:
+        """"아이스티는 품절입니다. 레몬에이드, 유자차 있어요.": a sold-out item named by the
+        customer, and the nearest alternatives (on sale, in its category); None if the
+        item is on sale or unknown."""
+        try:
+            item = self.menu.item(str(slots.get("item", "")))
+        except KeyError:
+            return None
+        if not item.sold_out:
+            return None
+        text = TEXTS[self.lang]
+        name = item.name.get(self.lang) or next(iter(item.name.values()))
+        say = text["sold_out"].format(item=name, topic=_topic(name))
+        others = [it for it in self.menu.items_in(item.category) if not it.sold_out][:2]
+        if others:
+            names = [it.name.get(self.lang) or next(iter(it.name.values())) for it in others]
+            say += text["instead"].format(items=text["or"].join(names))
+        return Reply(say=say, confirming=self.pending is not None)
 
     def _on_sale(self, item_id: str) -> bool:
         try:
@@ -174,3 +293,10 @@ class VoiceDialogue:
         if n > 1 and not name.endswith("s"):
             name += "s"
         return " ".join([count, *[w.lower() for w in words], name])
+
+
+def _topic(word: str) -> str:
+    """Korean topic particle: 는 after a vowel, 은 after a consonant."""
+    last = word[-1:] or "a"
+    final = 0xAC00 <= ord(last) <= 0xD7A3 and (ord(last) - 0xAC00) % 28 != 0
+    return "은" if final else "는"

@@ -43,6 +43,8 @@ COMMANDS: dict[str, dict[str, tuple[str, ...]]] = {
     "help": {"ko": ("도와 주세요", "도와줘", "도움"), "en": ("help",)},
     "repeat": {"ko": ("다시",), "en": ("repeat", "again")},
     "bigger": {"ko": ("크게",), "en": ("bigger",)},
+    # Only before a language is chosen (GREETING): a greeting starts the order in its language.
+    "hello": {"ko": ("안녕하세요",), "en": ("hello",)},
 }
 # Few, distinct words on purpose: Vosk's grammar backs off to any word in any order, so
 # every extra short word ("가", "해") is one more thing a mishearing can turn into.
@@ -50,7 +52,8 @@ ANSWERS: dict[str, dict[str, tuple[str, ...]]] = {
     "yes": {"ko": ("네", "예"), "en": ("yes", "okay")},
     "no": {"ko": ("아니요",), "en": ("no",)},
 }
-NAVIGATION = tuple(COMMANDS)
+NAVIGATION = tuple(c for c in COMMANDS if c != "hello")
+GREETING = (*NAVIGATION, "hello")  # the attract and language screens
 
 # Korean native numbers as said before a counter (한 잔, 두 개), and alone.
 KO_NUMBERS: dict[int, tuple[str, ...]] = {
@@ -317,8 +320,9 @@ def _spoken_forms(text: str) -> list[str]:
 
 
 def build_grammar(menu: Kiosk | None, screen: Screen, lang: str) -> Grammar:
-    """The grammar of ``screen`` in ``lang``, generated from ``menu`` as it is now (items
-    sold out are left out: they cannot be ordered by voice until back on sale)."""
+    """The grammar of ``screen`` in ``lang``, generated from ``menu`` as it is now. Items
+    sold out stay in it, so a customer who names one is heard and told so, with what
+    else there is (the dialogue never takes their order)."""
     if lang not in LANGUAGES:
         raise ValueError(f"voice input speaks {', '.join(LANGUAGES)}, not {lang!r}")
     commands = [Form(normalize(t), "command", name)
@@ -333,7 +337,7 @@ def build_grammar(menu: Kiosk | None, screen: Screen, lang: str) -> Grammar:
         wanted = None if screen.items is None else set(screen.items)
         used_groups: set[str] = set()
         for it in menu.items:
-            if it.sold_out or (wanted is not None and it.id not in wanted):
+            if wanted is not None and it.id not in wanted:
                 continue
             forms = _spoken_forms(it.name.get(lang, ""))
             for alias in it.aliases.get(lang, ()):

@@ -26,9 +26,16 @@ customer starts speaking              ``STOP_SPEECH`` (interrupts the kiosk's sp
 an order                              ``voice(name="order", slots={"item": id,
                                       "quantity": n, "options": {group: choice}})``
 understood, but not surely enough     ``voice(name="unclear", slots={"best": name,
-                                      "slots": {...}})``: ask the customer again
+                                      "slots": {...}, "candidates": [...]})``: ask the
+                                      customer again, naming the candidates (two or
+                                      three readings the recognizer hesitated between)
 silence, noise, nothing understood    nothing
 ====================================  ===============================================
+
+Before a language is chosen (the attract and language screens) every language is
+listened to at once (:meth:`VoicePipeline.set_screen` with ``every_language``): each
+recognizer decodes the utterance under its own grammar, the reading the recognizers are
+surest of wins, and its intent carries ``slots["lang"]``, the language it was said in.
 """
 
 from __future__ import annotations
@@ -80,17 +87,25 @@ def is_streaming(recognizer: Recognizer) -> TypeGuard[StreamingRecognizer]:
     return hasattr(recognizer, "begin")
 
 
-def intent_for(u: Understanding, accept: float, reject: float) -> Intent | None:
-    """The intent an understanding becomes (see the table in this module's docstring)."""
-    if not u.name or u.confidence < reject:
+def intent_for(u: Understanding, accept: float, reject: float,
+               lang: str | None = None) -> Intent | None:
+    """The intent an understanding becomes (see the table in this module's docstring).
+
+    ``lang``: the language it was heard in, put in the slots when the kiosk listened in
+    several (the kiosk then switches to it)."""
+    said = {"lang": lang} if lang else {}
+    hesitated = sum(c.confidence for c in u.candidates)
+    if not u.name or (u.confidence < reject and hesitated < reject):
         return None
     if u.confidence < accept:
-        return voice(u.text, "unclear", {"best": u.name, "slots": dict(u.slots)}, u.confidence)
+        candidates = [{"name": c.name, "slots": dict(c.slots)} for c in u.candidates]
+        return voice(u.text, "unclear", {"best": u.name, "slots": dict(u.slots),
+                                         "candidates": candidates, **said}, u.confidence)
     kind = PLAIN_KINDS.get(u.name)
     if kind is not None:
         return Intent(kind, utterance=u.text, name=u.name, confidence=u.confidence,
-                      source="voice")
-    return voice(u.text, u.name, dict(u.slots), u.confidence)
+                      source="voice", slots=said)
+    return voice(u.text, u.name, {**u.slots, **said}, u.confidence)
 
 
 @dataclass
@@ -102,6 +117,7 @@ class Heard:
     intent: Intent | None
     seconds: float  # length of the utterance audio
     decide_ms: float  # end of utterance (VAD decision) -> intent ready
+    lang: str = ""  # the language it was understood in
 
 
 class VoicePipeline:
@@ -121,9 +137,11 @@ class VoicePipeline:
         self.lang = lang or next(iter(self.recognizers))
         self.screen = screen or Screen()
         self.grammar: Grammar | None = None
+        self.grammars: dict[str, Grammar] = {}  # the languages listened to, current first
+        self.every_language = False
         self.history: list[Heard] = []  # the last 50 utterances
         self.heard_total = 0
-        self._pending: tuple[Screen, str | None] | None = None
+        self._pending: tuple[Screen, str | None, bool] | None = None
         self._menu_changed = False  # a new menu waits for the end of an utterance
         if grammar is not None:
             self.use_grammar(grammar)
@@ -134,25 +152,39 @@ class VoicePipeline:
         """Listen for exactly ``grammar`` (e.g. a list of phrases), not a screen's."""
         self.grammar = grammar
         self.lang = grammar.lang
+        self.grammars = {self.lang: grammar}
+        self.every_language = False
         self.recognizers[self.lang].set_grammar(grammar)
+        if hasattr(self.recognizers[self.lang], "whole_only"):
+            setattr(self.recognizers[self.lang], "whole_only", False)  # noqa: B010
 
     def _apply(self) -> None:
         if self.lang not in self.recognizers:
             raise ValueError(f"no recognizer for {self.lang!r}")
         self._menu_changed = False
-        self.grammar = build_grammar(self.menu, self.screen, self.lang)
-        self.recognizers[self.lang].set_grammar(self.grammar)
+        langs = [self.lang] + ([lang for lang in self.recognizers if lang != self.lang]
+                               if self.every_language else [])
+        self.grammars = {lang: build_grammar(self.menu, self.screen, lang) for lang in langs}
+        for lang, grammar in self.grammars.items():
+            self.recognizers[lang].set_grammar(grammar)
+        for recognizer in self.recognizers.values():  # see _surest: only whole readings claim
+            if hasattr(recognizer, "whole_only"):
+                setattr(recognizer, "whole_only", self.every_language)  # noqa: B010
+        self.grammar = self.grammars[self.lang]
 
-    def set_screen(self, screen: Screen, lang: str | None = None) -> None:
-        """Listen for what makes sense on ``screen`` (and in ``lang``, if given).
+    def set_screen(self, screen: Screen, lang: str | None = None,
+                   every_language: bool = False) -> None:
+        """Listen for what makes sense on ``screen`` (and in ``lang``, if given; in every
+        language with a recognizer when ``every_language``, ``lang`` first on a tie).
 
         During an utterance the change waits for its end: the words already streamed
         into the recognizer are decided under the grammar they were heard with.
         """
         if self.segmenter.in_speech:
-            self._pending = (screen, lang)
+            self._pending = (screen, lang, every_language)
             return
         self.screen = screen
+        self.every_language = every_language
         if lang is not None:
             self.lang = lang
         self._apply()
@@ -202,51 +234,79 @@ class VoicePipeline:
         return out + self.finish()
 
     def _event(self, event) -> list[Intent]:
-        recognizer = self.recognizers[self.lang]
-        streaming = is_streaming(recognizer)
+        streaming = [r for r in (self.recognizers[lang] for lang in self.grammars)
+                     if is_streaming(r)]
         if isinstance(event, SpeechStarted):
-            if is_streaming(recognizer):
+            for recognizer in streaming:
                 recognizer.begin()
             return [simple(Kind.STOP_SPEECH, source="voice")]
         if isinstance(event, SpeechAudio):
-            if is_streaming(recognizer):
+            for recognizer in streaming:
                 recognizer.accept(event.pcm)
             return []
         if isinstance(event, SpeechDropped):
-            if is_streaming(recognizer):
+            for recognizer in streaming:
                 recognizer.finish()
             self._apply_pending()
             return []
         if isinstance(event, Utterance):
-            heard = self.decide(event.pcm, streamed=streaming)
+            heard = self.decide(event.pcm, streamed=True)
             self._apply_pending()
             return [heard.intent] if heard.intent is not None else []
         return []
 
     def decide(self, pcm: bytes, streamed: bool = False) -> Heard:
-        """Recognize and understand one utterance (16 kHz mono int16).
+        """Recognize and understand one utterance (16 kHz mono int16), in every language
+        listened to; the surest understanding wins.
 
-        ``streamed``: the recognizer has already been fed ``pcm`` frame by frame since
-        speech started; only its final decision is left (the latency a customer feels).
+        ``streamed``: streaming recognizers have already been fed ``pcm`` frame by frame
+        since speech started; only their final decision is left (the latency a customer
+        feels). Others decode ``pcm`` whole now.
         """
         start = self.clock()
         assert self.grammar is not None
-        recognizer = self.recognizers[self.lang]
-        try:
-            if streamed:
-                assert is_streaming(recognizer), "only a streaming recognizer is fed as it hears"
-                hypotheses = recognizer.finish()
-            else:
-                hypotheses = recognizer.recognize(pcm)
-        except Exception as exc:  # a recognizer failure must not stop voice input
-            log.warning("voice: recognizer failed on an utterance: %s", exc)
-            hypotheses = []
-        u = understand_nbest(self.grammar, hypotheses)
-        intent = intent_for(u, self.config.accept_confidence, self.config.reject_confidence)
-        heard = Heard(hypotheses, u, intent, len(pcm) / 32000, (self.clock() - start) * 1000)
+        readings: list[tuple[list[tuple[str, float]], Understanding, str]] = []
+        for lang, grammar in self.grammars.items():
+            recognizer = self.recognizers[lang]
+            try:
+                if streamed and is_streaming(recognizer):
+                    hypotheses = recognizer.finish()
+                else:
+                    hypotheses = recognizer.recognize(pcm)
+            except Exception as exc:  # a recognizer failure must not stop voice input
+                log.warning("voice: %s recognizer failed on an utterance: %s", lang, exc)
+                hypotheses = []
+            readings.append((hypotheses, understand_nbest(grammar, hypotheses), lang))
+        hypotheses, u, lang = self._surest(readings)
+        intent = intent_for(u, self.config.accept_confidence, self.config.reject_confidence,
+                            lang if self.every_language else None)
+        heard = Heard(hypotheses, u, intent, len(pcm) / 32000, (self.clock() - start) * 1000,
+                      lang)
         self.history = (self.history + [heard])[-50:]
         self.heard_total += 1
         return heard
+
+
+    def _surest(self, readings):
+        """The reading to act on when several languages were listened to.
+
+        Confidences of different recognizers are not alike: pocketsphinx's is absolute
+        (measured against a free phone loop), Vosk's only says how sure it was between
+        the sentences of its grammar, which any speech is forced into. So a recognizer
+        with absolute confidence claims the utterance when it is sure and explained it
+        whole (not by a command padded with fillers); otherwise the
+        others' surest reading is taken (the shop's first language on a tie).
+        """
+        if len(readings) == 1:
+            return readings[0]
+        accept = self.config.accept_confidence
+        absolute = [r for r in readings
+                    if getattr(self.recognizers[r[2]], "absolute_confidence", False)]
+        claims = [r for r in absolute if r[1].confidence >= accept
+                  and getattr(self.recognizers[r[2]], "explained", True)]
+        rest = [r for r in readings if r not in absolute] or readings
+        pool = claims or rest
+        return max(pool, key=lambda r: r[1].confidence)
 
 
 @dataclass(frozen=True)
@@ -294,7 +354,7 @@ class VoiceInput:
         self._thread: threading.Thread | None = None
         self._source: Iterable[bytes] | None = None
         self._stop = threading.Event()
-        self._screen: tuple[Screen, str | None] | None = None
+        self._screen: tuple[Screen, str | None, bool] | None = None
         self._listeners: list[Callable[[VoiceStatus], None]] = []
         self.dropped_frames = 0
         # Utterances decided *and* their intents posted: what a caller waiting for the
@@ -326,9 +386,16 @@ class VoiceInput:
         self._listeners.append(listener)
 
     def start(self) -> VoiceStatus:
-        """Load models and check the microphone; never raises: the status says what failed."""
+        """Check the microphone, then load models; never raises: the status says what
+        failed. Without a microphone no model is loaded (a Vosk model is hundreds of MB
+        a kiosk that cannot hear would hold for nothing)."""
         if not self.config.enabled:
             self._status = VoiceStatus("off", "voice input is turned off in the kiosk file")
+            return self._status
+        try:  # a microphone that is missing is found now, not when someone speaks
+            self._source = self._source_factory()
+        except AudioSourceError as exc:
+            self._status = VoiceStatus("off", str(exc))
             return self._status
         recognizers = self._given
         if recognizers is None:
@@ -340,42 +407,46 @@ class VoiceInput:
                 except RecognizerUnavailable as exc:
                     reasons.append(f"{language}: {exc}")
             if not recognizers:
+                self._close_source(self._source)
+                self._source = None
                 self._status = VoiceStatus("off", "no speech model: " + "; ".join(reasons))
                 return self._status
         try:
-            screen, lang = self._screen or (Screen(), None)
+            screen, lang, every = self._screen or (Screen(), None, False)
             if lang not in recognizers:
                 lang = None
             self.pipeline = VoicePipeline(recognizers, self.menu, self.config, lang=lang,
                                           screen=screen)
+            if every:
+                self.pipeline.set_screen(screen, lang, every_language=True)
             with self._lock:  # the menu changed while the models were loading
                 if self.pipeline.menu is not self.menu:
                     self.pipeline.set_menu(self.menu)
         except Exception as exc:
+            self._close_source(self._source)
+            self._source = None
             self._status = VoiceStatus("off", f"voice grammar failed: {exc}")
-            return self._status
-        try:  # a microphone that is missing is found now, not when someone speaks
-            self._source = self._source_factory()
-        except AudioSourceError as exc:
-            self._status = VoiceStatus("off", str(exc))
             return self._status
         self._status = VoiceStatus("ready")
         return self._status
 
-    def set_screen(self, screen: Screen, lang: str | None = None) -> None:
-        """Call on every screen change / language change / pending confirmation.
+    def set_screen(self, screen: Screen, lang: str | None = None,
+                   every_language: bool = False) -> None:
+        """Call on every screen change / language change / pending confirmation;
+        ``every_language`` before the customer has chosen one (attract, language).
 
         Before :meth:`start` (or while off) the latest call is remembered and applied
         when voice input starts.
         """
-        self._screen = (screen, lang or (self._screen[1] if self._screen else None))
+        self._screen = (screen, lang or (self._screen[1] if self._screen else None),
+                        every_language)
         if self.pipeline is None:
             return
         with self._lock:
             if lang is not None and lang not in self.pipeline.recognizers:
                 log.warning("voice: no recognizer for %s; keeping %s", lang, self.pipeline.lang)
                 lang = None
-            self.pipeline.set_screen(screen, lang)
+            self.pipeline.set_screen(screen, lang, every_language)
 
     def set_menu(self, menu: Kiosk) -> None:
         """Listen with ``menu`` from now on. Slow (seconds, when Vosk's strict graph of the

@@ -27,7 +27,7 @@ from untact.shop.menu import Kiosk
 
 from .config import VoiceConfig
 from .dialogue import Reply, VoiceDialogue
-from .grammar import NAVIGATION, Screen
+from .grammar import GREETING, NAVIGATION, Screen
 from .input import Recognizer, VoiceInput, VoiceStatus
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,7 @@ class VoiceSession:
         self.dialogue = VoiceDialogue(kiosk, lang)
         self._base = Screen(NAVIGATION, ())
         self._lang = lang
+        self._every_language = False
         self._active = False
         self.ready = threading.Event()  # set when start() has finished, whatever its outcome
         self._menu_lock = threading.Lock()
@@ -113,8 +114,12 @@ class VoiceSession:
         return status
 
     def handle(self, intent: Intent) -> Reply | None:
-        """A spoken intent: what the dialogue says to do (None: not the dialogue's)."""
-        if intent.kind is Kind.VOICE or (intent.kind is Kind.STOP_SPEECH and intent.source == "voice"):
+        """A spoken intent, or NEXT/PREVIOUS while candidates were asked back (any device
+        steps through them; SELECT on the question's yes takes the one read last): what
+        the dialogue says to do (None: not the dialogue's)."""
+        choosing = self.dialogue.choices and intent.kind in (Kind.NEXT, Kind.PREVIOUS)
+        if choosing or intent.kind is Kind.VOICE or (intent.kind is Kind.STOP_SPEECH
+                                                     and intent.source == "voice"):
             reply = self.dialogue.handle(intent)
             self._listen_for()
             return reply
@@ -136,16 +141,21 @@ class VoiceSession:
     def confirming(self) -> bool:
         return self.dialogue.pending is not None
 
-    def screen_changed(self, orderable: tuple[str, ...] | None, lang: str) -> None:
-        """``orderable``: item ids that can be ordered by voice here (None: all; (): none)."""
+    def screen_changed(self, orderable: tuple[str, ...] | None, lang: str,
+                       every_language: bool = False) -> None:
+        """``orderable``: item ids that can be ordered by voice here (None: all; (): none).
+        ``every_language``: no language is chosen yet (attract, language screens): listen
+        in all of them, and to greetings; what is heard carries the language it was said in.
+        """
         # Yes/no are heard on every screen: "네" chooses the focused button, as SELECT does.
-        self._base = Screen(NAVIGATION, orderable, confirm=True)
+        self._base = Screen(GREETING if every_language else NAVIGATION, orderable, confirm=True)
         self._lang = lang
+        self._every_language = every_language
         self.dialogue.set_language(lang)
         self._listen_for()
 
     def _listen_for(self) -> None:
-        self.input.set_screen(self.dialogue.screen(self._base), self._lang)
+        self.input.set_screen(self.dialogue.screen(self._base), self._lang, self._every_language)
 
     def session(self, active: bool) -> None:
         """A customer arrived (listen) or left (stop, forget the pending question)."""

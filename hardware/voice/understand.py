@@ -5,7 +5,10 @@ and mishear ("추가 처음으로", "아이스 아메리카노 두 개 한 주�
 an exact phrase. Each known spoken form is searched fuzzily in the text (on jamo, see
 ``voice_text``); an order needs an item, and takes a quantity and options around it; a
 command needs most of the utterance to be that command. The score says how well the
-text is explained, and becomes the intent's confidence.
+text is explained; times the recognizer's own posterior for that text, summed over the
+n-best readings that mean the same, it becomes the intent's confidence. Readings that
+share the belief between different meanings are kept as ``candidates``, so the kiosk
+can ask back ("아메리카노요, 카페라테요?") instead of guessing.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from .text import find, normalize, unit_length
 ITEM_MIN_SCORE = 0.72
 OPTION_MIN_SCORE = 0.8
 COMMAND_MIN_SCORE = 0.55
-RANK_PENALTY = 0.03  # per place down the recognizer's n-best list
+CANDIDATE_SHARE = 0.25  # a meaning with this share of the best one's belief is a candidate
+MAX_CANDIDATES = 3
 
 _KO_NUMBER_OF = {w: n for n, ws in KO_NUMBERS.items() for w in ws}
 _KO_ALONE = {"하나": 1, "둘": 2, "셋": 3, "넷": 4}
@@ -42,6 +46,7 @@ class Understanding:
     slots: Mapping[str, Any] = field(default_factory=dict)
     confidence: float = 0.0
     text: str = ""
+    candidates: tuple[Understanding, ...] = ()  # the best first, when more than one meaning
 
     def key(self) -> tuple:
         return (self.name, _freeze(self.slots))
@@ -59,7 +64,8 @@ def _freeze(value: Any) -> Any:
 
 
 def understand(grammar: Grammar, text: str, recognizer_confidence: float = 1.0) -> Understanding:
-    """The best reading of one recognizer hypothesis ``text`` under ``grammar``."""
+    """The best reading of one recognizer hypothesis ``text`` under ``grammar``; its
+    confidence is how well the text is explained times ``recognizer_confidence``."""
     text = normalize(text)
     total = unit_length(text)
     if total == 0:
@@ -81,32 +87,37 @@ def understand(grammar: Grammar, text: str, recognizer_confidence: float = 1.0) 
             best = order
     if best.confidence < COMMAND_MIN_SCORE:
         return Understanding("", {}, best.confidence, text)
-    factor = 0.8 + 0.2 * max(0.0, min(1.0, recognizer_confidence))
-    return Understanding(best.name, best.slots, round(best.confidence * factor, 4), text)
+    factor = max(0.0, min(1.0, recognizer_confidence))
+    return Understanding(best.name, best.slots, round(min(1.0, best.confidence) * factor, 4), text)
 
 
 def understand_nbest(grammar: Grammar, hypotheses: Sequence[tuple[str, float]]) -> Understanding:
-    """Best reading over a recognizer's n-best list [(text, confidence), ...].
+    """Best reading over a recognizer's n-best list [(text, posterior), ...].
 
-    Readings that several hypotheses agree on are preferred: a hypothesis lower on the
-    list only wins when it is explained clearly better than the ones above it.
+    Each meaning's confidence is the belief the recognizer put in the readings that mean
+    it, each weighed by how well it is explained: "아메리카노 두 잔" at 0.5 and "아메리카노 두
+    잔 주세요" at 0.3 make one order at about 0.8; "아메리카노" 0.5 against "카페라테" 0.4
+    make two candidates and no confident one.
     """
-    scored: dict[tuple, list[Understanding]] = {}
-    for rank, (text, conf) in enumerate(hypotheses):
+    mass: dict[tuple, float] = {}
+    first: dict[tuple, Understanding] = {}
+    for text, conf in hypotheses:
         u = understand(grammar, text, conf)
         if not u.name:
             continue
-        u = Understanding(u.name, u.slots, max(0.0, u.confidence - RANK_PENALTY * rank), u.text)
-        scored.setdefault(u.key(), []).append(u)
-    if not scored:
-        top = hypotheses[0][0] if hypotheses else ""
-        return Understanding("", {}, 0.0, normalize(top))
-    def strength(us: list[Understanding]) -> float:
-        return max(u.confidence for u in us) + 0.02 * (len(us) - 1)
-    group = max(scored.values(), key=strength)
-    best = max(group, key=lambda u: u.confidence)
-    return Understanding(best.name, best.slots, round(min(1.0, strength(group)), 4),
-                         normalize(hypotheses[0][0]))
+        mass[u.key()] = mass.get(u.key(), 0.0) + u.confidence
+        if u.key() not in first or u.confidence > first[u.key()].confidence:
+            first[u.key()] = u
+    top = normalize(hypotheses[0][0]) if hypotheses else ""
+    if not mass:
+        return Understanding("", {}, 0.0, top)
+    ranked = sorted(mass, key=lambda k: -mass[k])
+    best = mass[ranked[0]]
+    found = [Understanding(first[k].name, first[k].slots, round(min(1.0, mass[k]), 4),
+                           first[k].text) for k in ranked]
+    candidates = tuple(u for u in found[:MAX_CANDIDATES] if u.confidence >= CANDIDATE_SHARE * best)
+    return Understanding(found[0].name, found[0].slots, found[0].confidence, top,
+                         candidates if len(candidates) > 1 else ())
 
 
 def _phrase_forms(grammar: Grammar) -> list[Form[str]]:

@@ -6,6 +6,12 @@ the last ``start_window`` frames are voiced *and* loud enough (``min_rms``), and
 when nearly all of the last ``end_window`` frames are unvoiced. A pre-roll keeps the
 first syllable that triggered the start. Too-short bursts (a cough, a door) are dropped;
 too-long ones are cut so nothing grows without bound.
+
+The end adapts to the speaker (a slow speaker's pause mid-sentence is not the end): a
+customer who pauses within an utterance nearly as long as the end window, or who goes on
+speaking within ``resume_frames`` of an end, gets a longer end window (1.5 times the
+pause that was theirs, up to ``max_end_window``) for the rest of their session;
+:meth:`Segmenter.restart` (a new customer) forgets it.
 """
 
 from __future__ import annotations
@@ -65,6 +71,8 @@ class VadSettings:
     min_modulation: float = 1.6
     min_speech_frames: int = 8  # shorter bursts are noise, not words (240 ms)
     max_utterance_frames: int = 330  # ~10 s
+    max_end_window: int = 40  # the end window a slow speaker may grow it to (1.2 s)
+    resume_frames: int = 25  # speech again within this of an end: it was a pause (750 ms)
 
 
 class Segmenter:
@@ -79,6 +87,8 @@ class Segmenter:
         import webrtcvad
         self._vad = webrtcvad.Vad(self.settings.aggressiveness)
         self._frame = 0
+        self.end_window = self.settings.end_window  # this speaker's, see the module doc
+        self._ended_at: int | None = None
         self.reset()
 
     def reset(self) -> None:
@@ -86,7 +96,9 @@ class Segmenter:
         s = self.settings
         self._ring: collections.deque[tuple[bytes, bool]] = collections.deque(
             maxlen=max(s.start_window, s.pre_roll_frames))
-        self._tail: collections.deque[bool] = collections.deque(maxlen=s.end_window)
+        self._tail: collections.deque[bool] = collections.deque(
+            maxlen=max(s.end_window, s.max_end_window))
+        self._gap = 0  # unvoiced frames in a row within the utterance
         self._levels: collections.deque[float] = collections.deque(maxlen=s.start_window)
         self._speech: list[bytes] | None = None
         self._start = 0
@@ -132,6 +144,8 @@ class Segmenter:
                 self._last_voiced = index
                 self._tail.clear()
                 self._ring.clear()
+                if self._ended_at is not None and index - self._ended_at <= s.resume_frames:
+                    self._longer_pause(index - self._ended_at + self.end_window)
                 events.append(SpeechStarted(index))
                 events.append(SpeechAudio(b"".join(self._speech)))
             return events
@@ -139,20 +153,32 @@ class Segmenter:
         events.append(SpeechAudio(frame))
         self._tail.append(voiced)
         if voiced:
+            if self._gap >= self.end_window * 2 // 3:  # a long pause, yet not the end
+                self._longer_pause(self._gap)
+            self._gap = 0
             self._voiced_count += 1
             self._last_voiced = index
-        ended = len(self._tail) == s.end_window and \
-            sum(not v for v in self._tail) >= s.end_ratio * s.end_window
+        else:
+            self._gap += 1
+        window = self.end_window
+        tail = list(self._tail)[-window:]
+        ended = len(tail) == window and sum(not v for v in tail) >= s.end_ratio * window
         if ended or len(self._speech) >= s.max_utterance_frames:
             pcm = b"".join(self._speech)
             voiced_total = self._voiced_count
             start, last = self._start, self._last_voiced
             self.reset()
             if voiced_total >= s.min_speech_frames:
+                self._ended_at = index
                 events.append(Utterance(pcm, start, index, last))
             else:
                 events.append(SpeechDropped())
         return events
+
+    def _longer_pause(self, frames: int) -> None:
+        """This speaker pauses ``frames`` mid-sentence: wait half as long again to end."""
+        s = self.settings
+        self.end_window = max(self.end_window, min(s.max_end_window, (frames * 3 + 1) // 2))
 
     def flush(self) -> list:
         """End of the source: an utterance in progress is finished now."""

@@ -110,3 +110,21 @@ def test_a_48k_microphone_is_resampled_to_16k_frames():
         frames.append(mic._queue.get())
     assert all(len(f) == FRAME_BYTES for f in frames)
     assert 30 <= len(frames) <= 34  # ~1 s of 30 ms frames, minus the resampler's delay
+
+
+def test_a_speaker_who_pauses_mid_sentence_gets_a_longer_end(espeak):
+    """"아메리카노 ... 두 잔 주세요" with a 450 ms pause: the first time the default end
+    (300 ms) cuts it in two; the customer went on within 750 ms, so from then on their
+    pauses are waited out and the same sentence is one utterance."""
+    from untact.simulator.audio_sources import synthesize, with_room
+
+    pause = np.zeros(int(16000 * 0.45), dtype=np.int16)
+    said = np.concatenate([synthesize("아메리카노", "ko"), pause, synthesize("두 잔 주세요", "ko")])
+    audio = with_room(said, 300, 900)
+    seg = Segmenter()
+    first = [e for f in frames_of(audio) for e in seg.feed(f) if isinstance(e, Utterance)]
+    again = [e for f in frames_of(audio) for e in seg.feed(f) if isinstance(e, Utterance)]
+    assert len(first) == 2 and len(again) == 1, (len(first), len(again), seg.end_window)
+    assert seg.end_window > seg.settings.end_window
+    seg.restart()  # the next customer starts with the default again
+    assert seg.end_window == seg.settings.end_window

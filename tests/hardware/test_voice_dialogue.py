@@ -70,7 +70,8 @@ def test_a_sold_out_item_is_not_taken_until_it_is_back_on_sale(cafe_menu, tmp_pa
     d = VoiceDialogue(service.set_sold_out("green_tea"), "ko")
     tea = voice("", "order", {"item": "green_tea", "quantity": 1}, 0.9)
     r = d.handle(tea)
-    assert d.pending is None and r.say.startswith("잘 못 들었어요")
+    assert d.pending is None and r.say.startswith("녹차는 품절입니다.")
+    assert r.add_to_cart is None and " 있어요." in r.say  # what else there is
     d.menu = service.set_sold_out("green_tea", False)
     assert d.handle(tea).say == "녹차 한 잔 담을까요?"
 
@@ -86,3 +87,51 @@ def test_an_item_sold_out_while_the_customer_is_asked_is_not_added(cafe_menu, tm
     d.menu = service.set_sold_out("americano")  # staff, at that moment
     r = d.handle(voice("yes", "yes", {}, 0.9))
     assert r.add_to_cart is None and r.say == "Cancelled." and d.pending is None
+
+
+def test_unsure_between_readings_is_asked_back_and_the_answer_picks_one(cafe_menu):
+    d = VoiceDialogue(cafe_menu, "ko")
+    unsure = {"best": "order", "slots": {"item": "americano", "quantity": 4},
+              "candidates": [{"name": "order", "slots": {"item": "americano", "quantity": 4}},
+                             {"name": "order", "slots": {"item": "cafe_latte", "quantity": 4}}]}
+    r = d.handle(voice("아메리카노 네 잔", "unclear", unsure, 0.45))
+    assert r.say == "아메리카노 네 잔이요, 카페라테 네 잔이요?" and r.confirming
+    assert "cafe_latte" in d.screen(Screen(items=("americano",))).items  # can be named
+    r = d.handle(voice("카페라테 네 잔", "order", {"item": "cafe_latte", "quantity": 4}, 0.9))
+    assert r.say == "카페라테 네 잔 담을까요?" and not d.choices
+
+
+def test_asked_back_candidates_are_stepped_through_by_keypad_or_gesture(cafe_menu):
+    d = VoiceDialogue(cafe_menu, "en")
+    unsure = {"candidates": [{"name": "order", "slots": {"item": "americano", "quantity": 1}},
+                             {"name": "order", "slots": {"item": "cafe_latte", "quantity": 1}}]}
+    assert d.handle(voice("", "unclear", unsure, 0.4)).say == "one Americano or one Cafe Latte?"
+    assert d.handle(simple(Kind.NEXT, source="keypad")).say == "one Cafe Latte?"
+    r = d.handle(simple(Kind.SELECT, source="camera"))
+    assert r.say == "Add one Cafe Latte?" and d.pending.item == "cafe_latte"
+
+
+def test_an_unsure_reading_with_one_meaning_asks_again(cafe_menu):
+    d = VoiceDialogue(cafe_menu, "ko")
+    r = d.handle(voice("음", "unclear", {"best": "next", "candidates": []}, 0.4))
+    assert r.say == "잘 못 들었어요. 다시 말씀해 주세요." and not d.choices
+
+
+def test_an_unsure_order_without_a_rival_is_asked_as_its_confirmation(cafe_menu):
+    d = VoiceDialogue(cafe_menu, "en")
+    unsure = {"best": "order", "slots": {"item": "lemonade", "quantity": 2}, "candidates": []}
+    r = d.handle(voice("two lemonades", "unclear", unsure, 0.56))
+    assert r.say == "Add two Lemonades?" and r.confirming and r.add_to_cart is None
+
+
+def test_a_sold_out_item_named_is_answered_with_the_nearest_alternatives(cafe_menu, tmp_path):
+    from untact.shop.menu_service import MenuService
+
+    path = tmp_path / "cafe.toml"
+    path.write_text(cafe_menu.path.read_text(encoding="utf-8"), encoding="utf-8")
+    menu = MenuService(path).set_sold_out("americano")
+    others = [it for it in menu.items_in("coffee") if not it.sold_out][:2]
+    r = VoiceDialogue(menu, "ko").handle(voice("", "order", {"item": "americano"}, 0.9))
+    assert r.say == f"아메리카노는 품절입니다. {others[0].name['ko']}, {others[1].name['ko']} 있어요."
+    r = VoiceDialogue(menu, "en").handle(voice("", "order", {"item": "americano"}, 0.9))
+    assert r.say == f"Americano is sold out. We have {others[0].name['en']} or {others[1].name['en']}."

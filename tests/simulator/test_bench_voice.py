@@ -44,3 +44,47 @@ def test_a_missing_wav_is_reported_per_file(tmp_path, sphinx_en):
     rows, summary = bench_folder(tmp_path, "en", sphinx_en)
     assert rows[0]["ok"] is False and "cannot be read" in rows[0]["error"]
     assert summary[0]["value"] == 0.0
+
+
+def test_one_word_variants_differ_in_exactly_one_word():
+    import random
+
+    from untact.simulator.bench_voice import one_word_variants
+    label = "아메리카노 두 잔 주세요"
+    variants = one_word_variants(label, ["카페라테 세 잔", "녹차 한 개 주세요"], 5, random.Random(1))
+    assert len(variants) == 5 and label not in variants
+    for v in variants:
+        assert len(v.split()) == 4
+        assert sum(a != b for a, b in zip(v.split(), label.split(), strict=True)) == 1
+
+
+def test_babble_is_mixed_at_the_asked_snr():
+    import numpy as np
+    from untact.simulator.bench_voice import babble
+    rng = np.random.default_rng(1)
+    speech = (rng.standard_normal(16000) * 3000).astype(np.int16)
+    talker = (rng.standard_normal(8000) * 500).astype(np.int16)
+    mixed = babble(speech, [talker, talker], 10.0)
+    noise = mixed.astype(float) - speech
+    snr = 10 * np.log10(np.mean(speech.astype(float) ** 2) / np.mean(noise ** 2))
+    assert abs(snr - 10.0) < 0.2
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--distractors", "0"], "--distractors must be between 1 and 50"),
+    (["--snr", "99"], "--snr must be between -20 and 60 dB"),
+])
+def test_bad_bench_options_are_one_line_errors(tmp_path, capsys, args, message):
+    assert main([str(tmp_path), "--lang", "en", *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.models
+def test_confusable_real_english_with_babble(testdata, sphinx_en):
+    from untact.simulator.bench_voice import bench_confusable
+    folder = testdata / "speech" / "en"
+    rows, summary = bench_confusable(folder, "en", sphinx_en, distractors=5, snr_db=10.0)
+    accuracy = summary[0]
+    assert accuracy["metric"] == "voice_real_confusable_accuracy_en_snr10"
+    assert accuracy["files"] == len(read_manifest(folder)) and accuracy["per_speaker"]
+    assert all(r["phrases"] >= 2 for r in rows)
