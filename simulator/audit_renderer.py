@@ -7,6 +7,7 @@ with the colours, sizes and positions the app actually used.
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from pathlib import Path
@@ -84,6 +85,31 @@ def _titles(app) -> dict[str, str]:
     return titles
 
 
+HANGUL_PROBE = "갈"  # a plain syllable with 받침: the height the criteria measure
+LATIN_PROBE = "H"
+
+
+@functools.lru_cache(maxsize=512)
+def ink_height_px(text: str, font_name: str, font_size: float, bold: bool) -> float:
+    """Rows of ``text`` that carry ink, rendered by Kivy in this font and size: the
+    glyph's real height, whatever the font's metrics claim."""
+    from kivy.core.text import Label as CoreLabel
+
+    label = CoreLabel(text=text, font_name=font_name, font_size=font_size, bold=bold)
+    label.refresh()
+    tex = label.texture
+    w, h, data = tex.width, tex.height, tex.pixels  # RGBA rows
+    inked = [y for y in range(h) if any(data[(y * w + x) * 4 + 3] > 127 for x in range(w))]
+    return float(inked[-1] - inked[0] + 1) if inked else 0.0
+
+
+def text_box(w, window_height: float) -> tuple[float, float, float, float]:
+    """Where a Label draws its texture (Kivy centres it on the widget), top-left origin."""
+    tw, th = w.texture_size
+    x, y = w.to_window(w.center_x - tw / 2, w.center_y - th / 2)
+    return kivy_to_top_left(x, y, tw, th, window_height)
+
+
 def describe(k, name: str, profile: str, shot: Path) -> ScreenInfo:
     from kivy.core.window import Window
     from kivy.uix.label import Label
@@ -99,18 +125,23 @@ def describe(k, name: str, profile: str, shot: Path) -> ScreenInfo:
             continue
         x, y = w.to_window(*w.pos)
         box = kivy_to_top_left(x, y, w.width, w.height, height)
+        w.texture_update()
+        font = (str(w.font_name), float(w.font_size), bool(w.bold))
+        measured = {"hangul_height_px": ink_height_px(HANGUL_PROBE, *font),
+                    "cap_height_px": ink_height_px(LATIN_PROBE, *font),
+                    "text_bbox": text_box(w, height)}
         if isinstance(w, KioskButton):
             widgets.append(WidgetInfo(
                 id=f"{name}.{len(widgets)}", screen=name, role=w.role, labels=dict(w.labels),
                 actionable=not w.disabled, bbox=box, text=w.text, font_size_px=float(w.font_size),
                 bold=bool(w.bold), fg=tuple(w.fg_colour), bg=tuple(w.bg_colour),
                 focus_ring=tuple(app.theme["focus"]), focus_ring_width_px=float(ring.thickness),
-                in_focus_order=id(w) in focusable))
+                in_focus_order=id(w) in focusable, **measured))
         else:
             widgets.append(WidgetInfo(
                 id=f"{name}.{len(widgets)}", screen=name, role="text", bbox=box, text=w.text,
                 font_size_px=float(w.font_size), bold=bool(w.bold), fg=tuple(w.color),
-                bg=tuple(app.theme["bg"])))
+                bg=tuple(app.theme["bg"]), **measured))
     style = app.frame.style
     timer = app.kiosk.accessibility.session
     # Every customer screen is under the session time limit, which warns and extends.

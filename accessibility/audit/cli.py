@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import report
-from .checks import CHECKS, run_checks
+from .checks import RULE_NAMES, run_checks
 from .fixtures import render_files
 from .model import ScreenInfo
 from .rules import load_rules
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="test-output/audit", help="report folder")
     ap.add_argument("--rules", help="rules TOML (default: the packaged rules.toml)")
     ap.add_argument("--json", metavar="PATH", help="also write the JSON report ('-': stdout)")
-    ap.add_argument("--only", nargs="*", choices=sorted(CHECKS), help="run only these checks")
+    ap.add_argument("--only", nargs="*", choices=sorted(RULE_NAMES), help="run only these checks")
     args = ap.parse_args(argv)
     err = sys.stderr  # kept: Kivy (screenshot decoding) replaces sys.stderr on import
     out = Path(args.out)

@@ -29,7 +29,9 @@ class WidgetInfo:
     bbox: tuple[float, float, float, float] = (0, 0, 0, 0)  # x, y, w, h; top-left origin
     text: str = ""  # visible text, if any
     font_size_px: float | None = None
-    cap_height_px: float | None = None  # measured height of "H" if the renderer knows it
+    cap_height_px: float | None = None  # measured ink height of "H" in its font and size
+    hangul_height_px: float | None = None  # measured ink height of "갈" (받침 included)
+    text_bbox: tuple[float, float, float, float] | None = None  # where its text is drawn
     bold: bool = False
     fg: RGBA | None = None  # text colour
     bg: RGBA | None = None  # colour behind the text (widget's own, or the screen's)
@@ -49,10 +51,11 @@ class WidgetInfo:
         for key in ("fg", "bg", "focus_ring"):
             if d.get(key) is not None:
                 d[key] = parse_colour(d[key])
-        if "bbox" in d:
-            if len(d["bbox"]) != 4:
-                raise ValueError(f"widget {d.get('id')!r}: bbox needs 4 numbers")
-            d["bbox"] = tuple(float(v) for v in d["bbox"])
+        for key in ("bbox", "text_bbox"):
+            if d.get(key) is not None:
+                if not isinstance(d[key], (list, tuple)) or len(d[key]) != 4:
+                    raise ValueError(f"widget {d.get('id')!r}: {key} needs 4 numbers")
+                d[key] = tuple(float(v) for v in d[key])
         known = set(cls.__dataclass_fields__)
         unknown = set(d) - known
         if unknown:
@@ -73,7 +76,11 @@ class WidgetInfo:
         if len(self.bbox) != 4 or any(_bad_number(v) for v in self.bbox) \
                 or self.bbox[2] < 0 or self.bbox[3] < 0:
             raise ValueError(f"{where}: bbox must be x, y, w, h with w, h >= 0")
-        for name in ("font_size_px", "cap_height_px"):
+        tb = self.text_bbox
+        if tb is not None and (len(tb) != 4 or any(_bad_number(v) for v in tb)
+                               or tb[2] < 0 or tb[3] < 0):
+            raise ValueError(f"{where}: text_bbox must be x, y, w, h with w, h >= 0")
+        for name in ("font_size_px", "cap_height_px", "hangul_height_px"):
             v = getattr(self, name)
             if v is not None and (_bad_number(v) or v < 0):
                 raise ValueError(f"{where}: {name} must be a number >= 0")
@@ -91,6 +98,7 @@ class WidgetInfo:
             if d[key] is not None:
                 d[key] = to_hex(d[key])
         d["bbox"] = list(self.bbox)
+        d["text_bbox"] = list(self.text_bbox) if self.text_bbox is not None else None
         return d
 
 

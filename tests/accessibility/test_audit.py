@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from untact.accessibility.audit import cli
-from untact.accessibility.audit.checks import CHECKS, load_rules, run_checks
+from untact.accessibility.audit.checks import CHECKS, RULE_NAMES, load_rules, run_checks
 from untact.accessibility.audit.fixtures import FIXTURES, render_all
 from untact.accessibility.audit.model import ScreenInfo, WidgetInfo, load_screens
 from untact.accessibility.display import Display
@@ -20,7 +20,11 @@ BAD = sorted(FIXTURES.glob("bad_*.json"))
 
 
 def test_every_check_has_a_broken_fixture():
-    assert {p.stem.removeprefix("bad_") for p in BAD} == set(CHECKS)
+    assert {json.loads(p.read_text())["expect"]["rule"] for p in BAD} == set(RULE_NAMES)
+    # #15's faults, each seeded in a fixture of its own
+    assert {p.stem for p in BAD} >= {"bad_text_size", "bad_visual_height", "bad_layout",
+                                     "bad_layout_overlap", "bad_colour_pairs",
+                                     "bad_colour_pairs_yellow_blue", "bad_target_size_area"}
 
 
 def test_good_screens_pass_every_check(tmp_path):
@@ -42,11 +46,15 @@ def test_broken_fixture_fails_for_its_reason(path):
 
 def test_rules_carry_their_clauses():
     rules = load_rules()
-    for name in CHECKS:
+    for name in RULE_NAMES:
         assert rules[name]["clauses"], name
+        # each rule names the Korean criteria's principle and item first
+        assert rules[name]["clauses"][0].startswith("검증기준 "), name
     assert rules["text_contrast"]["min_ratio"] == 4.5
     assert rules["reach"]["max_height_mm"] == 1200
-    assert rules["text_size"]["min_cap_height_mm"] == 4.8
+    assert rules["visual_height"]["max_height_mm"] == 1220
+    assert rules["text_size"]["min_hangul_height_mm"] == {"standard": 12.0, "small": 7.25}
+    assert (rules["target_size"]["min_side_mm"], rules["target_size"]["min_area_mm2"]) == (12, 150)
 
 
 def _screen(**widget) -> ScreenInfo:
