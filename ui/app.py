@@ -28,6 +28,7 @@ from untact.accessibility.frame import AccessibilityFrame
 from untact.accessibility.intents import Intent
 from untact.accessibility.kivy_adapter import after_first_frame, attach_bus_to_kivy, on_ui_thread
 from untact.accessibility.profiles import PROFILES, Style
+from untact.accessibility.session_timer import TimerState
 from untact.accessibility.speech import SpeechEngine
 from untact.shop.cart import Cart, won
 from untact.shop.menu import Kiosk
@@ -58,6 +59,7 @@ from .screens.staff.pin import AdminPinScreen
 from .staff_mode import StaffMode
 from .strings import t
 from .theme import tokens
+from .time_left import TimeLeft
 from .voice_bridge import VoiceBridge, VoiceSessionLike
 from .widgets import FocusRing, HoverCursor, KioskButton
 
@@ -163,6 +165,8 @@ class KioskApp(App):
         for name, cls in SCREENS.items():
             self.sm.add_widget(cls(self.context, name=name))
         root.add_widget(self.sm)
+        self.time_left = TimeLeft()
+        root.add_widget(self.time_left)
         self.overlay = Overlay(self.context)
         root.add_widget(self.overlay)
         self.ring = FocusRing()
@@ -206,6 +210,7 @@ class KioskApp(App):
     def tick(self) -> None:
         """Time-driven behaviour, checked against the injected clock (real or simulated)."""
         self.frame.tick()
+        self._show_time_left()
         self.screen.poll()
         self.router.hide_idle_cursor()
         if self.deadline is not None and self.now() >= self.deadline:
@@ -222,19 +227,33 @@ class KioskApp(App):
             self.rebuild(keep_focus=True)
 
     def _place_screens(self) -> None:
-        """Keep every screen inside the profile's reachable band (low position)."""
+        """Keep every screen inside the reachable band (400 to 1,200 mm above the floor,
+        in every profile), with the remaining time under it."""
         y_min, y_max = self.frame.style.reach_band_kivy
         height = self.kiosk.display.resolution[1]
-        self.sm.size_hint_y = max(0.1, (y_max - y_min) / height)
-        self.sm.pos_hint = {"x": 0, "y": y_min / height}
+        bar = self.time_left
+        bar.font_size = self.px_per_mm * 10 * self.text_scale
+        bar.color = self.theme["fg"]
+        bar.height = bar.font_size * 1.5
+        area = getattr(self, "area", None)
+        bar_share = bar.height / area.height if area is not None and area.height > 1 else 0.0
+        bar.pos_hint = {"x": 0, "y": y_min / height}
+        self.sm.size_hint_y = max(0.1, (y_max - y_min) / height - bar_share)
+        self.sm.pos_hint = {"x": 0, "y": y_min / height + bar_share}
+
+    def _show_time_left(self) -> None:
+        running = self.frame.timer.state in (TimerState.RUNNING, TimerState.WARNING)
+        self.time_left.show(self.frame.timer.remaining if running else None, self.lang)
 
     def _apply_style(self, style: Style) -> None:
         """A profile was chosen: every screen follows, without screen code."""
         profile = PROFILES[style.profile]
         self.profile_name = style.profile
         self.theme = tokens(style.theme)
-        self.text_scale = profile.text_scale
-        self.target_scale = profile.target_scale
+        # Design sizes are scaled to the display's physical minimum (Hangul 12 mm, or
+        # 7.25 mm on a small screen), then by the profile: text and the targets holding it.
+        self.text_scale = profile.text_scale * style.type_scale
+        self.target_scale = profile.target_scale * style.type_scale
         self.items_per_page = style.items_per_page
         self.linear_order = style.linear_order
         Window.clearcolor = self.theme["bg"]
@@ -274,6 +293,7 @@ class KioskApp(App):
         self.deadline = self.now() + self.DONE_SCREEN_S if name == "done" else None
         self.voice_bridge.screen_changed(screen)
         self.overlay.hide()
+        self._show_time_left()
         self.rebuild()
         self.frame.screen_entered(screen.title(), screen.summary())
         self.router.announce_focus(queue=True)

@@ -19,15 +19,20 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from . import report
+from ..display import SUPPORTED_DISPLAYS
+from . import conformance, report
 from .checks import RULE_NAMES, run_checks
+from .conformance import load_items
+from .displays import render_at
 from .fixtures import render_files
+from .known_misses import load_misses, split
 from .model import ScreenInfo
 from .rules import load_rules
 
 # (config path or None, folder for the screenshots) -> the rendered screens
 Renderer = Callable[[str | None, str], list[ScreenInfo]]
 
+ROOT = Path(__file__).resolve().parents[2]  # the checkout: named tests are looked up here
 DEFAULT_RENDERER = "untact.accessibility.audit.fixtures:render_all"
 
 
@@ -50,6 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="test-output/audit", help="report folder")
     ap.add_argument("--rules", help="rules TOML (default: the packaged rules.toml)")
     ap.add_argument("--json", metavar="PATH", help="also write the JSON report ('-': stdout)")
+    ap.add_argument("--displays", nargs="*", metavar="NAME",
+                    help="render at these supported displays ('all': every one) instead of "
+                         "the kiosk file's own")
+    ap.add_argument("--known-misses", metavar="TOML",
+                    help="known misses (default: the packaged known_misses.toml)")
     ap.add_argument("--only", nargs="*", choices=sorted(RULE_NAMES), help="run only these checks")
     args = ap.parse_args(argv)
     err = sys.stderr  # kept: Kivy (screenshot decoding) replaces sys.stderr on import
@@ -59,23 +69,40 @@ def main(argv: list[str] | None = None) -> int:
         rules = load_rules(args.rules)
         if args.screens:
             screens = render_files(args.screens, out / "screens")
+        elif args.displays:
+            names = list(SUPPORTED_DISPLAYS) if args.displays == ["all"] else args.displays
+            screens = [s for name in names
+                       for s in render_at(args.renderer, args.config, out / "screens", name)]
         else:
             screens = load_renderer(args.renderer)(args.config, str(out / "screens"))
         findings = run_checks(screens, rules, set(args.only) if args.only else None)
+        # JSON screens are fixtures: the packaged list of the sample shop does not apply
+        misses = load_misses(args.known_misses) if args.known_misses or not args.screens else []
+        items = load_items()
     except (ValueError, OSError) as exc:
         print(f"untact-audit: {exc}", file=err)
         return 2
-    report.write_html(out / "report.html", screens, findings)
+    failures, known, stale = split(findings, misses)
+    report.write_html(out / "report.html", screens, failures, known)
     if args.json == "-":
-        print(json.dumps(report.to_json(screens, findings), ensure_ascii=False, indent=1))
+        print(json.dumps(report.to_json(screens, failures, known), ensure_ascii=False, indent=1))
     elif args.json:
-        report.write_json(args.json, screens, findings)
-    status = "PASS" if not findings else f"FAIL ({len(findings)} problems)"
-    print(f"untact-audit: {len(screens)} screens, {status}; report: {out / 'report.html'}",
-          file=err)
-    for f in findings:
+        report.write_json(args.json, screens, failures, known)
+    conformance.write(out, conformance.build(items, screens, failures, known, rules, ROOT))
+    bad = len(failures) + len(stale)
+    status = "PASS" if not bad else f"FAIL ({bad} problems)"
+    print(f"untact-audit: {len(screens)} screens, {status}, {len(known)} known misses; "
+          f"report: {out / 'report.html'}, criteria: {out / 'conformance.html'}", file=err)
+    for f in failures:
         print(f"  {f.screen} {f.widget or '-'}: [{f.rule}] {f.message}", file=err)
-    return 1 if findings else 0
+    for m in stale:
+        print(f"  known miss no longer seen (fixed? remove it from known_misses.toml): "
+              f"[{m.rule}] {m.screen}@{m.profile}@{m.display}", file=err)
+    for rule in sorted({f.rule for f in known}):
+        mine = [f for f in known if f.rule == rule]
+        print(f"  known miss [{rule}]: {len(mine)} findings, e.g. {mine[0].screen} "
+              f"{mine[0].widget or '-'}: {mine[0].message}", file=err)
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":

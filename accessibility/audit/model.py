@@ -113,10 +113,12 @@ class ScreenInfo:
     title: dict[str, str] = field(default_factory=dict)
     screenshot: str | None = None  # PNG path
     widgets: list[WidgetInfo] = field(default_factory=list)
+    display_name: str = ""  # one of display.SUPPORTED_DISPLAYS when the audit set it
 
     @property
     def key(self) -> str:
-        return f"{self.name}@{self.profile}"
+        where = f"@{self.display_name}" if self.display_name else ""
+        return f"{self.name}@{self.profile}{where}"
 
     def mm_per_px(self) -> tuple[float, float]:
         return (self.display.size_mm[0] / self.window_px[0],
@@ -156,6 +158,7 @@ class ScreenInfo:
                 or _bad_number(display.bottom_edge_mm):
             raise ValueError(f"screen {name!r}: display distances must be numbers")
         if not isinstance(screen.name, str) or not isinstance(screen.profile, str) \
+                or not isinstance(screen.display_name, str) \
                 or not isinstance(screen.title, dict):
             raise ValueError(f"screen {name!r}: name, profile must be text, title a table")
         if not all(isinstance(v, str) for v in screen.languages) \
@@ -172,6 +175,7 @@ class ScreenInfo:
                         "viewing_distance_mm": self.display.viewing_distance_mm},
             "languages": list(self.languages), "background": to_hex(self.background),
             "title": dict(self.title), "screenshot": self.screenshot,
+            "display_name": self.display_name,
             "widgets": [w.to_dict() for w in self.widgets],
         }
 
