@@ -138,6 +138,9 @@ class AccessibilityFrame:
                 self.timer.activity()
             if intent.kind is not Kind.REPEAT:
                 self.engine.user_action()  # stale speech stops now
+        if intent.kind is Kind.SPEECH_MODE and isinstance(intent.value, bool):
+            # the earphone jack: its own output and volume, the speaker silent (3-2, 3-3)
+            self.engine.set_earphone(intent.value)
         action = self.speech_mode.decide(intent)
         lang = self.language
         if action is Action.MODE_ON:

@@ -4,8 +4,14 @@ import pytest
 from untact.accessibility.config import ConfigError, Source
 from untact.accessibility.contrast import contrast_ratio
 from untact.accessibility.display import Display
-from untact.accessibility.profiles import (HANGUL_HEIGHT_RATIO, PROFILES, THEMES, min_font_px,
-                                          min_hangul_height_mm, style_for)
+from untact.accessibility.profiles import (
+    HANGUL_HEIGHT_RATIO,
+    PROFILES,
+    THEMES,
+    min_font_px,
+    min_hangul_height_mm,
+    style_for,
+)
 from untact.accessibility.session_timer import SessionTimer, TimerConfig, TimerState
 
 CAFE = Display(resolution=(1080, 1920), size_mm=(268, 477), bottom_edge_mm=750,
