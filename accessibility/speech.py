@@ -75,6 +75,7 @@ class Utterance:
     done: threading.Event = field(default_factory=threading.Event)
     outcome: str = "queued"  # queued | played | interrupted | dropped | failed
     attempts: int = 0
+    volume_db: float | None = None  # its own level (the location guide), else the engine's
 
 
 @dataclass(frozen=True)
@@ -282,10 +283,12 @@ class SpeechEngine:
 
     # -- what the UI calls (non-blocking) ----------------------------------------------
     def speak(self, text: str, lang: str = "ko", priority: Priority = Priority.NORMAL,
-              interrupt: bool = False) -> Utterance:
+              interrupt: bool = False, volume_db: float | None = None) -> Utterance:
         """Queue ``text``. A higher priority preempts what is playing; ``interrupt``
-        also drops everything queued (use it for the answer to a user action)."""
-        u = Utterance(next(self._ids), str(text), lang, Priority(priority), time.perf_counter())
+        also drops everything queued (use it for the answer to a user action);
+        ``volume_db`` plays it at that level instead of the customer's volume."""
+        u = Utterance(next(self._ids), str(text), lang, Priority(priority), time.perf_counter(),
+                      volume_db=volume_db)
         with self._lock:
             self.history.append(u)
             if interrupt:
@@ -597,7 +600,8 @@ class SpeechEngine:
                 return "failed"
             _, _, _index, pcm, last = msg
             for start in range(0, len(pcm), block):
-                data = apply_gain(pcm[start:start + block], self.volume_db)
+                gain = u.volume_db if u.volume_db is not None else self.volume_db
+                data = apply_gain(pcm[start:start + block], gain)
                 if not self._open_sink().write(data, u.cancel):
                     return self._silenced(u)
                 if u.t_first_audio is None:

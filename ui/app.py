@@ -119,7 +119,7 @@ class KioskApp(App):
             timer_config=acc.session, default_profile=acc.profiles.default,
             base_font_px=acc.profiles.base_font_px, on_style=self._apply_style,
             on_session_end=self._session_ended, on_caption=on_ui_thread(self._caption),
-            on_warning=self._warning)
+            on_warning=self._warning, location_guide=acc.location_guide)
         # The parts, each with one job; the screens see them through the context only.
         self.staff_mode = StaffMode(self, shop, shop.orders)
         self.checkout_flow = CheckoutFlow(self, self.shop, self.cart, self.frame)
