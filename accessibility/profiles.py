@@ -27,9 +27,12 @@ MIN_TARGET_MM = 15.0  # stricter than the criteria's 12 mm and 150 mm2
 MIN_SPACING_MM = 2.5
 REACH_MAX_MM = 1200.0  # highest actionable point, in every profile
 REACH_MIN_MM = 400.0
-# Ink height of the syllable 갈 / font size in NanumGothic, as the audit renderer measures
-# it (tests/simulator/test_audit_renderer.py checks the figure); measure for other fonts.
-HANGUL_HEIGHT_RATIO = 0.92
+# Ink height / font size in NanumGothic as the audit renderer measures it: 0.92 to 0.93
+# for the syllable 갈, 0.74 for a capital H; taken a little lower, since glyph ink
+# rounds to whole pixels (measure again for another font).
+HANGUL_HEIGHT_RATIO = 0.90
+CAP_HEIGHT_RATIO = 0.72
+MIN_CAP_ANGLE_DEG = 0.7  # EN 301 549 5.1.4: a Latin capital H at the viewing distance
 # The smallest font the screens' designs use, in mm at type_scale 1 (body text, buttons):
 # every design size is scaled together until this one meets the physical minimum.
 SMALLEST_DESIGN_FONT_MM = 10.0
@@ -130,8 +133,11 @@ def min_hangul_height_mm(display: Display) -> float:
 
 
 def min_font_px(display: Display, ratio: float = HANGUL_HEIGHT_RATIO) -> int:
-    """The smallest font size (px) whose Hangul syllable with 받침 meets the minimum."""
-    return math.ceil(display.mm_to_px(min_hangul_height_mm(display), 1) / ratio)
+    """The smallest font size (px) whose Hangul syllable with 받침 meets its minimum and
+    whose Latin capital meets 0.7 degrees (which decides on a small screen)."""
+    hangul = display.mm_to_px(min_hangul_height_mm(display), 1) / ratio
+    latin = display.mm_to_px(display.size_for_angle_mm(MIN_CAP_ANGLE_DEG), 1) / CAP_HEIGHT_RATIO
+    return math.ceil(max(hangul, latin))
 
 
 def type_scale(display: Display) -> float:
@@ -217,3 +223,24 @@ class ProfileConfig:
         return cls(default=table.get("default", str, cls.default, choices=PROFILES),
                    base_font_px=table.get("base_font_px", int, cls.base_font_px, min=0,
                                           max=400))
+
+
+def screen_limits(display: Display) -> list[str]:
+    """Profiles this screen cannot serve at all, each naming the rule it breaks: the
+    reachable band must hold at least a title line, two controls of one text line each
+    (one choice and the navigation) and the remaining time, at the profile's sizes. Said by
+    ``untact-kiosk --check-config``; the audit measures the real screens."""
+    band_top, band_bottom = display.reachable_band(REACH_MAX_MM, REACH_MIN_MM)
+    band_mm = display.px_to_mm(band_bottom - band_top, 1)
+    body_mm = min_font_px(display) / display.px_per_mm[1]  # smallest font, mm
+    out = []
+    for p in PROFILES.values():
+        line = body_mm * p.text_scale * 1.2
+        control = max(line + 4, MIN_TARGET_MM * p.target_scale)
+        need = line * 1.3 + 2 * control + line * 1.5 + 4 * MIN_SPACING_MM
+        if need > band_mm:
+            out.append(f"the {p.name} profile cannot fit this screen: a title, two controls "
+                       f"and the remaining time need {need:.0f} mm, the reachable screen is "
+                       f"{band_mm:.0f} mm high (rules text_size and layout, 검증기준 3-9; "
+                       f"target_size, 검증기준 1-3)")
+    return out

@@ -80,8 +80,9 @@ class KioskApp(App):
     lang = StringProperty("ko")
     theme = ObjectProperty(tokens(PROFILES["standard"].theme))
     px_per_mm = NumericProperty(2.0)
-    text_scale = NumericProperty(1.0)
+    text_scale = NumericProperty(1.0)  # the profile's x the display's type_scale
     target_scale = NumericProperty(1.0)
+    type_scale = NumericProperty(1.0)  # design sizes to the display's physical minimum
     items_per_page = NumericProperty(8)
     linear_order = BooleanProperty(False)
     profile_name = StringProperty("standard")
@@ -240,6 +241,22 @@ class KioskApp(App):
         bar.pos_hint = {"x": 0, "y": y_min / height}
         self.sm.size_hint_y = max(0.1, (y_max - y_min) / height - bar_share)
         self.sm.pos_hint = {"x": 0, "y": y_min / height + bar_share}
+        self.items_per_page = self._items_that_fit((y_max - y_min) / height * self.area.height
+                                                   - bar.height if area is not None else 0)
+
+    def _items_that_fit(self, height_px: float) -> int:
+        """The profile's items per page, fewer where their rows (two lines of text each,
+        as items.kv lays them out) would not fit the screen's height: a short screen
+        pages instead of squeezing text out of its buttons."""
+        style = self.frame.style
+        mm, ts, tg = self.px_per_mm, self.text_scale, self.target_scale
+        line = 10 * ts * 1.2  # one line of body text, mm
+        chrome = (2 * 8 + 4 * 5 + (13 * ts * 1.2 + 6) + (line + 4)  # padding, title, summary
+                  + 20 * tg + 24 * tg)  # pager, navigation bar (items.kv)
+        row = max(2 * line + 4, 20 * tg) + 5
+        rows = max(1, int((height_px / mm - chrome) // row)) if mm > 0 else 1
+        cols = 1 if style.linear_order or ts >= 1.5 * self.type_scale else 2
+        return max(1, min(style.items_per_page, rows * cols))
 
     def _show_time_left(self) -> None:
         running = self.frame.timer.state in (TimerState.RUNNING, TimerState.WARNING)
@@ -252,6 +269,7 @@ class KioskApp(App):
         self.theme = tokens(style.theme)
         # Design sizes are scaled to the display's physical minimum (Hangul 12 mm, or
         # 7.25 mm on a small screen), then by the profile: text and the targets holding it.
+        self.type_scale = style.type_scale
         self.text_scale = profile.text_scale * style.type_scale
         self.target_scale = profile.target_scale * style.type_scale
         self.items_per_page = style.items_per_page

@@ -453,12 +453,15 @@ def check_magnification(screens: list[ScreenInfo], rules: Rules) -> list[Finding
         base = standard.get((s.name, s.display))
         if s.profile != r["profile"] or base is None:
             continue
-        for what, mine, theirs in (
-                ("smallest text", smallest_text_mm(s, rules), smallest_text_mm(base, rules)),
-                ("smallest control", smallest_target_mm(s), smallest_target_mm(base))):
+        # Glyph ink is measured in whole pixels: the text may be one pixel short of x2.
+        ink_px = s.mm_per_px()[1]
+        for what, mine, theirs, resolution in (
+                ("smallest text", smallest_text_mm(s, rules), smallest_text_mm(base, rules),
+                 ink_px),
+                ("smallest control", smallest_target_mm(s), smallest_target_mm(base), 0.0)):
             if mine is None or not theirs:
                 continue
-            if mine / theirs + 1e-6 < r["min_factor"]:
+            if (mine + resolution) / theirs + 1e-6 < r["min_factor"]:
                 out.append(_f("magnification", s, None,
                               f"{what} {mine:.1f} mm is x{mine / theirs:.2f} of the standard "
                               f"profile's {theirs:.1f} mm (< x{r['min_factor']:g})", rules,

@@ -26,9 +26,12 @@ class Miss:
     display: str = "*"
 
     def matches(self, f: Finding) -> bool:
+        """Each of screen, profile, display is a shell pattern or several joined by '|'."""
         name, profile, display = (f.screen.split("@") + ["", ""])[:3]
-        return f.rule == self.rule and fnmatchcase(name, self.screen) \
-            and fnmatchcase(profile, self.profile) and fnmatchcase(display, self.display)
+        return f.rule == self.rule and all(
+            any(fnmatchcase(value, p) for p in pattern.split("|"))
+            for value, pattern in ((name, self.screen), (profile, self.profile),
+                                   (display, self.display)))
 
 
 def load_misses(path: str | Path | None = None) -> list[Miss]:
