@@ -1,7 +1,7 @@
 """The kiosk screen in millimetres: what turns pixels into physical sizes and heights.
 
-Text size (EN 301 549 5.1.4), target size and the seated reach (KS X 9211, 1200 mm)
-are physical requirements; the kiosk file's ``[display]`` table says how big the screen
+Text size (검증기준 3-9: Hangul 12 mm, 7.25 mm on screens of 280 mm diagonal or less),
+target size and height above the floor (검증기준 9-1 / 9-2) are physical requirements; the kiosk file's ``[display]`` table says how big the screen
 is and where it hangs, and these pure functions do the arithmetic.
 
 Coordinates here are **top-left origin, y down**, in pixels of ``resolution`` (the same

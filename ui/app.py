@@ -221,8 +221,11 @@ class KioskApp(App):
         self.staff_mode.tick()
 
     def _update_metrics(self) -> None:
-        width = self.area.width if self.area.get_parent_window() else Window.width
-        self.px_per_mm = width / self.kiosk.display.size_mm[0]
+        width, height = (self.area.size if self.area.get_parent_window() else Window.size)
+        # Pixels need not be square (the Pi's 7 in display): the larger of the two, so a
+        # size in mm is at least that in both directions (text height is vertical).
+        self.px_per_mm = max(width / self.kiosk.display.size_mm[0],
+                             height / self.kiosk.display.size_mm[1])
         self._place_screens()
         if getattr(self, "sm", None) and self.sm.current:
             self.rebuild(keep_focus=True)
