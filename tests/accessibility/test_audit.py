@@ -280,3 +280,10 @@ def test_console_script_runs_as_a_merchant_would(tmp_path):
     report = json.loads(out.stdout)
     assert [f["rule"] for s in report["screens"] for f in s["findings"]] == ["flashing"]
     assert "[flashing]" in out.stderr and "Kivy Usage" not in out.stderr
+
+
+def test_every_known_miss_names_a_rule_and_why():
+    from untact.accessibility.audit.known_misses import load_misses
+
+    for m in load_misses():
+        assert m.rule in RULE_NAMES and len(m.why) > 20, m
