@@ -1,8 +1,9 @@
 """The kiosk screen in millimetres: what turns pixels into physical sizes and heights.
 
 Text size (검증기준 3-9: Hangul 12 mm, 7.25 mm on screens of 280 mm diagonal or less),
-target size and height above the floor (검증기준 9-1 / 9-2) are physical requirements; the kiosk file's ``[display]`` table says how big the screen
-is and where it hangs, and these pure functions do the arithmetic.
+target size and height above the floor (검증기준 9-1 / 9-2) are physical requirements;
+the kiosk file's ``[display]`` table says how big the screen is and where it hangs, and
+these pure functions do the arithmetic.
 
 Coordinates here are **top-left origin, y down**, in pixels of ``resolution`` (the same
 as a screenshot PNG). Kivy's window is y-up: convert with :func:`kivy_to_top_left`.

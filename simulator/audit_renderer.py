@@ -134,22 +134,23 @@ def describe(k, name: str, profile: str, shot: Path) -> ScreenInfo:
         box = kivy_to_top_left(x, y, w.width, w.height, height)
         w.texture_update()
         font = (str(w.font_name), float(w.font_size), bool(w.bold))
-        measured = {"hangul_height_px": ink_height_px(HANGUL_PROBE, *font),
-                    "cap_height_px": ink_height_px(LATIN_PROBE, *font),
-                    "text_bbox": text_box(w, height)}
+        hangul, cap = ink_height_px(HANGUL_PROBE, *font), ink_height_px(LATIN_PROBE, *font)
+        drawn = text_box(w, height)
         if isinstance(w, KioskButton):
             widgets.append(WidgetInfo(
                 id=f"{name}.{len(widgets)}", screen=name, role=w.role, labels=dict(w.labels),
                 actionable=not w.disabled, bbox=box, text=w.text, font_size_px=float(w.font_size),
                 bold=bool(w.bold), fg=tuple(w.fg_colour), bg=tuple(w.bg_colour),
                 focus_ring=tuple(app.theme["focus"]), focus_ring_width_px=float(ring.thickness),
-                in_focus_order=id(w) in focusable, **measured))
+                in_focus_order=id(w) in focusable, hangul_height_px=hangul, cap_height_px=cap,
+                text_bbox=drawn))
         else:
             widgets.append(WidgetInfo(
                 id=f"{name}.{len(widgets)}", screen=name, role=getattr(w, "role", "text"),
                 bbox=box, text=w.text,
                 font_size_px=float(w.font_size), bold=bool(w.bold), fg=tuple(w.color),
-                bg=tuple(app.theme["bg"]), **measured))
+                bg=tuple(app.theme["bg"]), hangul_height_px=hangul, cap_height_px=cap,
+                text_bbox=drawn))
     style = app.frame.style
     timer = app.kiosk.accessibility.session
     if app.frame.timer.state in (TimerState.RUNNING, TimerState.WARNING):

@@ -20,6 +20,7 @@ def clock_text(seconds: float) -> str:
 
 class TimeLeft(Label):
     role = "remaining_time"
+    _shown = ""  # the text last set: Kivy re-renders the texture on every assignment
 
     def __init__(self, **kw):
         kw.setdefault("size_hint", (1, None))
@@ -31,5 +32,5 @@ class TimeLeft(Label):
     def show(self, seconds_left: float | None, lang: str) -> None:
         """``None``: no time limit runs now."""
         text = "" if seconds_left is None else t("time_left", lang, time=clock_text(seconds_left))
-        if text != self.text:
-            self.text = text
+        if text != self._shown:
+            self._shown = self.text = text

@@ -164,7 +164,7 @@ def required_text_mm(s: ScreenInfo, hangul: bool, rules: Rules) -> float:
     r = rules["text_size"]
     if hangul:
         base = float(r["min_hangul_height_mm"][size_class(s, rules)])
-        return base * s.display.viewing_distance_mm / r["reference_distance_mm"]
+        return base * s.display.viewing_distance_mm / float(r["reference_distance_mm"])
     return 2 * s.display.viewing_distance_mm * math.tan(math.radians(r["min_cap_angle_deg"]) / 2)
 
 

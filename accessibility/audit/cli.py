@@ -13,38 +13,23 @@ Exit status: 0 all pass, 1 failures, 2 could not audit (one-line error on stderr
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from ..display import SUPPORTED_DISPLAYS
 from . import conformance, report
 from .checks import RULE_NAMES, run_checks
 from .conformance import load_items
-from .displays import render_at
+from .displays import load_renderer, render_at
 from .fixtures import render_files
 from .known_misses import load_misses, split
-from .model import ScreenInfo
 from .rules import load_rules
-
-# (config path or None, folder for the screenshots) -> the rendered screens
-Renderer = Callable[[str | None, str], list[ScreenInfo]]
 
 ROOT = Path(__file__).resolve().parents[2]  # the checkout: named tests are looked up here
 DEFAULT_RENDERER = "untact.accessibility.audit.fixtures:render_all"
 
 
-def load_renderer(spec: str) -> Renderer:
-    module, _, func = spec.partition(":")
-    if not module or not func:
-        raise ValueError(f"--renderer must be module:function, not {spec!r}")
-    try:
-        renderer: Renderer = getattr(importlib.import_module(module), func)
-        return renderer
-    except (ImportError, AttributeError) as exc:
-        raise ValueError(f"cannot load renderer {spec!r}: {exc}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="render at these supported displays ('all': every one) instead of "
                          "the kiosk file's own")
     ap.add_argument("--known-misses", metavar="TOML",
-                    help="known misses (default: the packaged known_misses.toml)")
+                    help="findings on record, reported apart (the sample shop's: "
+                         "accessibility/audit/known_misses.toml; make audit passes it)")
     ap.add_argument("--only", nargs="*", choices=sorted(RULE_NAMES), help="run only these checks")
     args = ap.parse_args(argv)
     err = sys.stderr  # kept: Kivy (screenshot decoding) replaces sys.stderr on import
@@ -76,8 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             screens = load_renderer(args.renderer)(args.config, str(out / "screens"))
         findings = run_checks(screens, rules, set(args.only) if args.only else None)
-        # JSON screens are fixtures: the packaged list of the sample shop does not apply
-        misses = load_misses(args.known_misses) if args.known_misses or not args.screens else []
+        misses = load_misses(args.known_misses) if args.known_misses else []
         items = load_items()
     except (ValueError, OSError) as exc:
         print(f"untact-audit: {exc}", file=err)

@@ -58,7 +58,14 @@ def figures(screens: list[ScreenInfo], rules: Rules) -> dict[str, dict[str, str]
     displays = sorted({s.display_name or "kiosk file" for s in screens})
     for d in displays:
         mine = [s for s in screens if (s.display_name or "kiosk file") == d]
-        hangul, latin, sides, areas, gaps, tops, bottoms, seen = [], [], [], [], [], [], [], []
+        hangul: list[float] = []
+        latin: list[float] = []
+        sides: list[float] = []
+        areas: list[float] = []
+        gaps: list[float] = []
+        tops: list[float] = []
+        bottoms: list[float] = []
+        seen: list[float] = []
         for s in mine:
             mx, my = s.mm_per_px()
             acts = [w for w in s.widgets if w.actionable]

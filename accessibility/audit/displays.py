@@ -7,16 +7,30 @@ own (a Kivy window keeps the size it was opened with), which writes its screens 
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from ..display import SUPPORTED_DISPLAYS, Display
 from .model import ScreenInfo, load_screens
+
+# (config path or None, folder for the screenshots) -> the rendered screens
+Renderer = Callable[[str | None, str], list[ScreenInfo]]
+def load_renderer(spec: str) -> Renderer:
+    module, _, func = spec.partition(":")
+    if not module or not func:
+        raise ValueError(f"--renderer must be module:function, not {spec!r}")
+    try:
+        renderer: Renderer = getattr(importlib.import_module(module), func)
+        return renderer
+    except (ImportError, AttributeError) as exc:
+        raise ValueError(f"cannot load renderer {spec!r}: {exc}") from None
 
 
 def display_table(d: Display) -> str:
@@ -58,8 +72,6 @@ def render_at(renderer: str, config: str, out_dir: Path, name: str) -> list[Scre
 
 
 def main(argv: list[str]) -> int:
-    from .cli import load_renderer
-
     renderer, config, out, name = argv
     screens = load_renderer(renderer)(config, out)
     for s in screens:
