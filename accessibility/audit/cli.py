@@ -3,10 +3,14 @@
     untact-audit --config examples/cafe.toml --out test-output/audit \\
                  --renderer untact.ui.audit_renderer:render_all
     untact-audit --screens accessibility/audit/fixtures/bad_reach.json --json -
+    untact-audit --config examples/cafe.toml --renderer ... --displays all \\
+                 --known-misses accessibility/audit/known_misses.toml      # make audit
 
 The renderer is ``module:function`` with signature
 ``render_all(config_path: str, out_dir: str) -> list[ScreenInfo]``; it must write a
-screenshot per screen into ``out_dir``. ``--screens`` audits JSON screen files instead.
+screenshot per screen into ``out_dir``. ``--screens`` audits JSON screen files instead;
+``--displays`` renders at each supported screen. Besides report.html/.json the out folder
+gets conformance.html/.json: the criteria's 47 items and how each is met.
 Exit status: 0 all pass, 1 failures, 2 could not audit (one-line error on stderr).
 """
 
