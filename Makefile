@@ -108,10 +108,14 @@ flash: setup
 bench: setup
 	$(TEST_ENV) $(PY) -m untact.simulator.bench
 
-# Every screen of the real kiosk in every profile (simulator/audit_renderer.py).
+# Every screen of the real kiosk in every profile (simulator/audit_renderer.py), at every
+# supported display (AUDIT_DISPLAYS= audits the kiosk file's own [display] only).
 AUDIT_RENDERER ?= untact.simulator.audit_renderer:render_all
+AUDIT_DISPLAYS ?= all
 audit: setup
 	$(TEST_ENV) $(VENV)/bin/untact-audit --config $(CONFIG) --renderer $(AUDIT_RENDERER) \
+		$(if $(AUDIT_DISPLAYS),--displays $(AUDIT_DISPLAYS)) \
+		$(if $(filter examples/cafe.toml,$(CONFIG)),--known-misses accessibility/audit/known_misses.toml) \
 		--out test-output/audit --json test-output/audit/report.json
 
 check-config: setup

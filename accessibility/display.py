@@ -1,8 +1,9 @@
 """The kiosk screen in millimetres: what turns pixels into physical sizes and heights.
 
-Text size (EN 301 549 5.1.4), target size and the seated reach (KS X 9211, 1200 mm)
-are physical requirements; the kiosk file's ``[display]`` table says how big the screen
-is and where it hangs, and these pure functions do the arithmetic.
+Text size (검증기준 3-9: Hangul 12 mm, 7.25 mm on screens of 280 mm diagonal or less),
+target size and height above the floor (검증기준 9-1 / 9-2) are physical requirements;
+the kiosk file's ``[display]`` table says how big the screen is and where it hangs, and
+these pure functions do the arithmetic.
 
 Coordinates here are **top-left origin, y down**, in pixels of ``resolution`` (the same
 as a screenshot PNG). Kivy's window is y-up: convert with :func:`kivy_to_top_left`.
@@ -14,6 +15,8 @@ import math
 from dataclasses import dataclass
 
 from .config import Table
+
+SMALL_MAX_DIAGONAL_MM = 280.0  # audit/rules.toml [size_classes]
 
 
 @dataclass(frozen=True)
@@ -68,12 +71,36 @@ class Display:
         bottom = min(self.resolution[1], math.floor(self.row_at_height(min_height_mm)))
         return (top, bottom) if bottom > top else (0, 0)
 
+    @property
+    def diagonal_mm(self) -> float:
+        return math.hypot(*self.size_mm)
+
+    def size_class(self, small_max_diagonal_mm: float = SMALL_MAX_DIAGONAL_MM) -> str:
+        """``"small"`` for a screen of at most 280 mm (11 in) diagonal, which the 2025
+        revision draft of the criteria gives a lower text floor; else ``"standard"``."""
+        return "small" if self.diagonal_mm <= small_max_diagonal_mm + 1e-9 else "standard"
+
     def angle_deg(self, size_mm: float) -> float:
         """Visual angle subtended by ``size_mm`` at the viewing distance."""
         return math.degrees(2 * math.atan(size_mm / (2 * self.viewing_distance_mm)))
 
     def size_for_angle_mm(self, angle_deg: float) -> float:
         return 2 * self.viewing_distance_mm * math.tan(math.radians(angle_deg) / 2)
+
+
+# The screens untact's layouts are made for, each with the geometry of a real panel: the
+# audit renders every screen at each (``untact-audit --displays all``).
+SUPPORTED_DISPLAYS: dict[str, Display] = {
+    # 21.5 in 16:9 panel, 476.6 x 268.1 mm active area, portrait and landscape
+    "portrait-21.5in": Display((1080, 1920), (268.0, 477.0), 750.0),
+    "landscape-21.5in": Display((1920, 1080), (477.0, 268.0), 750.0),
+    # 10.1 in 16:10 tablet panel, 216.96 x 135.6 mm
+    "tablet-10.1in": Display((1280, 800), (217.0, 135.6), 850.0),
+    # Raspberry Pi Touch Display 2 (7 in, 720 x 1280 portrait, 88 x 155 mm active)
+    "pi-touch2-7in": Display((720, 1280), (88.0, 155.0), 850.0),
+    # Raspberry Pi Touch Display (7 in, 800 x 480, 154.08 x 85.92 mm active)
+    "pi-touch-7in": Display((800, 480), (154.1, 85.9), 900.0),
+}
 
 
 def kivy_to_top_left(x: float, y: float, w: float, h: float,

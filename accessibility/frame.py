@@ -17,6 +17,7 @@ from collections.abc import Callable
 from . import phrases
 from .display import Display
 from .intents import Intent, Kind
+from .location_guide import LocationGuide, LocationGuideConfig
 from .narrator import Narrator
 from .phrases import WidgetDescription
 from .profiles import DEFAULT_PROFILE, Profile, Style, get_profile, style_for
@@ -38,7 +39,8 @@ class AccessibilityFrame:
                  on_style: Callable[[Style], None] | None = None,
                  on_session_end: Callable[[], None] | None = None,
                  on_caption: Callable[[str, str], None] | None = None,
-                 on_warning: Callable[[float], None] | None = None) -> None:
+                 on_warning: Callable[[float], None] | None = None,
+                 location_guide: LocationGuideConfig | None = None) -> None:
         """``on_style(style)``: re-theme every widget. ``on_session_end()``: attract
         screen, empty cart. ``on_caption(text, lang)``: show what was said (called on
         the speech thread: hop to the UI thread). ``on_warning(seconds)``: show the
@@ -62,6 +64,10 @@ class AccessibilityFrame:
         self.style: Style = self._style()
         engine.add_listener(self._spoken)
         self.set_profile(default_profile)
+        # With a presence sensor: where the kiosk is, once per approach (decree 2025-11).
+        self.location_guide = LocationGuide(
+            location_guide or LocationGuideConfig(), clock,
+            lambda text, lang, db: engine.speak(text, lang, Priority.HINT, volume_db=db))
 
     def close(self) -> None:
         """Detach from the engine (the engine itself is closed by its owner)."""
@@ -125,10 +131,13 @@ class AccessibilityFrame:
         """Frame-level handling of every intent; returns what the screen should do
         (MOVE, ACT, READ, PASS...). Subscribe this first on the input bus."""
         if intent.kind is Kind.PRESENCE and intent.value is True:
+            in_use = self.timer.state in (TimerState.RUNNING, TimerState.WARNING)
+            self.location_guide.presence(True, in_use)
             if self.timer.state is not TimerState.RUNNING:
                 self.start_session()
             return Action.PASS
         if intent.kind is Kind.PRESENCE and intent.value is False:
+            self.location_guide.presence(False)
             self.end_session()
             return Action.PASS
         if intent.kind not in _NOT_ACTIONS:
@@ -138,6 +147,9 @@ class AccessibilityFrame:
                 self.timer.activity()
             if intent.kind is not Kind.REPEAT:
                 self.engine.user_action()  # stale speech stops now
+        if intent.kind is Kind.SPEECH_MODE and isinstance(intent.value, bool):
+            # the earphone jack: its own output and volume, the speaker silent (3-2, 3-3)
+            self.engine.set_earphone(intent.value)
         action = self.speech_mode.decide(intent)
         lang = self.language
         if action is Action.MODE_ON:

@@ -19,13 +19,23 @@ from .display import Display
 from .session_timer import TimerConfig
 
 # Physical floors (the audit's rules.toml carries the same numbers with their clauses).
-MIN_CAP_ANGLE_DEG = 0.7  # EN 301 549 5.1.4: capital letter H at the viewing distance
-MIN_CAP_HEIGHT_MM = 4.8  # never smaller, whatever the viewing distance
-MIN_TARGET_MM = 15.0
+# 검증기준 3-9: Hangul, 받침 included, 12 mm at 500 mm; 7.25 mm on a screen of 280 mm
+# diagonal or less (2025 revision draft).
+MIN_HANGUL_HEIGHT_MM = {"standard": 12.0, "small": 7.25}
+HANGUL_REFERENCE_DISTANCE_MM = 500.0
+MIN_TARGET_MM = 15.0  # stricter than the criteria's 12 mm and 150 mm2
 MIN_SPACING_MM = 2.5
-REACH_MAX_MM = 1200.0  # highest actionable point for a seated customer
+REACH_MAX_MM = 1200.0  # highest actionable point, in every profile
 REACH_MIN_MM = 400.0
-CAP_HEIGHT_RATIO = 0.72  # cap height / font size for NanumGothic (measure for others)
+# Ink height / font size in NanumGothic as the audit renderer measures it: 0.92 to 0.93
+# for the syllable 갈, 0.74 for a capital H; taken a little lower, since glyph ink
+# rounds to whole pixels (measure again for another font).
+HANGUL_HEIGHT_RATIO = 0.90
+CAP_HEIGHT_RATIO = 0.72
+MIN_CAP_ANGLE_DEG = 0.7  # EN 301 549 5.1.4: a Latin capital H at the viewing distance
+# The smallest font the screens' designs use, in mm at type_scale 1 (body text, buttons):
+# every design size is scaled together until this one meets the physical minimum.
+SMALLEST_DESIGN_FONT_MM = 10.0
 
 
 @dataclass(frozen=True)
@@ -88,7 +98,7 @@ class Profile:
     linear_order: bool = False  # one column, one focus path: no 2-D grid to explore
     speech_rate_wpm: int = 175
     timeout_scale: float = 1.0  # times the kiosk's session timeout and warning
-    reach_max_mm: float | None = None  # low position: every actionable widget below this
+    reach_max_mm: float = REACH_MAX_MM  # every actionable widget below this
     captions: bool = False  # every sound also shown as text
     dwell_s: float = 1.2
 
@@ -96,7 +106,7 @@ class Profile:
 PROFILES: dict[str, Profile] = {p.name: p for p in (
     Profile("standard", {"ko": "기본", "en": "Standard"}),
     Profile("low_vision", {"ko": "저시력", "en": "Low vision"}, text_scale=2.0,
-            theme=HIGH_CONTRAST_THEME, target_scale=1.5, items_per_page=4),
+            theme=HIGH_CONTRAST_THEME, target_scale=2.0, items_per_page=4),
     Profile("blind", {"ko": "음성 안내", "en": "Blind (speech)"}, speech_on=True,
             linear_order=True, items_per_page=8, timeout_scale=1.5),
     Profile("low_position", {"ko": "휠체어", "en": "Wheelchair / low position"},
@@ -116,13 +126,24 @@ def get_profile(name: str) -> Profile:
         raise ValueError(f"unknown profile {name!r} (one of: {', '.join(PROFILES)})") from None
 
 
-def min_cap_height_mm(display: Display) -> float:
-    return max(display.size_for_angle_mm(MIN_CAP_ANGLE_DEG), MIN_CAP_HEIGHT_MM)
+def min_hangul_height_mm(display: Display) -> float:
+    """12 mm (7.25 mm on a small screen) at 500 mm, scaled to the viewing distance."""
+    base = MIN_HANGUL_HEIGHT_MM[display.size_class()]
+    return base * display.viewing_distance_mm / HANGUL_REFERENCE_DISTANCE_MM
 
 
-def min_font_px(display: Display, cap_ratio: float = CAP_HEIGHT_RATIO) -> int:
-    """The smallest font size (px) whose capital H meets the physical minimum."""
-    return math.ceil(display.mm_to_px(min_cap_height_mm(display), 1) / cap_ratio)
+def min_font_px(display: Display, ratio: float = HANGUL_HEIGHT_RATIO) -> int:
+    """The smallest font size (px) whose Hangul syllable with 받침 meets its minimum and
+    whose Latin capital meets 0.7 degrees (which decides on a small screen)."""
+    hangul = display.mm_to_px(min_hangul_height_mm(display), 1) / ratio
+    latin = display.mm_to_px(display.size_for_angle_mm(MIN_CAP_ANGLE_DEG), 1) / CAP_HEIGHT_RATIO
+    return math.ceil(max(hangul, latin))
+
+
+def type_scale(display: Display) -> float:
+    """How much every design font size (and the targets that hold the text) is scaled on
+    this display so that the smallest one meets the physical minimum."""
+    return min_font_px(display) / display.mm_to_px(SMALLEST_DESIGN_FONT_MM, 1)
 
 
 @dataclass(frozen=True)
@@ -147,6 +168,7 @@ class Style:
     dwell_s: float
     reach_band_px: tuple[int, int]  # rows (top, bottom), top-left origin, bottom exclusive
     reach_band_kivy: tuple[int, int] = field(default=(0, 0))  # (y_min, y_max), y-up
+    type_scale: float = 1.0  # design font sizes x this meet the physical minimum
 
     def reachable(self, bbox_top_left: tuple[float, float, float, float]) -> bool:
         """Whether a box (x, y, w, h, top-left origin) lies wholly inside the band."""
@@ -155,14 +177,14 @@ class Style:
 
 
 def style_for(profile: Profile | str, display: Display, base_font_px: int = 0,
-              cap_ratio: float = CAP_HEIGHT_RATIO, timer: TimerConfig | None = None) -> Style:
+              ratio: float = HANGUL_HEIGHT_RATIO, timer: TimerConfig | None = None) -> Style:
     """Apply ``profile`` on ``display``: physical minimums first, then the profile's scale.
 
     ``base_font_px`` is the design's body size; it is raised to the physical minimum.
     ``timer`` is the kiosk's session timing, which the profile scales (never below it)."""
     timer = timer or TimerConfig()
     p = get_profile(profile) if isinstance(profile, str) else profile
-    small = min_font_px(display, cap_ratio)
+    small = min_font_px(display, ratio)
     body = max(base_font_px, small)
     font = math.ceil(body * p.text_scale)
     target_mm = MIN_TARGET_MM * p.target_scale
@@ -170,8 +192,7 @@ def style_for(profile: Profile | str, display: Display, base_font_px: int = 0,
     spacing = math.ceil(max(display.mm_to_px(MIN_SPACING_MM, 0),
                             display.mm_to_px(MIN_SPACING_MM, 1)) * p.target_scale)
     height = display.resolution[1]
-    band = (display.reachable_band(p.reach_max_mm, REACH_MIN_MM)
-            if p.reach_max_mm is not None else (0, height))
+    band = display.reachable_band(p.reach_max_mm, REACH_MIN_MM)
     return Style(
         profile=p.name, theme=p.theme, font_px=font, heading_px=math.ceil(font * 1.4),
         small_px=math.ceil(small * p.text_scale), target_px=target, spacing_px=spacing,
@@ -181,6 +202,7 @@ def style_for(profile: Profile | str, display: Display, base_font_px: int = 0,
         warning_s=timer.warning_s * max(1.0, p.timeout_scale),
         dwell_s=p.dwell_s, reach_band_px=band,
         reach_band_kivy=(height - band[1], height - band[0]),
+        type_scale=type_scale(display),
     )
 
 
@@ -201,3 +223,24 @@ class ProfileConfig:
         return cls(default=table.get("default", str, cls.default, choices=PROFILES),
                    base_font_px=table.get("base_font_px", int, cls.base_font_px, min=0,
                                           max=400))
+
+
+def screen_limits(display: Display) -> list[str]:
+    """Profiles this screen cannot serve at all, each naming the rule it breaks: the
+    reachable band must hold at least a title line, two controls of one text line each
+    (one choice and the navigation) and the remaining time, at the profile's sizes. Said by
+    ``untact-kiosk --check-config``; the audit measures the real screens."""
+    band_top, band_bottom = display.reachable_band(REACH_MAX_MM, REACH_MIN_MM)
+    band_mm = display.px_to_mm(band_bottom - band_top, 1)
+    body_mm = min_font_px(display) / display.px_per_mm[1]  # smallest font, mm
+    out = []
+    for p in PROFILES.values():
+        line = body_mm * p.text_scale * 1.2
+        control = max(line + 4, MIN_TARGET_MM * p.target_scale)
+        need = line * 1.3 + 2 * control + line * 1.5 + 4 * MIN_SPACING_MM
+        if need > band_mm:
+            out.append(f"the {p.name} profile cannot fit this screen: a title, two controls "
+                       f"and the remaining time need {need:.0f} mm, the reachable screen is "
+                       f"{band_mm:.0f} mm high (rules text_size and layout, 검증기준 3-9; "
+                       f"target_size, 검증기준 1-3)")
+    return out

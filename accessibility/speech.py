@@ -75,6 +75,7 @@ class Utterance:
     done: threading.Event = field(default_factory=threading.Event)
     outcome: str = "queued"  # queued | played | interrupted | dropped | failed
     attempts: int = 0
+    volume_db: float | None = None  # its own level (the location guide), else the engine's
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,9 @@ class SpeechConfig:
     block_ms: float = 10.0
     recycle_after: int = 500  # utterances; then a fresh worker, while idle (leaks, drift)
     sink: str = "auto"  # auto | portaudio | null
+    # The earphone's own output (a PortAudio device name; "" = none): with the earphone
+    # in, speech goes there alone, the speaker is silent, at the earphone's own volume.
+    earphone_device: str = ""
     device: str | None = None
 
     def __post_init__(self) -> None:
@@ -105,7 +109,7 @@ class SpeechConfig:
         """``[accessibility.speech]``; every field optional."""
         table.unknown_keys({"voices", "volume_levels_db", "default_volume_index", "rates_wpm",
                             "default_rate_wpm", "synth_timeout_s", "sink", "device",
-                            "block_ms", "recycle_after"})
+                            "earphone_device", "block_ms", "recycle_after"})
         d = cls()
         voices = table.get("voices", dict, d.voices)
         if not all(isinstance(k, str) and isinstance(v, str) and v for k, v in voices.items()):
@@ -130,6 +134,7 @@ class SpeechConfig:
                                       max=30),
             sink=table.get("sink", str, d.sink, choices=("auto", "portaudio", "null")),
             device=table.get("device", str, d.device) if table.has("device") else None,
+            earphone_device=table.get("earphone_device", str, d.earphone_device),
             block_ms=table.get("block_ms", float, d.block_ms, min=2, max=50),
             recycle_after=table.get("recycle_after", int, d.recycle_after, min=1,
                                     max=1_000_000),
@@ -186,11 +191,15 @@ class SpeechEngine:
 
     def __init__(self, config: SpeechConfig | None = None, sink: AudioSink | None = None,
                  clock: Callable[[], float] = time.monotonic,
-                 on_spoken: Listener | None = None, keep: int = KEEP) -> None:
+                 on_spoken: Listener | None = None, keep: int = KEEP,
+                 earphone_sink: AudioSink | None = None) -> None:
         self.config = config or SpeechConfig()
         # None: chosen in start(), off the first frame's path (probing PortAudio's devices
         # takes tens of milliseconds).
         self.sink: AudioSink | None = sink
+        # The earphone's output (검증기준 3-2, 3-3): used alone while the earphone is in.
+        self.earphone_sink: AudioSink | None = earphone_sink
+        self.earphone_in = False
         self.clock = clock
         self.transcript: Recent[Spoken] = Recent(keep)
         self.history: Recent[Utterance] = Recent(keep)  # every utterance asked for, newest last
@@ -204,6 +213,9 @@ class SpeechEngine:
         self._current: Utterance | None = None
         self._last: tuple[str, str] | None = None
         self._volume_index = self.config.default_volume_index
+        # each output keeps its own volume: {earphone in: index}
+        self._volumes = {False: self.config.default_volume_index,
+                         True: self.config.default_volume_index}
         self._rate_wpm = self.config.default_rate_wpm
         self._default_volume_index = self.config.default_volume_index
         self._default_rate_wpm = self.config.default_rate_wpm
@@ -224,6 +236,10 @@ class SpeechEngine:
         if self.sink is None:
             self.sink = make_sink(self.config.sink, self.config.device)
         self.sink.open(self.sample_rate)
+        if self.earphone_sink is None and self.config.earphone_device:
+            self.earphone_sink = make_sink("portaudio", self.config.earphone_device)
+        if self.earphone_sink is not None:
+            self.earphone_sink.open(self.sample_rate)
         self._running = True
         self._thread = threading.Thread(target=self._speaker, name="untact-speech",
                                         daemon=True)
@@ -241,8 +257,9 @@ class SpeechEngine:
         if self._thread:
             self._thread.join(timeout=2)
         self._stop_worker()
-        if self.sink is not None:
-            self.sink.close()
+        for sink in (self.sink, self.earphone_sink):
+            if sink is not None:
+                sink.close()
 
     def __enter__(self) -> SpeechEngine:
         self.start()
@@ -266,10 +283,12 @@ class SpeechEngine:
 
     # -- what the UI calls (non-blocking) ----------------------------------------------
     def speak(self, text: str, lang: str = "ko", priority: Priority = Priority.NORMAL,
-              interrupt: bool = False) -> Utterance:
+              interrupt: bool = False, volume_db: float | None = None) -> Utterance:
         """Queue ``text``. A higher priority preempts what is playing; ``interrupt``
-        also drops everything queued (use it for the answer to a user action)."""
-        u = Utterance(next(self._ids), str(text), lang, Priority(priority), time.perf_counter())
+        also drops everything queued (use it for the answer to a user action);
+        ``volume_db`` plays it at that level instead of the customer's volume."""
+        u = Utterance(next(self._ids), str(text), lang, Priority(priority), time.perf_counter(),
+                      volume_db=volume_db)
         with self._lock:
             self.history.append(u)
             if interrupt:
@@ -313,6 +332,32 @@ class SpeechEngine:
                     return False
                 self._lock.wait(left)
         return True
+
+    # -- output: speaker or earphone -----------------------------------------------------
+    def set_earphone(self, plugged: bool) -> bool:
+        """The earphone went in (or out). In: speech plays on the earphone's own output
+        only, the speaker is silenced at once, and the volume is the earphone's own;
+        out: back to the speaker at its volume. False if the kiosk has no earphone output
+        (then speech stays on the speaker: say so to the merchant)."""
+        with self._lock:
+            if plugged == self.earphone_in:
+                return self.earphone_sink is not None
+            self._volumes[self.earphone_in] = self._volume_index
+            old = self._open_sink() if self.sink is not None else None
+            self.earphone_in = plugged
+            self._volume_index = self._volumes[plugged]
+            if self._current is not None and self.earphone_sink is not None:
+                self._current.cancel.set()  # what was playing stops where it was
+        if old is not None and self.earphone_sink is not None:
+            old.abort()
+        if self.earphone_sink is None:
+            log.warning("earphone %s, but no earphone_device is set: speech stays on the "
+                        "speaker", "in" if plugged else "out")
+        return self.earphone_sink is not None
+
+    @property
+    def output(self) -> str:
+        return "earphone" if self.earphone_in and self.earphone_sink is not None else "speaker"
 
     # -- volume and rate ----------------------------------------------------------------
     @property
@@ -371,6 +416,7 @@ class SpeechEngine:
         self._default_volume_index = self.config.default_volume_index
         self._default_rate_wpm = self.config.default_rate_wpm
         self._volume_index, self._rate_wpm = self._default_volume_index, self._default_rate_wpm
+        self._volumes = {False: self._default_volume_index, True: self._default_volume_index}
         self._last = None
 
     # -- internals ----------------------------------------------------------------------
@@ -511,6 +557,9 @@ class SpeechEngine:
         return "failed"
 
     def _open_sink(self) -> AudioSink:
+        """The earphone's output while it is in (when the kiosk has one), else the speaker."""
+        if self.earphone_in and self.earphone_sink is not None:
+            return self.earphone_sink
         assert self.sink is not None, "start() opened the sink"
         return self.sink
 
@@ -551,7 +600,8 @@ class SpeechEngine:
                 return "failed"
             _, _, _index, pcm, last = msg
             for start in range(0, len(pcm), block):
-                data = apply_gain(pcm[start:start + block], self.volume_db)
+                gain = u.volume_db if u.volume_db is not None else self.volume_db
+                data = apply_gain(pcm[start:start + block], gain)
                 if not self._open_sink().write(data, u.cancel):
                     return self._silenced(u)
                 if u.t_first_audio is None:

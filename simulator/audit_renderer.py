@@ -7,6 +7,7 @@ with the colours, sizes and positions the app actually used.
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from pathlib import Path
@@ -15,6 +16,7 @@ from untact.accessibility.audit.model import ScreenInfo, WidgetInfo
 from untact.accessibility.display import kivy_to_top_left
 from untact.accessibility.intents import Kind
 from untact.accessibility.profiles import PROFILES
+from untact.accessibility.session_timer import TimerState
 
 FLOW = ("attract", "language", "categories", "items", "options", "cart", "checkout", "done", "access",
         "admin_pin", "admin", "admin_orders", "admin_queue", "admin_menu",
@@ -48,6 +50,8 @@ def _visit(k, name: str, profile: str) -> None:
         app.end_session()
         k.pump(2)
     app.set_profile(profile)
+    if name not in ("attract", "done") and not name.startswith("admin"):
+        app.frame.start_session()  # a customer's session: its time limit runs
     first_category = app.kiosk.categories[0]
     first_item = app.kiosk.items_in(first_category.id)[0]
     if name == "language":
@@ -84,6 +88,34 @@ def _titles(app) -> dict[str, str]:
     return titles
 
 
+HANGUL_PROBE = "갈"  # a plain syllable with 받침: the height the criteria measure
+LATIN_PROBE = "H"
+
+
+@functools.lru_cache(maxsize=512)
+def ink_height_px(text: str, font_name: str, font_size: float, bold: bool) -> float:
+    """Rows of ``text`` that carry ink, rendered by Kivy in this font and size: the
+    glyph's real height, whatever the font's metrics claim."""
+    from kivy.core.text import Label as CoreLabel
+
+    label = CoreLabel(text=text, font_name=font_name, font_size=font_size, bold=bold)
+    label.refresh()
+    tex = label.texture
+    w, h, data = tex.width, tex.height, tex.pixels  # RGBA rows
+    inked = [y for y in range(h) if any(data[(y * w + x) * 4 + 3] > 127 for x in range(w))]
+    return float(inked[-1] - inked[0] + 1) if inked else 0.0
+
+
+def text_box(w, window_height: float) -> tuple[float, float, float, float]:
+    """Where a Label draws its text, top-left origin: Kivy centres the texture on the
+    widget, and the texture holds the label's padding around the lines."""
+    tw, th = w.texture_size
+    left, top, right, bottom = w.padding
+    x, y = w.to_window(w.center_x - tw / 2 + left, w.center_y - th / 2 + bottom)
+    return kivy_to_top_left(x, y, max(0, tw - left - right), max(0, th - top - bottom),
+                            window_height)
+
+
 def describe(k, name: str, profile: str, shot: Path) -> ScreenInfo:
     from kivy.core.window import Window
     from kivy.uix.label import Label
@@ -94,29 +126,38 @@ def describe(k, name: str, profile: str, shot: Path) -> ScreenInfo:
     widgets: list[WidgetInfo] = []
     focusable = set(map(id, app.focus.targets))
     ring = app.ring
-    for w in app.screen.walk(restrict=True):
+    shown = [*app.screen.walk(restrict=True), app.time_left]
+    for w in shown:
         if not isinstance(w, Label) or not w.text.strip() or w.opacity == 0 or w.width < 1:
             continue
         x, y = w.to_window(*w.pos)
         box = kivy_to_top_left(x, y, w.width, w.height, height)
+        w.texture_update()
+        font = (str(w.font_name), float(w.font_size), bool(w.bold))
+        hangul, cap = ink_height_px(HANGUL_PROBE, *font), ink_height_px(LATIN_PROBE, *font)
+        drawn = text_box(w, height)
         if isinstance(w, KioskButton):
             widgets.append(WidgetInfo(
                 id=f"{name}.{len(widgets)}", screen=name, role=w.role, labels=dict(w.labels),
                 actionable=not w.disabled, bbox=box, text=w.text, font_size_px=float(w.font_size),
                 bold=bool(w.bold), fg=tuple(w.fg_colour), bg=tuple(w.bg_colour),
                 focus_ring=tuple(app.theme["focus"]), focus_ring_width_px=float(ring.thickness),
-                in_focus_order=id(w) in focusable))
+                in_focus_order=id(w) in focusable, hangul_height_px=hangul, cap_height_px=cap,
+                text_bbox=drawn))
         else:
             widgets.append(WidgetInfo(
-                id=f"{name}.{len(widgets)}", screen=name, role="text", bbox=box, text=w.text,
+                id=f"{name}.{len(widgets)}", screen=name, role=getattr(w, "role", "text"),
+                bbox=box, text=w.text,
                 font_size_px=float(w.font_size), bold=bool(w.bold), fg=tuple(w.color),
-                bg=tuple(app.theme["bg"])))
+                bg=tuple(app.theme["bg"]), hangul_height_px=hangul, cap_height_px=cap,
+                text_bbox=drawn))
     style = app.frame.style
     timer = app.kiosk.accessibility.session
-    # Every customer screen is under the session time limit, which warns and extends.
-    widgets.append(WidgetInfo(id=f"{name}.session_timer", screen=name, role="timer", timed=True,
-                              extendable=True, extensions=timer.max_extensions,
-                              warning_s=style.warning_s))
+    if app.frame.timer.state in (TimerState.RUNNING, TimerState.WARNING):
+        # The session's time limit, which warns and extends, runs on this screen.
+        widgets.append(WidgetInfo(id=f"{name}.session_timer", screen=name, role="timer",
+                                  timed=True, extendable=True, extensions=timer.max_extensions,
+                                  warning_s=style.warning_s))
     return ScreenInfo(name=name, profile=profile, window_px=(Window.width, Window.height),
                       display=app.kiosk.display, languages=app.kiosk.languages,
                       background=tuple(app.theme["bg"]),

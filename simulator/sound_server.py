@@ -40,8 +40,12 @@ class NullSoundServer:
     """``with NullSoundServer(rate) as server:`` a running server; ``server.env`` for the
     process that plays, ``server.monitor()`` to record what reached the sink."""
 
-    def __init__(self, sample_rate: int = 22050, start_timeout_s: float = 10.0) -> None:
+    def __init__(self, sample_rate: int = 22050, start_timeout_s: float = 10.0,
+                 extra_sinks: tuple[str, ...] = ()) -> None:
+        """``extra_sinks``: more null sinks (the earphone's beside the speaker's), each
+        an ALSA device of its own name."""
         self.sample_rate = sample_rate
+        self.extra_sinks = extra_sinks
         self.start_timeout_s = start_timeout_s
         self._dir: Path | None = None
         self._proc: subprocess.Popen | None = None
@@ -74,7 +78,9 @@ class NullSoundServer:
             f'    server "unix:{socket}"\n'
             f'    device "{SINK}"\n'
             '    hint { show on description "untact null sink (PulseAudio)" }\n'
-            "}\n")
+            "}\n" + "".join(
+                f"pcm.{name} {{\n    type pulse\n    server \"unix:{socket}\"\n"
+                f"    device \"{name}\"\n}}\n" for name in self.extra_sinks))
         self.env = {
             "HOME": str(d), "XDG_RUNTIME_DIR": str(d), "XDG_CONFIG_HOME": str(d / "config"),
             "PULSE_RUNTIME_PATH": str(d / "run"), "PULSE_STATE_PATH": str(d / "state"),
@@ -89,6 +95,9 @@ class NullSoundServer:
              "--system=no", "--log-target=stderr",
              "-L", f"module-null-sink sink_name={SINK} rate={self.sample_rate} channels=1 "
                    "format=s16le",
+             *[arg for name in self.extra_sinks for arg in (
+                 "-L", f"module-null-sink sink_name={name} rate={self.sample_rate} channels=1 "
+                       "format=s16le")],
              "-L", f"module-native-protocol-unix socket={socket} auth-anonymous=1"],
             env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
         log.close()
@@ -116,11 +125,11 @@ class NullSoundServer:
                 pass
         return False
 
-    def monitor(self, threshold: int = 200, chunk_ms: float = 2.0) -> Monitor:
+    def monitor(self, threshold: int = 200, chunk_ms: float = 2.0, sink: str = SINK) -> Monitor:
         """Start recording the sink's monitor (what was played), in this process."""
         if self._proc is None:
             raise RuntimeError("NullSoundServer.monitor() before start()")
-        return Monitor(dict(os.environ, **self.env), self.sample_rate, threshold, chunk_ms)
+        return Monitor(dict(os.environ, **self.env), self.sample_rate, threshold, chunk_ms, sink)
 
     def stop(self) -> None:
         proc, self._proc = self._proc, None
@@ -141,7 +150,7 @@ class Monitor:
     arrived (``time.perf_counter()``) and whether any sample was above ``threshold``."""
 
     def __init__(self, env: dict[str, str], sample_rate: int, threshold: int,
-                 chunk_ms: float) -> None:
+                 chunk_ms: float, sink: str = SINK) -> None:
         self.threshold = threshold
         self._bytes = max(2, int(sample_rate * chunk_ms / 1000)) * 2
         self._lock = threading.Lock()
@@ -151,7 +160,7 @@ class Monitor:
         self._changed = threading.Condition(self._lock)
         self._proc = subprocess.Popen(
             ["parec", "--raw", "--format=s16le", f"--rate={sample_rate}", "--channels=1",
-             f"--latency-msec={max(1, int(chunk_ms))}", "-d", f"{SINK}.monitor"],
+             f"--latency-msec={max(1, int(chunk_ms))}", "-d", f"{sink}.monitor"],
             env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, bufsize=0)
         self._thread = threading.Thread(target=self._read, daemon=True, name="untact-monitor")
@@ -198,6 +207,10 @@ class Monitor:
                 self._changed.wait(max(0.001, t1 - time.perf_counter()))
             inside = [t for t in self._loud if t0 <= t <= t1]
         return inside[-1] if inside else None
+
+    def loud_chunks(self) -> int:
+        with self._lock:
+            return len(self._loud)
 
     def wait_quiet(self, quiet_s: float, timeout: float) -> bool:
         """Until no audible chunk has arrived for ``quiet_s`` (False: still loud at

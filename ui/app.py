@@ -28,6 +28,7 @@ from untact.accessibility.frame import AccessibilityFrame
 from untact.accessibility.intents import Intent
 from untact.accessibility.kivy_adapter import after_first_frame, attach_bus_to_kivy, on_ui_thread
 from untact.accessibility.profiles import PROFILES, Style
+from untact.accessibility.session_timer import TimerState
 from untact.accessibility.speech import SpeechEngine
 from untact.shop.cart import Cart, won
 from untact.shop.menu import Kiosk
@@ -58,6 +59,7 @@ from .screens.staff.pin import AdminPinScreen
 from .staff_mode import StaffMode
 from .strings import t
 from .theme import tokens
+from .time_left import TimeLeft
 from .voice_bridge import VoiceBridge, VoiceSessionLike
 from .widgets import FocusRing, HoverCursor, KioskButton
 
@@ -78,8 +80,9 @@ class KioskApp(App):
     lang = StringProperty("ko")
     theme = ObjectProperty(tokens(PROFILES["standard"].theme))
     px_per_mm = NumericProperty(2.0)
-    text_scale = NumericProperty(1.0)
+    text_scale = NumericProperty(1.0)  # the profile's x the display's type_scale
     target_scale = NumericProperty(1.0)
+    type_scale = NumericProperty(1.0)  # design sizes to the display's physical minimum
     items_per_page = NumericProperty(8)
     linear_order = BooleanProperty(False)
     profile_name = StringProperty("standard")
@@ -117,7 +120,7 @@ class KioskApp(App):
             timer_config=acc.session, default_profile=acc.profiles.default,
             base_font_px=acc.profiles.base_font_px, on_style=self._apply_style,
             on_session_end=self._session_ended, on_caption=on_ui_thread(self._caption),
-            on_warning=self._warning)
+            on_warning=self._warning, location_guide=acc.location_guide)
         # The parts, each with one job; the screens see them through the context only.
         self.staff_mode = StaffMode(self, shop, shop.orders)
         self.checkout_flow = CheckoutFlow(self, self.shop, self.cart, self.frame)
@@ -163,6 +166,8 @@ class KioskApp(App):
         for name, cls in SCREENS.items():
             self.sm.add_widget(cls(self.context, name=name))
         root.add_widget(self.sm)
+        self.time_left = TimeLeft()
+        root.add_widget(self.time_left)
         self.overlay = Overlay(self.context)
         root.add_widget(self.overlay)
         self.ring = FocusRing()
@@ -206,6 +211,7 @@ class KioskApp(App):
     def tick(self) -> None:
         """Time-driven behaviour, checked against the injected clock (real or simulated)."""
         self.frame.tick()
+        self._show_time_left()
         self.screen.poll()
         self.router.hide_idle_cursor()
         if self.deadline is not None and self.now() >= self.deadline:
@@ -215,26 +221,60 @@ class KioskApp(App):
         self.staff_mode.tick()
 
     def _update_metrics(self) -> None:
-        width = self.area.width if self.area.get_parent_window() else Window.width
-        self.px_per_mm = width / self.kiosk.display.size_mm[0]
+        width, height = (self.area.size if self.area.get_parent_window() else Window.size)
+        # Pixels need not be square (the Pi's 7 in display): the larger of the two, so a
+        # size in mm is at least that in both directions (text height is vertical).
+        self.px_per_mm = max(width / self.kiosk.display.size_mm[0],
+                             height / self.kiosk.display.size_mm[1])
         self._place_screens()
         if getattr(self, "sm", None) and self.sm.current:
             self.rebuild(keep_focus=True)
 
     def _place_screens(self) -> None:
-        """Keep every screen inside the profile's reachable band (low position)."""
+        """Keep every screen inside the reachable band (400 to 1,200 mm above the floor,
+        in every profile), with the remaining time under it."""
         y_min, y_max = self.frame.style.reach_band_kivy
         height = self.kiosk.display.resolution[1]
-        self.sm.size_hint_y = max(0.1, (y_max - y_min) / height)
-        self.sm.pos_hint = {"x": 0, "y": y_min / height}
+        bar = self.time_left
+        bar.font_size = self.px_per_mm * 10 * self.text_scale
+        bar.color = self.theme["fg"]
+        bar.height = bar.font_size * 1.5
+        area = getattr(self, "area", None)
+        bar_share = bar.height / area.height if area is not None and area.height > 1 else 0.0
+        bar.pos_hint = {"x": 0, "y": y_min / height}
+        self.sm.size_hint_y = max(0.1, (y_max - y_min) / height - bar_share)
+        self.sm.pos_hint = {"x": 0, "y": y_min / height + bar_share}
+        self.items_per_page = self._items_that_fit((y_max - y_min) / height * self.area.height
+                                                   - bar.height if area is not None else 0)
+
+    def _items_that_fit(self, height_px: float) -> int:
+        """The profile's items per page, fewer where their rows (two lines of text each,
+        as items.kv lays them out) would not fit the screen's height: a short screen
+        pages instead of squeezing text out of its buttons."""
+        style = self.frame.style
+        mm, ts, tg = self.px_per_mm, self.text_scale, self.target_scale
+        line = 10 * ts * 1.2  # one line of body text, mm
+        chrome = (2 * 8 + 4 * 5 + (13 * ts * 1.2 + 6) + (line + 4)  # padding, title, summary
+                  + 20 * tg + 24 * tg)  # pager, navigation bar (items.kv)
+        row = max(2 * line + 4, 20 * tg) + 5
+        rows = max(1, int((height_px / mm - chrome) // row)) if mm > 0 else 1
+        cols = 1 if style.linear_order or ts >= 1.5 * self.type_scale else 2
+        return max(1, min(style.items_per_page, rows * cols))
+
+    def _show_time_left(self) -> None:
+        running = self.frame.timer.state in (TimerState.RUNNING, TimerState.WARNING)
+        self.time_left.show(self.frame.timer.remaining if running else None, self.lang)
 
     def _apply_style(self, style: Style) -> None:
         """A profile was chosen: every screen follows, without screen code."""
         profile = PROFILES[style.profile]
         self.profile_name = style.profile
         self.theme = tokens(style.theme)
-        self.text_scale = profile.text_scale
-        self.target_scale = profile.target_scale
+        # Design sizes are scaled to the display's physical minimum (Hangul 12 mm, or
+        # 7.25 mm on a small screen), then by the profile: text and the targets holding it.
+        self.type_scale = style.type_scale
+        self.text_scale = profile.text_scale * style.type_scale
+        self.target_scale = profile.target_scale * style.type_scale
         self.items_per_page = style.items_per_page
         self.linear_order = style.linear_order
         Window.clearcolor = self.theme["bg"]
@@ -274,6 +314,7 @@ class KioskApp(App):
         self.deadline = self.now() + self.DONE_SCREEN_S if name == "done" else None
         self.voice_bridge.screen_changed(screen)
         self.overlay.hide()
+        self._show_time_left()
         self.rebuild()
         self.frame.screen_entered(screen.title(), screen.summary())
         self.router.announce_focus(queue=True)

@@ -41,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     warn_if_pin_hash_exposed(kiosk)
     if args.check_config:
         print(f"{path}: ok ({len(kiosk.items)} items in {len(kiosk.categories)} categories)")
+        from untact.accessibility.profiles import screen_limits
+
+        for limit in screen_limits(kiosk.display):  # the screen, not the file, is at fault
+            print(f"{path}: [display] {limit}")
         return 0
     from .composition import run_kiosk
 

@@ -45,7 +45,7 @@ class Overlay(FloatLayout):
             Line(rectangle=(p.x, p.y, p.width, p.height), width=max(1, style.px_per_mm * 0.8))
         p.bind(pos=lambda *_: self._open_redraw(), size=lambda *_: self._open_redraw())
         label = Label(text=text, color=style.theme["fg"],
-                      font_size=style.px_per_mm * 9 * style.text_scale,
+                      font_size=style.px_per_mm * 10 * style.text_scale,
                       halign="center", valign="middle")
         label.bind(size=lambda w, s: setattr(w, "text_size", s))
         p.add_widget(label)
@@ -118,7 +118,7 @@ class Overlay(FloatLayout):
         c = self.caption_label
         c.text = text
         c.color = style.theme["caption_fg"]
-        c.font_size = style.px_per_mm * 8 * style.text_scale
+        c.font_size = style.px_per_mm * 10 * style.text_scale
         c.text_size = (self.ctx.area_width * 0.95, None)
         c.height = c.font_size * 3.2
         c.canvas.before.clear()

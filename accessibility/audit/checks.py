@@ -7,6 +7,7 @@ Physical sizes are computed from the display's size and resolution (never pixels
 
 from __future__ import annotations
 
+import colorsys
 import functools
 import math
 from collections.abc import Callable
@@ -20,8 +21,6 @@ from .pixels import Pixels, load_png, measure_text_colours
 from .rules import Rules, load_rules
 
 Box = tuple[float, float, float, float]  # x, y, w, h (WidgetInfo.bbox)
-
-PT_MM = 25.4 / 72
 
 
 @dataclass(frozen=True)
@@ -94,8 +93,8 @@ def check_text_contrast(s: ScreenInfo, rules: Rules) -> list[Finding]:
             continue
         bg = w.bg if w.bg is not None else s.background
         ratio = contrast_ratio(w.fg, bg, s.background)
-        size_mm = (w.font_size_px or 0) * s.mm_per_px()[1]
-        large = size_mm >= (r["large_bold_text_pt"] if w.bold else r["large_text_pt"]) * PT_MM
+        got = text_height_mm(s, w, rules)
+        large = got is not None and got[0] > r["large_text_mm"]
         need = r["large_min_ratio"] if large else r["min_ratio"]
         kind = "large" if large else "normal"
         if ratio < need:
@@ -137,46 +136,75 @@ def check_non_text_contrast(s: ScreenInfo, rules: Rules) -> list[Finding]:
     return out
 
 
-def cap_height_mm(s: ScreenInfo, w: WidgetInfo, ratio: float) -> float | None:
-    px = w.cap_height_px if w.cap_height_px else (w.font_size_px or 0) * ratio
-    return px * s.mm_per_px()[1] if px else None
+def is_hangul(text: str) -> bool:
+    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
+
+
+def text_height_mm(s: ScreenInfo, w: WidgetInfo, rules: Rules) -> tuple[float, str] | None:
+    """(measured height in mm, what was measured): the Hangul syllable with 받침 for
+    Korean text, the capital H otherwise; the font-size ratio only when the renderer
+    measured nothing (JSON fixtures)."""
+    r = rules["text_size"]
+    if is_hangul(w.text):
+        px = w.hangul_height_px or (w.font_size_px or 0) * r["hangul_height_ratio"]
+        kind = "Hangul height (받침 included)"
+    else:
+        px = w.cap_height_px or (w.font_size_px or 0) * r["cap_height_ratio"]
+        kind = "capital height"
+    return (px * s.mm_per_px()[1], kind) if px else None
+
+
+def size_class(s: ScreenInfo, rules: Rules) -> str:
+    return s.display.size_class(rules["size_classes"]["small_max_diagonal_mm"])
+
+
+def required_text_mm(s: ScreenInfo, hangul: bool, rules: Rules) -> float:
+    """12 mm (7.25 mm on a small screen) for Hangul at 500 mm, scaled to the kiosk's
+    viewing distance; 0.7 degrees for a Latin capital."""
+    r = rules["text_size"]
+    if hangul:
+        base = float(r["min_hangul_height_mm"][size_class(s, rules)])
+        return base * s.display.viewing_distance_mm / float(r["reference_distance_mm"])
+    return 2 * s.display.viewing_distance_mm * math.tan(math.radians(r["min_cap_angle_deg"]) / 2)
 
 
 def check_text_size(s: ScreenInfo, rules: Rules) -> list[Finding]:
-    r = rules["text_size"]
-    need_angle = 2 * s.display.viewing_distance_mm * math.tan(
-        math.radians(r["min_cap_angle_deg"]) / 2)
-    need = max(need_angle, r["min_cap_height_mm"])
     out = []
     for w in s.widgets:
         if not _has_text(w):
             continue
-        cap = cap_height_mm(s, w, r["cap_height_ratio"])
-        if cap is None:
+        got = text_height_mm(s, w, rules)
+        if got is None:
             out.append(_f("text_size", s, w, "text size unknown: cannot prove it", rules))
             continue
-        angle = math.degrees(2 * math.atan(cap / (2 * s.display.viewing_distance_mm)))
-        if cap + 1e-9 < need:
+        height, kind = got
+        need = required_text_mm(s, is_hangul(w.text), rules)
+        if height + 1e-9 < need:
             out.append(_f("text_size", s, w,
-                          f"capital height {cap:.2f} mm ({angle:.2f}° at "
-                          f"{s.display.viewing_distance_mm:g} mm) < {need:.2f} mm", rules,
-                          cap, need, "mm"))
+                          f"{kind} {height:.2f} mm < {need:.2f} mm ({size_class(s, rules)} "
+                          f"screen, {s.display.viewing_distance_mm:g} mm away)", rules,
+                          height, need, "mm"))
     return out
 
 
 def check_target_size(s: ScreenInfo, rules: Rules) -> list[Finding]:
-    need = rules["target_size"]["min_mm"]
+    r = rules["target_size"]
     mx, my = s.mm_per_px()
     out = []
     for w in s.widgets:
         if not w.actionable:
             continue
         wmm, hmm = w.bbox[2] * mx, w.bbox[3] * my
-        small = min(wmm, hmm)
-        if small + 1e-9 < need:
+        if min(wmm, hmm) + 1e-9 < r["min_side_mm"]:
             out.append(_f("target_size", s, w,
-                          f"target {wmm:.1f} x {hmm:.1f} mm; each side must be >= {need:g} mm",
-                          rules, small, need, "mm"))
+                          f"target {wmm:.1f} x {hmm:.1f} mm; each side must be >= "
+                          f"{r['min_side_mm']:g} mm", rules, min(wmm, hmm), r["min_side_mm"],
+                          "mm"))
+        elif wmm * hmm + 1e-9 < r["min_area_mm2"]:
+            out.append(_f("target_size", s, w,
+                          f"target {wmm:.1f} x {hmm:.1f} mm = {wmm * hmm:.0f} mm2 < "
+                          f"{r['min_area_mm2']:g} mm2", rules, wmm * hmm, r["min_area_mm2"],
+                          "mm2"))
     return out
 
 
@@ -233,9 +261,9 @@ def check_screen_title(s: ScreenInfo, rules: Rules) -> list[Finding]:
 
 
 def check_reach(s: ScreenInfo, rules: Rules) -> list[Finding]:
+    """Every control between 400 and 1,200 mm above the floor, in every profile (the
+    control that switches to the low-position profile included)."""
     r = rules["reach"]
-    if s.profile not in r["profiles"]:
-        return []
     out = []
     for w in s.widgets:
         if not w.actionable:
@@ -253,9 +281,112 @@ def check_reach(s: ScreenInfo, rules: Rules) -> list[Finding]:
     return out
 
 
+def visible_box(w: WidgetInfo) -> Box | None:
+    """What of the widget is seen: its text where it has some, else its box when it is a
+    control (plain layout boxes draw nothing)."""
+    if _has_text(w):
+        return w.text_bbox or w.bbox
+    return w.bbox if w.actionable else None
+
+
+def check_visual_height(s: ScreenInfo, rules: Rules) -> list[Finding]:
+    top_mm = rules["visual_height"]["max_height_mm"]
+    out = []
+    for w in s.widgets:
+        box = visible_box(w)
+        if box is None or box[3] <= 0:
+            continue
+        top = s.row_height_mm(box[1])
+        if top > top_mm + 1e-9:
+            out.append(_f("visual_height", s, w, f"shown up to {top:.0f} mm above the floor "
+                          f"> {top_mm:g} mm", rules, top, top_mm, "mm"))
+    return out
+
+
+def _overlap(a: Box, b: Box) -> float:
+    """Area (px2) two boxes share."""
+    w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    h = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def _text_box(w: WidgetInfo) -> Box | None:
+    return w.text_bbox if _has_text(w) else None
+
+
+def _frame(w: WidgetInfo) -> Box | None:
+    """What another widget's text must not cover: a control's box, a text's text."""
+    return w.bbox if w.actionable else _text_box(w)
+
+
+def _overlap_or_0(a: Box | None, b: Box | None) -> float:
+    return _overlap(a, b) if a is not None and b is not None else 0.0
+
+
+def check_layout(s: ScreenInfo, rules: Rules) -> list[Finding]:
+    """Text drawn outside its own box or the screen (clipped, wrapped out, cut), and text
+    lying over another widget's text or over a control it is not part of."""
+    tol = rules["layout"]["tolerance_px"]
+    ww, wh = s.window_px
+    out = []
+    for w in s.widgets:
+        if not _has_text(w) or w.text_bbox is None:
+            continue
+        tx, ty, tw, th = w.text_bbox
+        x, y, bw, bh = w.bbox
+        spill = max(x - tx, y - ty, (tx + tw) - (x + bw), (ty + th) - (y + bh))
+        off = max(-tx, -ty, tx + tw - ww, ty + th - wh)
+        if off > tol:
+            out.append(_f("layout", s, w, f"text runs {off:.0f} px off the screen", rules,
+                          off, tol, "px"))
+        elif spill > tol:
+            out.append(_f("layout", s, w, f"text {tw:.0f} x {th:.0f} px does not fit its "
+                          f"box {bw:.0f} x {bh:.0f} px (spills {spill:.0f} px)", rules, spill,
+                          tol, "px"))
+    for i, a in enumerate(s.widgets):
+        for b in s.widgets[i + 1:]:
+            a_into_b = _overlap_or_0(_text_box(a), _frame(b))
+            b_into_a = _overlap_or_0(_frame(a), _text_box(b))
+            area = max(a_into_b, b_into_a)
+            if area > 4 * tol * tol:
+                w, other = (a, b) if a_into_b >= b_into_a else (b, a)
+                out.append(_f("layout", s, w, f"text overlaps '{other.id}' ({area:.0f} px2)",
+                              rules, area, 0.0, "px2"))
+    return out
+
+
+def hue_name(c: tuple[float, ...], rules: Rules) -> str | None:
+    """The named hue of a colour (rules' ``hues``), None when it is too grey or dark."""
+    r = rules["colour_pairs"]
+    h, sat, val = colorsys.rgb_to_hsv(c[0], c[1], c[2])
+    if sat < r["min_saturation"] or val < r["min_value"]:
+        return None
+    deg = h * 360
+    for name, ranges in r["hues"].items():
+        if any(lo <= deg <= hi for lo, hi in ranges):
+            return str(name)
+    return None
+
+
+def check_colour_pairs(s: ScreenInfo, rules: Rules) -> list[Finding]:
+    banned = {(b["text"], b["background"]) for b in rules["colour_pairs"]["banned"]}
+    out = []
+    for w in s.widgets:
+        if not _has_text(w) or w.fg is None:
+            continue
+        bg = w.bg if w.bg is not None else s.background
+        pair = (hue_name(w.fg, rules), hue_name(bg, rules))
+        if pair in banned:
+            out.append(_f("colour_pairs", s, w, f"{pair[0]} text ({to_hex(w.fg)}) on {pair[1]} "
+                          f"({to_hex(bg)})", rules))
+    return out
+
+
 def check_timing(s: ScreenInfo, rules: Rules) -> list[Finding]:
+    """A time limit is extendable, warned, and its remaining time is on the screen."""
     r = rules["timing"]
     out = []
+    shown = any(w.role == "remaining_time" and _has_text(w) for w in s.widgets)
     for w in s.widgets:
         if not w.timed:
             continue
@@ -266,6 +397,9 @@ def check_timing(s: ScreenInfo, rules: Rules) -> list[Finding]:
             out.append(_f("timing", s, w, f"extendable only {w.extensions} times "
                           f"(< {r['min_extensions']})", rules, w.extensions,
                           r["min_extensions"], "times"))
+        if not shown:
+            out.append(_f("timing", s, w, "time limit without the remaining time on the "
+                          "screen", rules))
         if w.warning_s < r["min_warning_s"]:
             out.append(_f("timing", s, w, f"warned {w.warning_s:g} s before the limit "
                           f"(< {r['min_warning_s']:g} s)", rules, w.warning_s,
@@ -289,9 +423,57 @@ CHECKS: dict[str, Callable[[ScreenInfo, Rules], list[Finding]]] = {
     "focus_order": check_focus_order,
     "screen_title": check_screen_title,
     "reach": check_reach,
+    "visual_height": check_visual_height,
+    "layout": check_layout,
+    "colour_pairs": check_colour_pairs,
     "timing": check_timing,
     "flashing": check_flashing,
 }
+
+
+def smallest_text_mm(s: ScreenInfo, rules: Rules) -> float | None:
+    heights = [got[0] for w in s.widgets if _has_text(w)
+               if (got := text_height_mm(s, w, rules)) is not None]
+    return min(heights, default=None)
+
+
+def smallest_target_mm(s: ScreenInfo) -> float | None:
+    mx, my = s.mm_per_px()
+    return min((min(w.bbox[2] * mx, w.bbox[3] * my) for w in s.widgets if w.actionable),
+               default=None)
+
+
+def check_magnification(screens: list[ScreenInfo], rules: Rules) -> list[Finding]:
+    """The magnifying profile's smallest text and smallest control, each against the
+    standard profile's on the same screen and display: at least ``min_factor`` times."""
+    r = rules["magnification"]
+    standard = {(s.name, s.display): s for s in screens if s.profile == "standard"}
+    out = []
+    for s in screens:
+        base = standard.get((s.name, s.display))
+        if s.profile != r["profile"] or base is None:
+            continue
+        # Glyph ink is measured in whole pixels: the text may be one pixel short of x2.
+        ink_px = s.mm_per_px()[1]
+        for what, mine, theirs, resolution in (
+                ("smallest text", smallest_text_mm(s, rules), smallest_text_mm(base, rules),
+                 ink_px),
+                ("smallest control", smallest_target_mm(s), smallest_target_mm(base), 0.0)):
+            if mine is None or not theirs:
+                continue
+            if (mine + resolution) / theirs + 1e-6 < r["min_factor"]:
+                out.append(_f("magnification", s, None,
+                              f"{what} {mine:.1f} mm is x{mine / theirs:.2f} of the standard "
+                              f"profile's {theirs:.1f} mm (< x{r['min_factor']:g})", rules,
+                              mine / theirs, r["min_factor"], "x"))
+    return out
+
+
+# Checks over all screens at once (comparing profiles of one screen).
+SET_CHECKS: dict[str, Callable[[list[ScreenInfo], Rules], list[Finding]]] = {
+    "magnification": check_magnification,
+}
+RULE_NAMES = (*CHECKS, *SET_CHECKS)
 
 
 def run_checks(screens: list[ScreenInfo], rules: Rules | None = None,
@@ -302,4 +484,7 @@ def run_checks(screens: list[ScreenInfo], rules: Rules | None = None,
         for name, fn in CHECKS.items():
             if only is None or name in only:
                 out.extend(fn(s, rules))
+    for name, set_fn in SET_CHECKS.items():
+        if only is None or name in only:
+            out.extend(set_fn(screens, rules))
     return out

@@ -29,7 +29,9 @@ class WidgetInfo:
     bbox: tuple[float, float, float, float] = (0, 0, 0, 0)  # x, y, w, h; top-left origin
     text: str = ""  # visible text, if any
     font_size_px: float | None = None
-    cap_height_px: float | None = None  # measured height of "H" if the renderer knows it
+    cap_height_px: float | None = None  # measured ink height of "H" in its font and size
+    hangul_height_px: float | None = None  # measured ink height of "갈" (받침 included)
+    text_bbox: tuple[float, float, float, float] | None = None  # where its text is drawn
     bold: bool = False
     fg: RGBA | None = None  # text colour
     bg: RGBA | None = None  # colour behind the text (widget's own, or the screen's)
@@ -49,10 +51,11 @@ class WidgetInfo:
         for key in ("fg", "bg", "focus_ring"):
             if d.get(key) is not None:
                 d[key] = parse_colour(d[key])
-        if "bbox" in d:
-            if len(d["bbox"]) != 4:
-                raise ValueError(f"widget {d.get('id')!r}: bbox needs 4 numbers")
-            d["bbox"] = tuple(float(v) for v in d["bbox"])
+        for key in ("bbox", "text_bbox"):
+            if d.get(key) is not None:
+                if not isinstance(d[key], (list, tuple)) or len(d[key]) != 4:
+                    raise ValueError(f"widget {d.get('id')!r}: {key} needs 4 numbers")
+                d[key] = tuple(float(v) for v in d[key])
         known = set(cls.__dataclass_fields__)
         unknown = set(d) - known
         if unknown:
@@ -73,7 +76,11 @@ class WidgetInfo:
         if len(self.bbox) != 4 or any(_bad_number(v) for v in self.bbox) \
                 or self.bbox[2] < 0 or self.bbox[3] < 0:
             raise ValueError(f"{where}: bbox must be x, y, w, h with w, h >= 0")
-        for name in ("font_size_px", "cap_height_px"):
+        tb = self.text_bbox
+        if tb is not None and (len(tb) != 4 or any(_bad_number(v) for v in tb)
+                               or tb[2] < 0 or tb[3] < 0):
+            raise ValueError(f"{where}: text_bbox must be x, y, w, h with w, h >= 0")
+        for name in ("font_size_px", "cap_height_px", "hangul_height_px"):
             v = getattr(self, name)
             if v is not None and (_bad_number(v) or v < 0):
                 raise ValueError(f"{where}: {name} must be a number >= 0")
@@ -91,6 +98,7 @@ class WidgetInfo:
             if d[key] is not None:
                 d[key] = to_hex(d[key])
         d["bbox"] = list(self.bbox)
+        d["text_bbox"] = list(self.text_bbox) if self.text_bbox is not None else None
         return d
 
 
@@ -105,10 +113,12 @@ class ScreenInfo:
     title: dict[str, str] = field(default_factory=dict)
     screenshot: str | None = None  # PNG path
     widgets: list[WidgetInfo] = field(default_factory=list)
+    display_name: str = ""  # one of display.SUPPORTED_DISPLAYS when the audit set it
 
     @property
     def key(self) -> str:
-        return f"{self.name}@{self.profile}"
+        where = f"@{self.display_name}" if self.display_name else ""
+        return f"{self.name}@{self.profile}{where}"
 
     def mm_per_px(self) -> tuple[float, float]:
         return (self.display.size_mm[0] / self.window_px[0],
@@ -148,6 +158,7 @@ class ScreenInfo:
                 or _bad_number(display.bottom_edge_mm):
             raise ValueError(f"screen {name!r}: display distances must be numbers")
         if not isinstance(screen.name, str) or not isinstance(screen.profile, str) \
+                or not isinstance(screen.display_name, str) \
                 or not isinstance(screen.title, dict):
             raise ValueError(f"screen {name!r}: name, profile must be text, title a table")
         if not all(isinstance(v, str) for v in screen.languages) \
@@ -164,6 +175,7 @@ class ScreenInfo:
                         "viewing_distance_mm": self.display.viewing_distance_mm},
             "languages": list(self.languages), "background": to_hex(self.background),
             "title": dict(self.title), "screenshot": self.screenshot,
+            "display_name": self.display_name,
             "widgets": [w.to_dict() for w in self.widgets],
         }
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import html
 import json
 import os
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,22 +16,30 @@ from .checks import Finding
 from .model import ScreenInfo
 
 
-def to_json(screens: list[ScreenInfo], findings: list[Finding]) -> dict[str, Any]:
+def to_json(screens: list[ScreenInfo], findings: list[Finding],
+            known: Sequence[Finding] = ()) -> dict[str, Any]:
+    """``findings`` fail the audit; ``known`` are known misses, listed apart."""
     by_screen: dict[str, list[dict[str, Any]]] = {s.key: [] for s in screens}
+    known_by_screen: dict[str, list[dict[str, Any]]] = {s.key: [] for s in screens}
     for f in findings:
         by_screen.setdefault(f.screen, []).append(f.to_dict())
+    for f in known:
+        known_by_screen.setdefault(f.screen, []).append(f.to_dict())
     return {
         "passed": not findings,
         "failures": len(findings),
-        "screens": [{"screen": s.name, "profile": s.profile, "key": s.key,
-                     "screenshot": s.screenshot, "widgets": len(s.widgets),
-                     "findings": by_screen[s.key]} for s in screens],
+        "known_misses": len(known),
+        "screens": [{"screen": s.name, "profile": s.profile, "display": s.display_name,
+                     "key": s.key, "screenshot": s.screenshot, "widgets": len(s.widgets),
+                     "findings": by_screen[s.key], "known_misses": known_by_screen[s.key]}
+                    for s in screens],
     }
 
 
-def write_json(path: str | Path, screens: list[ScreenInfo], findings: list[Finding]) -> None:
-    Path(path).write_text(json.dumps(to_json(screens, findings), ensure_ascii=False, indent=1),
-                          encoding="utf-8")
+def write_json(path: str | Path, screens: list[ScreenInfo], findings: list[Finding],
+               known: Sequence[Finding] = ()) -> None:
+    Path(path).write_text(json.dumps(to_json(screens, findings, known), ensure_ascii=False,
+                                     indent=1), encoding="utf-8")
 
 
 _CSS = """
@@ -45,13 +55,16 @@ table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;font-
 """
 
 
-def write_html(path: str | Path, screens: list[ScreenInfo], findings: list[Finding]) -> None:
+def write_html(path: str | Path, screens: list[ScreenInfo], findings: list[Finding],
+               known: Sequence[Finding] = ()) -> None:
     path = Path(path)
+    findings = [*findings, *(replace(f, rule=f"{f.rule} (known miss)") for f in known)]
     out = ["<!doctype html><html lang='en'><meta charset='utf-8'>",
            "<title>untact accessibility audit</title>", f"<style>{_CSS}</style>",
            "<h1>untact accessibility audit</h1>",
-           f"<p class='{'ok' if not findings else 'bad'}'>"
-           f"{len(screens)} screens, {len(findings)} failures</p>"]
+           f"<p class='{'ok' if len(findings) == len(known) else 'bad'}'>"
+           f"{len(screens)} screens, {len(findings) - len(known)} failures, "
+           f"{len(known)} known misses</p>"]
     for s in screens:
         mine = [f for f in findings if f.screen == s.key]
         out.append(f"<section class='screen' id='{html.escape(s.key)}'>")

@@ -92,3 +92,18 @@ def test_timeout_is_warned_spoken_extended_and_then_resets(kiosk, engine):
     clock.t += 20
     assert frame.tick() is TimerState.IDLE  # expired, then reset to the attract state
     assert log["ended"] == 1 and frame.profile.name == "standard"
+
+
+def test_earphone_jack_moves_speech_to_the_earphone_and_back():
+    """The jack's SPEECH_MODE intent switches the output, not only the mode: speech is
+    written to the earphone's sink alone (the two-sink PulseAudio proof is in
+    test_speech.py)."""
+    speaker, earphone = NullSink(capture=True), NullSink(capture=True)
+    with SpeechEngine(sink=speaker, earphone_sink=earphone) as eng:
+        frame = AccessibilityFrame(Display(), eng, Clock())
+        assert frame.handle(simple(Kind.SPEECH_MODE, "board", True)) is Action.MODE_ON
+        assert eng.wait_idle(10) and earphone.captured and not speaker.captured
+        frame.handle(simple(Kind.SPEECH_MODE, "board", False))
+        eng.speak("스피커", "ko")
+        assert eng.wait_idle(10) and speaker.captured and eng.output == "speaker"
+        frame.close()

@@ -4,7 +4,14 @@ import pytest
 from untact.accessibility.config import ConfigError, Source
 from untact.accessibility.contrast import contrast_ratio
 from untact.accessibility.display import Display
-from untact.accessibility.profiles import PROFILES, THEMES, min_cap_height_mm, min_font_px, style_for
+from untact.accessibility.profiles import (
+    HANGUL_HEIGHT_RATIO,
+    PROFILES,
+    THEMES,
+    min_font_px,
+    min_hangul_height_mm,
+    style_for,
+)
 from untact.accessibility.session_timer import SessionTimer, TimerConfig, TimerState
 
 CAFE = Display(resolution=(1080, 1920), size_mm=(268, 477), bottom_edge_mm=750,
@@ -45,12 +52,15 @@ def test_display_config_errors_name_the_field(tmp_path):
 
 
 def test_style_meets_physical_minimums_in_every_profile():
-    cap_mm = min_cap_height_mm(CAFE)
-    assert cap_mm == pytest.approx(2 * 500 * math.tan(math.radians(0.35)))
+    # 검증기준 3-9: Hangul with 받침 12 mm at 500 mm on a 21.5 in screen, 7.25 mm at 11 in
+    assert min_hangul_height_mm(CAFE) == 12.0
+    assert min_hangul_height_mm(Display((800, 480), (154.1, 85.9))) == 7.25
     for name in PROFILES:
         s = style_for(name, CAFE)
-        assert CAFE.px_to_mm(s.small_px * 0.72) >= cap_mm - 1e-9
+        assert CAFE.px_to_mm(s.small_px * HANGUL_HEIGHT_RATIO) >= 12 - 1e-9
         assert CAFE.px_to_mm(s.target_px, 0) >= 15 and CAFE.px_to_mm(s.target_px, 1) >= 15
+        # every profile keeps controls within 400..1200 mm, not only the low-position one
+        assert CAFE.row_height_mm(s.reach_band_px[0]) <= 1200
     assert style_for("low_vision", CAFE).font_px == math.ceil(min_font_px(CAFE) * 2)
     assert style_for("low_vision", CAFE).theme.name == "high_contrast"
     assert style_for("elderly", CAFE).items_per_page < style_for("standard", CAFE).items_per_page
@@ -68,7 +78,7 @@ def test_low_position_band_is_below_1200_mm_on_a_high_screen():
     assert high.row_height_mm(top) <= 1200 and high.row_height_mm(top - 1) > 1200
     assert s.reachable((0, top, 100, 100)) and not s.reachable((0, top - 1, 100, 100))
     assert s.reach_band_kivy == (1920 - bottom, 1920 - top)
-    assert style_for("standard", high).reach_band_px == (0, 1920)
+    assert style_for("standard", high).reach_band_px == s.reach_band_px
 
 
 class FakeClock:  # simulated time: the timer never reads the wall clock
@@ -133,3 +143,31 @@ def test_timer_config_refuses_short_warnings(tmp_path):
     p.write_text("[session]\nwarning_s = 5\n")
     with pytest.raises(ConfigError, match="session.warning_s"):
         TimerConfig.from_table(Source.load(p).root().table("session"))
+
+
+def test_check_config_names_the_profiles_a_small_screen_cannot_serve(tmp_path):
+    """800 x 480 at 7 in (86 mm high): the low-vision (x2) and elderly profiles cannot fit
+    a title, two controls and the remaining time; untact-kiosk --check-config says so and
+    names the rule. The 21.5 in portrait screen serves every profile."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from untact.accessibility.audit.displays import with_display
+    from untact.accessibility.display import SUPPORTED_DISPLAYS
+    from untact.accessibility.profiles import screen_limits
+
+    assert screen_limits(SUPPORTED_DISPLAYS["portrait-21.5in"]) == []
+    small = screen_limits(SUPPORTED_DISPLAYS["pi-touch-7in"])
+    assert [s.split()[1] for s in small] == ["low_vision", "elderly"]
+    cafe = Path(__file__).resolve().parents[2] / "examples" / "cafe.toml"
+    path = cafe.parent / f".test-{tmp_path.name}.toml"  # beside it: its relative paths hold
+    path.write_text(with_display(cafe.read_text(), SUPPORTED_DISPLAYS["pi-touch-7in"]))
+    try:
+        r = subprocess.run([sys.executable, "-m", "untact.ui.cli", "--check-config", str(path)],
+                           capture_output=True, text=True, timeout=60)
+    finally:
+        path.unlink()
+    assert r.returncode == 0, r.stderr
+    said = [line for line in r.stdout.splitlines() if "[display]" in line]
+    assert len(said) == 2 and all("text_size" in line and "검증기준 3-9" in line for line in said)

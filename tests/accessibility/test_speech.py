@@ -301,3 +301,65 @@ def test_transcript_and_history_keep_the_newest_utterances():
         assert [u.text for u in eng.history] == texts[-3:]
         assert [u.id for u in eng.history[-2:]] == [said[-2].id, said[-1].id]
     assert SpeechEngine().history.maxlen == SpeechEngine().transcript.maxlen == KEEP
+
+
+EARPHONE_CHILD = """
+import time
+from untact.accessibility.audio_sink import PortAudioSink
+from untact.accessibility.intents import Intent, Kind
+from untact.accessibility.speech import SpeechEngine
+from untact.simulator.sound_server import Monitor
+
+mons = {name: Monitor(dict(os.environ), 22050, threshold=200, chunk_ms=2, sink=name)
+        for name in ("untact_null", "untact_earphone")}
+assert all(m.started.wait(5) for m in mons.values()), "a monitor records nothing"
+def heard(say):
+    # (loud chunks at the speaker, at the earphone) while ``say`` is spoken to the end
+    before = {n: m.loud_chunks() for n, m in mons.items()}
+    u = eng.speak(say, "ko")
+    assert u.done.wait(15) and u.outcome == "played", u.outcome
+    time.sleep(0.3)
+    return tuple(mons[n].loud_chunks() - before[n] for n in ("untact_null", "untact_earphone"))
+with SpeechEngine(sink=PortAudioSink("untact_pulse"),
+                  earphone_sink=PortAudioSink("untact_earphone")) as eng:
+    speaker_only = heard("스피커로 듣습니다")
+    eng.volume_down(); eng.volume_down()
+    speaker_volume = eng.volume_index
+    assert eng.set_earphone(True) and eng.output == "earphone"
+    earphone_volume = eng.volume_index
+    earphone_only = heard("이어폰으로 듣습니다")
+    eng.volume_up()
+    eng.set_earphone(False)
+    back = heard("다시 스피커입니다")
+    print(speaker_only, earphone_only, back, speaker_volume, earphone_volume, eng.volume_index)
+for m in mons.values():
+    m.close()
+"""
+
+
+def test_earphone_takes_speech_and_mutes_the_speaker():
+    """검증기준 3-2 / 3-3: with the earphone in, speech is heard on the earphone's output
+    only (the speaker's sink stays silent), at the earphone's own volume; out, it is back
+    on the speaker at the speaker's volume. Two PulseAudio null sinks, each read at its
+    monitor."""
+
+    from untact.simulator.sound_server import NullSoundServer, SoundServerUnavailable
+
+    try:
+        server = NullSoundServer(extra_sinks=("untact_earphone",))
+        server.start()
+    except SoundServerUnavailable as exc:
+        pytest.skip(str(exc))
+    try:
+        out = subprocess.run([sys.executable, "-c", "import os\n" + EARPHONE_CHILD],
+                             env=dict(os.environ, **server.env), capture_output=True,
+                             text=True, timeout=120)
+    finally:
+        server.stop()
+    assert out.returncode == 0, out.stderr[-2000:]
+    got = out.stdout.strip().replace("(", "").replace(")", "").replace(",", " ").split()
+    s_spk, s_ear, e_spk, e_ear, b_spk, b_ear, spk_vol, ear_vol, back_vol = map(int, got)
+    assert s_spk > 20 and s_ear == 0  # speaker alone before the earphone
+    assert e_ear > 20 and e_spk == 0  # earphone alone: the speaker is silent
+    assert b_spk > 20 and b_ear == 0  # unplugged: the speaker again
+    assert ear_vol != spk_vol and back_vol == spk_vol  # each keeps its own volume

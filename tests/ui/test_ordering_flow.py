@@ -2,6 +2,7 @@
 screenshot of every screen and a check that no character renders as a missing-glyph box."""
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 from untact.accessibility.intents import Kind
@@ -216,3 +217,33 @@ def test_devices_screen_says_each_state_in_the_kiosk_language(kiosk):
     app.device_status["staff_web"] = "on"
     assert screen.status_line("staff_web") == "직원 웹 페이지: 켜짐"
     app.go("admin")
+
+
+def test_remaining_time_is_on_every_customer_screen(tmp_path):
+    """검증기준 2-2: the time limit's remaining time is on the screen all the time (not
+    only in the warning), counts down, and is gone when no session runs."""
+    import re
+
+    from untact.simulator.driver import KioskDriver
+
+    cafe = Path(__file__).resolve().parents[2] / "examples" / "cafe.toml"
+    kiosk = KioskDriver(cafe, data_dir=tmp_path / "data", sim_time=True).start()
+    try:
+        bar = kiosk.app.time_left
+        assert kiosk.screen == "attract" and bar.text == ""  # no session: no limit runs
+        kiosk.key("enter")
+        seen = {}
+        for name in ("language", "categories", "items", "options", "cart", "checkout"):
+            if kiosk.screen != name:
+                kiosk.app.go(name, **({"category": "coffee", "page": 0} if name == "items" else
+                                      {"item": "americano"} if name == "options" else {}))
+            kiosk.pump(2)
+            assert re.fullmatch(r"남은 시간 \d+:\d\d", bar.text), (name, bar.text)
+            x, y = bar.to_window(*bar.pos)
+            assert bar.opacity == 1 and bar.width > 0 and 0 <= y < kiosk.app.area.height
+            seen[name] = bar.text
+        before = bar.text
+        kiosk.advance(10)
+        assert bar.text != before  # it counts down
+    finally:
+        kiosk.stop()

@@ -26,7 +26,7 @@ class CartScreen(KioskScreen):
             text = t("cart.line", ctx.lang, name=line.describe(kiosk, ctx.lang), qty=line.quantity,
                      price=won(line.total(kiosk), ctx.lang))
             label = Label(text=text, color=style.theme["fg"],
-                          font_size=style.px_per_mm * 9 * style.text_scale,
+                          font_size=style.px_per_mm * 10 * style.text_scale,
                           halign="left", valign="middle", size_hint_x=0.56)
             label.bind(size=lambda w, s: setattr(w, "text_size", s))
             row.add_widget(label)

@@ -39,7 +39,7 @@ class OptionsScreen(KioskScreen):
             row = BoxLayout(spacing=style.px_per_mm * 3, size_hint_y=None,
                             height=style.px_per_mm * 24 * style.target_scale)
             heading = Label(text=group.name[ctx.lang], color=style.theme["fg"],
-                            font_size=style.px_per_mm * 9 * style.text_scale, size_hint_x=0.3,
+                            font_size=style.px_per_mm * 10 * style.text_scale, size_hint_x=0.3,
                             halign="left", valign="middle")
             heading.bind(size=lambda w, s: setattr(w, "text_size", s))
             row.add_widget(heading)

@@ -61,7 +61,7 @@ class AdminScreen(KioskScreen):
     def label(self, text: str, size_hint_x: float = 1.0) -> Label:
         style = self.ctx.style
         label = Label(text=text, color=style.theme["fg"], halign="left", valign="middle",
-                      font_size=style.px_per_mm * 9 * style.text_scale, size_hint_x=size_hint_x)
+                      font_size=style.px_per_mm * 10 * style.text_scale, size_hint_x=size_hint_x)
         label.bind(size=lambda w, s: setattr(w, "text_size", s))
         return label
 
