@@ -49,6 +49,12 @@ def _visit(k, name: str, profile: str) -> None:
     if name == "attract":
         app.end_session()
         k.pump(2)
+        # The numbers of orders waiting (placed by earlier profiles' "done") are read by a
+        # thread: render them shown, every time, not as the race decides.
+        attract = app.sm.get_screen("attract")
+        k.wait_until(lambda: attract._ready is not None and attract._ready.latest is not None,
+                     what="the attract screen's ready numbers")
+        attract.poll()
     app.set_profile(profile)
     if name not in ("attract", "done") and not name.startswith("admin"):
         app.frame.start_session()  # a customer's session: its time limit runs
