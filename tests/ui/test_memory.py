@@ -1,0 +1,52 @@
+"""Memory stays flat while the kiosk is drawn: overlays opened and closed, screens entered.
+
+Each bound comes from a baseline measured in the same test: the same cycles run with
+drawing skipped (the frames' logic, layout and text still run), so what is left is what
+drawing keeps. Figures over a whole day are in ``make bench`` (simulator/bench/memory.py).
+"""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import pytest
+from untact.accessibility.intents import Kind
+from untact.simulator.driver import KioskDriver
+from untact.simulator.runner import rss_bytes
+
+pytestmark = pytest.mark.kiosk
+
+CAFE = Path(__file__).resolve().parents[2] / "examples" / "cafe.toml"
+
+
+def _help_cycles(kiosk: KioskDriver, n: int, draw: bool) -> int:
+    """RSS growth in bytes over ``n`` HELP-and-close cycles."""
+    kiosk.render = draw
+    gc.collect()
+    before = rss_bytes()
+    for _ in range(n):
+        kiosk.send(Kind.HELP)
+        assert kiosk.app.overlay.shown == "help"
+        kiosk.send(Kind.BACK)
+        assert not kiosk.app.overlay.shown
+    gc.collect()
+    kiosk.pump(2)
+    return rss_bytes() - before
+
+
+def test_help_opened_and_closed_with_the_screen_drawn_keeps_memory_flat(tmp_path):
+    if rss_bytes() is None:
+        pytest.skip("no /proc/self/statm: RSS cannot be read here")
+    kiosk = KioskDriver(CAFE, data_dir=tmp_path / "data", sim_time=True, speech=False).start()
+    try:
+        _help_cycles(kiosk, 30, draw=True)  # caches, shader variants, allocator arenas settle
+        start = rss_bytes()
+        drawn = _help_cycles(kiosk, 40, draw=True)
+        undrawn = _help_cycles(kiosk, 40, draw=False)
+    finally:
+        kiosk.stop()
+    allowance = 0.05 * start  # the full day's target: under 5 % growth
+    assert drawn <= undrawn + allowance, (
+        f"40 drawn HELP cycles kept {drawn / 1e6:.1f} MB, the same cycles undrawn "
+        f"{undrawn / 1e6:.1f} MB (allowed {allowance / 1e6:.1f} MB more)")
