@@ -50,3 +50,23 @@ def test_help_opened_and_closed_with_the_screen_drawn_keeps_memory_flat(tmp_path
     assert drawn <= undrawn + allowance, (
         f"40 drawn HELP cycles kept {drawn / 1e6:.1f} MB, the same cycles undrawn "
         f"{undrawn / 1e6:.1f} MB (allowed {allowance / 1e6:.1f} MB more)")
+
+
+def test_help_reopened_reuses_its_widgets_and_binds_nothing_more(kiosk):
+    """Each opening used to make a new message and buttons (new textures) and add one more
+    pos and size binding to the panel (201 after 200 openings)."""
+    overlay = kiosk.app.overlay
+
+    def opened() -> tuple[list, int]:
+        kiosk.send(Kind.HELP)
+        widgets = list(overlay.panel.walk(restrict=True))
+        bindings = sum(len(overlay.panel.get_property_observers(name)) for name in ("pos", "size"))
+        kiosk.send(Kind.BACK)
+        return widgets, bindings
+
+    first_widgets, first_bindings = opened()
+    for _ in range(5):
+        widgets, bindings = opened()
+    assert bindings == first_bindings
+    assert len(widgets) == len(first_widgets)
+    assert all(now is then for now, then in zip(widgets, first_widgets, strict=True))
