@@ -102,6 +102,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "admin.devices.state.starting": {"ko": "시작하는 중", "en": "starting"},
     "admin.devices.state.connected": {"ko": "{n}개 연결됨 ({ids})", "en": "{n} connected ({ids})"},
     "admin.devices.state.off": {"ko": "꺼짐. 원인: {reason}", "en": "off: {reason}"},
+    "admin.devices.board_faults": {"ko": " · 받은 데이터 오류: {faults}", "en": " · line faults: {faults}"},
     "admin.devices.state.looking_for_boards": {"ko": "보드를 찾는 중", "en": "looking for boards"},
     "done.title": {"ko": "주문 번호", "en": "Your order number"},
     "done.summary": {"ko": "주문 번호는 {number}번입니다. 카운터에서 결제하고 번호를 기다려 주세요.",
