@@ -38,6 +38,7 @@ from . import systemd_notify
 from .app_context import AppScreenContext
 from .checkout_flow import CheckoutFlow
 from .frame_sync import finish_frames_before_swap
+from .heap import return_free_memory
 from .intent_router import IntentRouter
 from .keyboard import intent_for_key
 from .kiosk_devices import KioskCamera, KioskDevices
@@ -361,6 +362,7 @@ class KioskApp(App):
         self.overlay.hide()
         if getattr(self, "sm", None) is not None:
             self.go("attract")
+        return_free_memory()  # the customer's screens are gone: their memory goes back
 
     def _warning(self, seconds_left: float) -> None:
         Clock.schedule_once(lambda _dt: self.router.show_warning(seconds_left), 0)
