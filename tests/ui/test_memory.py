@@ -52,6 +52,34 @@ def test_help_opened_and_closed_with_the_screen_drawn_keeps_memory_flat(tmp_path
         f"{undrawn / 1e6:.1f} MB (allowed {allowance / 1e6:.1f} MB more)")
 
 
+def test_moving_the_focus_with_the_screen_drawn_keeps_memory_flat(tmp_path):
+    """Each NEXT on the attract screen redraws the focus ring: it kept about 1 MB."""
+    if rss_bytes() is None:
+        pytest.skip("no /proc/self/statm: RSS cannot be read here")
+    kiosk = KioskDriver(CAFE, data_dir=tmp_path / "data", sim_time=True, speech=False).start()
+
+    def presses(n: int, draw: bool) -> int:
+        kiosk.render = draw
+        gc.collect()
+        before = rss_bytes()
+        for _ in range(n):
+            kiosk.send(Kind.NEXT)
+        gc.collect()
+        return rss_bytes() - before
+
+    try:
+        presses(20, draw=True)
+        start = rss_bytes()
+        drawn = presses(60, draw=True)
+        undrawn = presses(60, draw=False)
+        assert kiosk.screen == "attract"
+    finally:
+        kiosk.stop()
+    allowance = 0.05 * start
+    assert drawn <= undrawn + allowance, (
+        f"60 drawn NEXT presses kept {drawn / 1e6:.1f} MB, undrawn {undrawn / 1e6:.1f} MB")
+
+
 def test_help_reopened_reuses_its_widgets_and_binds_nothing_more(kiosk):
     """Each opening used to make a new message and buttons (new textures) and add one more
     pos and size binding to the panel (201 after 200 openings)."""
