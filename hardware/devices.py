@@ -54,6 +54,9 @@ class Devices:
                 connected = [s.board_id for s in statuses if s.state == "connected"]
                 self.status["boards"] = (f"{len(connected)} connected ({', '.join(connected)})"
                                          if connected else "no board connected")
+                faults = board_faults_text(statuses)
+                if faults:  # shown to staff beside the boards' state
+                    self.status["board_faults"] = faults
             self.boards.on_change = board_status
             self.status["boards"] = "looking for boards"
             self.boards.start()
@@ -74,6 +77,13 @@ class Devices:
             self.camera.stop()
         if self.voice is not None:
             self.voice.close()
+
+
+def board_faults_text(statuses: list[BoardStatus]) -> str:
+    """Each board's damaged frames and stray text lines since start ("" when none): a
+    loose cable or a board printing errors, which the merchant should see."""
+    return "; ".join(f"{s.board_id}: {s.bad_frames} damaged frames, {s.text_lines} stray text lines"
+                     for s in statuses if s.bad_frames or s.text_lines)
 
 
 def camera_status_text(status: CameraStatus) -> str:

@@ -38,6 +38,8 @@ from untact.shop.service import Shop
 from . import systemd_notify
 from .app_context import AppScreenContext
 from .checkout_flow import CheckoutFlow
+from .frame_sync import finish_frames_before_swap
+from .heap import return_free_memory
 from .intent_router import IntentRouter
 from .keyboard import intent_for_key
 from .kiosk_devices import KioskCamera, KioskDevices
@@ -192,6 +194,7 @@ class KioskApp(App):
             self._clock_events.append(
                 Clock.schedule_interval(lambda _dt: systemd_notify.notify_watchdog(), interval))
         attach_bus_to_kivy(self.bus)
+        self._unbind_frame_sync = finish_frames_before_swap(Window)
         if self.keyboard:
             Window.bind(on_key_down=self._on_key_down)
         return root
@@ -400,6 +403,7 @@ class KioskApp(App):
         self.overlay.hide()
         if getattr(self, "sm", None) is not None:
             self.go("attract")
+        return_free_memory()  # the customer's screens are gone: their memory goes back
 
     def _warning(self, seconds_left: float) -> None:
         Clock.schedule_once(lambda _dt: self.router.show_warning(seconds_left), 0)
@@ -430,6 +434,7 @@ class KioskApp(App):
         if getattr(self, "_unsubscribe", None):
             self._unsubscribe()
         Window.unbind(on_key_down=self._on_key_down)
+        getattr(self, "_unbind_frame_sync", lambda: None)()
         self.frame.close()
         starter = getattr(self, "_engine_starter", None)
         if starter is not None and starter.ident is not None:  # started after the first frame

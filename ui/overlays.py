@@ -6,7 +6,7 @@ every modality; while it is up, the focus moves among them only.
 
 from __future__ import annotations
 
-from kivy.graphics import Color, Rectangle
+from kivy.graphics import Color, Line, Rectangle
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.label import Label
@@ -17,64 +17,73 @@ from .widgets import KioskButton
 
 
 class Overlay(FloatLayout):
+    """Made once per kiosk: the panel, its frame, its message and each button are reused
+    by every opening (a kiosk opens HELP hundreds of times a day; widgets, textures and
+    bindings made per opening only add up)."""
+
     def __init__(self, ctx: ScreenContext, **kw) -> None:
         super().__init__(**kw)
         self.ctx = ctx
-        self.shown = ""  # "" | "help" | "warning"
+        self.shown = ""  # "" | "help" | "warning" | "confirm"
         self.panel = BoxLayout(orientation="vertical", size_hint=(0.9, 0.6),
                                pos_hint={"center_x": 0.5, "center_y": 0.5})
+        with self.panel.canvas.before:
+            self._panel_bg = Color()
+            self._panel_fill = Rectangle()
+            self._panel_fg = Color()
+            self._panel_edge = Line()
+        self.panel.bind(pos=self._place_frame, size=self._place_frame)
+        self.message = Label(halign="center", valign="middle")
+        self.message.bind(size=self.message.setter("text_size"))
+        self.panel.add_widget(self.message)
+        self._buttons: dict[tuple[str, str], KioskButton] = {}
         self.caption_label = Label(size_hint=(1, None), height=0, pos_hint={"x": 0, "y": 0},
                                    halign="center", valign="middle")
+        with self.caption_label.canvas.before:
+            self._caption_bg = Color()
+            self._caption_fill = Rectangle()
         self.add_widget(self.caption_label)
-        self._caption_until = 0
 
     def _open(self, kind: str, text: str, buttons: list[KioskButton]) -> None:
-        ctx, style = self.ctx, self.ctx.style
+        style = self.ctx.style
         self.hide()
         self.shown = kind
         p = self.panel
-        p.clear_widgets()
         p.padding = p.spacing = style.px_per_mm * 5
-        with p.canvas.before:
-            p.canvas.before.clear()
-            Color(*style.theme["bg"])
-            Rectangle(pos=p.pos, size=p.size)
-            Color(*style.theme["fg"])
-            from kivy.graphics import Line
-
-            Line(rectangle=(p.x, p.y, p.width, p.height), width=max(1, style.px_per_mm * 0.8))
-        p.bind(pos=lambda *_: self._open_redraw(), size=lambda *_: self._open_redraw())
-        label = Label(text=text, color=style.theme["fg"],
-                      font_size=style.px_per_mm * 10 * style.text_scale,
-                      halign="center", valign="middle")
-        label.bind(size=lambda w, s: setattr(w, "text_size", s))
-        p.add_widget(label)
+        self._panel_bg.rgba = style.theme["bg"]
+        self._panel_fg.rgba = style.theme["fg"]
+        self._panel_edge.width = max(1, style.px_per_mm * 0.8)
+        self.message.text = text
+        self.message.color = style.theme["fg"]
+        self.message.font_size = style.px_per_mm * 10 * style.text_scale
+        for b in p.children[:]:
+            if b is not self.message:
+                p.remove_widget(b)
         for b in buttons:
             b.size_hint_y = None
             b.height = style.px_per_mm * 24 * style.target_scale
             p.add_widget(b)
+        self._place_frame()
         self.add_widget(p)
-        ctx.dim_screens(True)
+        self.ctx.dim_screens(True)
 
-    def _open_redraw(self) -> None:
-        style = self.ctx.style
+    def _place_frame(self, *_args: object) -> None:
         p = self.panel
-        if not self.shown:
-            return
-        p.canvas.before.clear()
-        with p.canvas.before:
-            from kivy.graphics import Line
+        self._panel_fill.pos, self._panel_fill.size = p.pos, p.size
+        self._panel_edge.rectangle = (p.x, p.y, p.width, p.height)
 
-            Color(*style.theme["bg"])
-            Rectangle(pos=p.pos, size=p.size)
-            Color(*style.theme["fg"])
-            Line(rectangle=(p.x, p.y, p.width, p.height), width=max(1, style.px_per_mm * 0.8))
-
-    def _button(self, key: str, payload: str, **fmt) -> KioskButton:
+    def _button(self, key: str, payload: str) -> KioskButton:
+        """The overlay's button for ``key``, made on first use and reused after, in the
+        customer's language and the current theme's colours."""
         ctx = self.ctx
-        labels = {lang: t(key, lang, **fmt) for lang in ctx.kiosk.languages}
-        b = KioskButton(text=labels[ctx.lang], labels=labels, variant="primary", payload=payload)
-        b.bind(on_release=lambda w: ctx.activate(w))
+        b = self._buttons.get((key, payload))
+        if b is None:
+            labels = {lang: t(key, lang) for lang in ctx.kiosk.languages}
+            b = KioskButton(labels=labels, variant="primary", payload=payload)
+            b.bind(on_release=lambda w: ctx.activate(w))
+            self._buttons[(key, payload)] = b
+        b.text = b.labels[ctx.lang]
+        b.recolour()
         return b
 
     def show_help(self) -> None:
@@ -121,7 +130,5 @@ class Overlay(FloatLayout):
         c.font_size = style.px_per_mm * 10 * style.text_scale
         c.text_size = (self.ctx.area_width * 0.95, None)
         c.height = c.font_size * 3.2
-        c.canvas.before.clear()
-        with c.canvas.before:
-            Color(*style.theme["caption_bg"])
-            Rectangle(pos=c.pos, size=(self.ctx.area_width, c.height))
+        self._caption_bg.rgba = style.theme["caption_bg"]
+        self._caption_fill.pos, self._caption_fill.size = c.pos, (self.ctx.area_width, c.height)

@@ -107,6 +107,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "admin.devices.state.starting": {"ko": "시작하는 중", "en": "starting"},
     "admin.devices.state.connected": {"ko": "{n}개 연결됨 ({ids})", "en": "{n} connected ({ids})"},
     "admin.devices.state.off": {"ko": "꺼짐. 원인: {reason}", "en": "off: {reason}"},
+    "admin.devices.board_faults": {"ko": " · 받은 데이터 오류: {faults}", "en": " · line faults: {faults}"},
     "admin.devices.state.looking_for_boards": {"ko": "보드를 찾는 중", "en": "looking for boards"},
     "admin.devices.printer": {"ko": "영수증 프린터", "en": "Receipt printer"},
     "admin.devices.printer.online": {"ko": "켜짐", "en": "on"},

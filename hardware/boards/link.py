@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 HELLO_RETRY_S = 0.3
 RETRY_PORT_S = 2.0  # wait before reopening a port that failed or never said hello
 TEXT_LINES_PER_10S = 20  # board output logged per connection, the rest only counted
+FAULT_REPORT_S = 60.0  # damaged frames and stray text: one warning a minute while they last
+FAULT_NOTIFY_S = 1.0  # the merchant's devices screen sees the counts this often at most
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ class Connection:
         self.caps: tuple[str, ...] = ()
         self.connected = False
         self.failed = False
+        self.closed = False  # dropped by the link: nothing it still reads is delivered
         self.opened_at = time.monotonic()
         self.last_rx = self.opened_at
         self.last_tx = 0.0
@@ -221,6 +224,8 @@ class Connection:
 
     def on_data(self, data: bytes) -> None:
         for item in self.decoder.feed(data):
+            if self.closed:  # pyserial stops waiting for a busy reader after 2 s
+                return
             if isinstance(item, protocol.Frame):
                 try:
                     self.on_frame(item)
@@ -229,11 +234,11 @@ class Connection:
             elif item.reason == "text":
                 self.on_text(item.data)
             else:
-                self.link.count(self, bad_frames=1)
+                self.link.fault(self, bad_frames=1)
                 log.debug("board %s: dropped %s frame %r", self.board_id, item.reason, item.data)
 
     def on_text(self, data: bytes) -> None:
-        self.link.count(self, text_lines=1)
+        self.link.fault(self, text_lines=1)
         now = time.monotonic()
         start, n = self.text_window
         if now - start > 10:
@@ -335,10 +340,14 @@ class BoardLink:
     """Every sensor board of the kiosk; see the module docstring."""
 
     def __init__(self, bus: InputBus, config: BoardsConfig | None = None, *,
-                 on_change: Callable[[list[BoardStatus]], None] | None = None) -> None:
+                 on_change: Callable[[list[BoardStatus]], None] | None = None,
+                 fault_report_s: float = FAULT_REPORT_S) -> None:
         self.bus = bus
         self.config = config or BoardsConfig()
         self.on_change = on_change
+        self.fault_report_s = fault_report_s
+        self._faults: dict[str, _Faults] = {}  # by port path: since the last warning
+        self._faults_notified = (0.0, 0)  # when on_change last saw them, faults then
         self._lock = threading.RLock()
         self._conns: dict[str, Connection] = {}  # by real device path
         self._status: dict[str, BoardStatus] = {}  # by board id, lost boards included
@@ -368,6 +377,8 @@ class BoardLink:
         with self._lock:
             conns = list(self._conns.values())
             self._conns.clear()
+            for c in conns:
+                c.closed = True
         for c in conns:
             c.close()
 
@@ -438,10 +449,15 @@ class BoardLink:
             return self._seqs.get((board_id, boot))
 
     def deliver(self, conn: Connection, event: BoardEvent) -> None:
+        """An event from ``conn``'s reader: posted and passed on, unless the link has
+        dropped the connection (checked under the lock that drops it, so no event is
+        posted once the board has been reported lost)."""
         intent = event_to_intent(event.name, event.value, event.board_id)
-        if intent is not None:
-            self.bus.post(intent)
         with self._lock:
+            if conn.closed:
+                return
+            if intent is not None:
+                self.bus.post(intent)  # never blocks
             self._seqs[(event.board_id, conn.boot)] = event.seq
             listeners = list(self._listeners)
         extra = {}
@@ -449,10 +465,22 @@ class BoardLink:
             extra["hand_mm"] = int(event.value)
         self.count(conn, events=1, **extra)
         for fn in listeners:
+            if conn.closed:
+                return
             try:
                 fn(event)
             except Exception:
                 log.exception("board event listener failed")
+
+    def fault(self, conn: Connection, bad_frames: int = 0, text_lines: int = 0) -> None:
+        """A damaged frame or a stray text line from ``conn``: counted on its board's
+        status (the devices screen) and in the next warning (:meth:`_report_faults`)."""
+        with self._lock:
+            tally = self._faults.setdefault(conn.port.path, _Faults())
+            tally.bad_frames += bad_frames
+            tally.text_lines += text_lines
+            tally.board_id = conn.board_id or tally.board_id
+        self.count(conn, bad_frames=bad_frames, text_lines=text_lines)
 
     def count(self, conn: Connection, **fields: int) -> None:
         if conn.board_id is None:
@@ -503,6 +531,7 @@ class BoardLink:
                     next_scan = now + cfg.scan_s
                     self._scan(now)
                 self._check(now)
+                self._report_faults(now)
             except Exception:  # keep supervising whatever one port did
                 log.exception("board link supervisor")
             self._stop.wait(tick)
@@ -554,9 +583,32 @@ class BoardLink:
                     conn.on_port_failed(exc)
             conn.resend_due(now, cfg.command_timeout_s, cfg.command_tries)
 
+    def _report_faults(self, now: float) -> None:
+        """Damaged frames and stray text, while they last: a warning per port at most
+        every ``fault_report_s``, and the devices screen told the counts (at most every
+        second). A board that sends garbage is otherwise silent at the default log level."""
+        due = []
+        with self._lock:
+            for port, tally in self._faults.items():
+                if (tally.bad_frames or tally.text_lines) and now - tally.reported_at >= self.fault_report_s:
+                    due.append((port, replace(tally)))
+                    tally.bad_frames = tally.text_lines = 0
+                    tally.reported_at = now
+            total = sum(s.bad_frames + s.text_lines for s in self._status.values())
+        for port, tally in due:
+            log.warning("board %s on %s: %d damaged frames and %d stray text lines since the last "
+                        "report (at most one every %.0f s while they last): check its cable, and "
+                        "reflash it if it keeps printing", tally.board_id or "(no hello yet)", port,
+                        tally.bad_frames, tally.text_lines, self.fault_report_s)
+        when, seen = self._faults_notified
+        if total != seen and now - when >= FAULT_NOTIFY_S:
+            self._faults_notified = (now, total)
+            self._notify()
+
     def _drop(self, real: str, conn: Connection, reason: str) -> None:
         with self._lock:
             self._conns.pop(real, None)
+            conn.closed = True  # under the lock deliver() holds: nothing is posted after
         conn.close()
         if conn.board_id is None:
             log.debug("port %s closed before a hello: %s", conn.port.path, reason)
@@ -572,3 +624,13 @@ class BoardLink:
                 self._status[board_id] = replace(st, state="lost", since=time.monotonic())
             self._changed.notify_all()
         self._notify()
+
+
+@dataclass
+class _Faults:
+    """A port's damaged frames and stray text lines since its last warning."""
+
+    board_id: str = ""
+    bad_frames: int = 0
+    text_lines: int = 0
+    reported_at: float = float("-inf")

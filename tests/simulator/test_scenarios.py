@@ -11,8 +11,9 @@ from untact.simulator.runner import Runner, ScenarioFailed
 from untact.simulator.scenario import load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
-# Beyond kiosk: the full day serves 240 customers (minutes); the hand order runs MediaPipe.
-TIERS = {"full_day_cafe": [pytest.mark.slow], "camera_hand_order": [pytest.mark.models]}
+# Beyond kiosk: the full days serve 240 customers, and 40 drawn (minutes); the hand order runs MediaPipe.
+TIERS = {"full_day_cafe": [pytest.mark.slow], "rendered_day_cafe": [pytest.mark.slow],
+         "camera_hand_order": [pytest.mark.models]}
 LIBRARY = [pytest.param(p, marks=TIERS.get(p.stem, ()), id=p.stem)
            for p in sorted((REPO / "simulator" / "scenarios").glob("*.toml"))]
 CAFE = REPO / "examples" / "cafe.toml"

@@ -47,3 +47,18 @@ def test_help_on_the_board_calls_staff_at_the_board_and_on_screen(tmp_path):
         k.wait_until(lambda: board.led == (0, 0, 0), timeout=5, what="the LED to go out")
     finally:
         k.stop()
+
+
+def test_a_board_sending_garbage_shows_its_counts_on_the_devices_screen(tmp_path):
+    from untact.simulator.driver import KioskDriver
+
+    k = KioskDriver(CAFE, data_dir=tmp_path / "data", boards=1).start()
+    try:
+        k.board_action("line_noise", {"text": "@E 1 key ok\r\n>>> \r\n"})  # no CRC; REPL text
+        k.wait_until(lambda: "board_faults" in k.app.device_status, what="the faults counted")
+        k.app.go("admin_devices")
+        assert k.app.screen.status_line("boards") == (
+            "센서 보드: 1개 연결됨 (sim-1) · 받은 데이터 오류: sim-1: 1 damaged frames, 1 stray text lines")
+        k.app.go("attract")
+    finally:
+        k.stop()

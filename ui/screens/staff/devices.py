@@ -67,7 +67,9 @@ class AdminDevicesScreen(AdminScreen):
             state = self.t("admin.devices.state.connected", n=count, ids=ids.strip(" ()"))
         else:  # the device's own sentence, from the hardware layer (English)
             state = self.t("admin.devices.state.off", reason=state)
-        return self.t("admin.devices.row", name=name, state=state)
+        row = self.t("admin.devices.row", name=name, state=state)
+        faults = self.ctx.device_status.get("board_faults") if device == "boards" else None
+        return row + self.t("admin.devices.board_faults", faults=faults) if faults else row
 
     def printer_state(self, state: str) -> str:
         word, _, waiting = state.partition(", ")
