@@ -94,6 +94,23 @@ def test_bad_arguments(tmp_path):
     assert r.returncode == 1 and "does not exist" in r.stderr
 
 
+def test_live_dry_run_plans_without_systemd_running():
+    """The live plan as run in a chroot (make pi-image-check, found there): no running
+    systemd means no daemon-reload or udevadm (both fail in a chroot), and the unit is
+    still enabled for the next boot. The dry run runs no program of the plan: it used to
+    run the not yet created venv's Python (an error on stderr, an empty --no-deps list)."""
+    r = subprocess.run(["bash", str(SCRIPT), "--dry-run"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "No such file" not in r.stderr, r.stderr
+    assert "pip install -q --no-deps <[tool.untact] install-without-deps>" in r.stdout
+    assert "+ systemctl enable untact.service" in r.stdout
+    if Path("/run/systemd/system").is_dir():  # a host booted with systemd
+        assert "+ systemctl daemon-reload" in r.stdout and "+ udevadm control" in r.stdout
+    else:
+        assert "systemd is not running here" in r.stdout
+        assert "daemon-reload" not in r.stdout and "udevadm" not in r.stdout
+
+
 def _verify(root: Path, unit: str) -> subprocess.CompletedProcess:
     return subprocess.run([tool("systemd-analyze"), "verify", f"--root={root}", "--man=no",
                            unit], capture_output=True, text=True, timeout=120)
