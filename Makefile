@@ -16,7 +16,7 @@ FIRMWARE_MODULES := $(patsubst firmware/%.py,%,$(filter-out firmware/__init__.py
 PIN_OF = $(shell python3 -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml','rb'))['project']['optional-dependencies']['$(1)']))")
 PORT ?=
 
-.PHONY: setup system-deps run test test-quick lint lint-firmware lint-types bench audit check-config install-pi check-pi-wheels clean flash
+.PHONY: setup system-deps run test test-quick lint lint-firmware lint-types bench audit check-config install-pi check-pi-wheels pi-image-check clean flash
 
 setup: $(STAMP)
 
@@ -50,7 +50,7 @@ test-quick: setup
 
 lint: setup lint-firmware lint-types
 	$(VENV)/bin/ruff check accessibility hardware shop ui simulator tests setup.py
-	shellcheck deploy/install-pi.sh
+	shellcheck deploy/*.sh
 
 $(FIRMWARE_STUBS)/.installed: pyproject.toml | $(STAMP)
 	$(PY) -m pip install -q --upgrade --target $(FIRMWARE_STUBS) $(call PIN_OF,firmware-stubs)
@@ -106,6 +106,15 @@ install-pi:
 # Every pinned package has an aarch64 wheel for the Pi's Python (needs the package index).
 check-pi-wheels: setup
 	$(PY) deploy/check_pi_wheels.py
+
+# The install and the installed kiosk on a real arm64 Debian Bookworm root under qemu-user
+# (deploy/pi-image-check.sh; minutes, not part of `make test`). The root and downloads are
+# kept in PI_ROOT_CACHE; the check's host tools are installed here, not in APT_PACKAGES.
+PI_ROOT_CACHE ?= $(HOME)/.cache/untact-pi-root
+PI_CHECK_PACKAGES := qemu-user-static binfmt-support debootstrap
+pi-image-check:
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(PI_CHECK_PACKAGES)"
+	$(SUDO) deploy/pi-image-check.sh --cache $(PI_ROOT_CACHE)
 
 clean:
 	rm -rf test-output .pytest_cache
