@@ -86,7 +86,10 @@ flash: setup
 	@[ -x $(VENV)/bin/mpremote ] || $(PY) -m pip install -q $(call PIN_OF,flash)
 	$(VENV)/bin/mpremote connect $(PORT) cp $(addprefix firmware/,$(addsuffix .py,$(FIRMWARE_MODULES))) : + reset
 
+# sysbench: the reference that scales CPU costs to a Pi (simulator/bench/cpu_cost.py).
+BENCH_PACKAGES := sysbench
 bench: setup
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(BENCH_PACKAGES)"
 	$(TEST_ENV) $(PY) -m untact.simulator.bench
 
 # Every screen of the real kiosk in every profile (simulator/audit_renderer.py).
