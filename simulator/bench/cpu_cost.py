@@ -10,6 +10,8 @@ processes inflate least.
   camera bench's 640x480 frames (a real hand photo over a real room);
 - ``voice_cpu_s_per_utterance_{ko,en}``: the voice pipeline's decision (VAD, Vosk or
   pocketsphinx, understanding) on each real recording of $UNTACT_TESTDATA/speech;
+- ``voice_model_load_cpu_s_{ko,en}``: loading the recognizer (after the first frame,
+  voice input is off until it is loaded);
 - ``screen_build_cpu_s``: one screen change of the real kiosk, offscreen at full size,
   until drawn (median over the customer screens, in a process of its own);
 - ``startup_cpu_s``: ``untact-kiosk --window`` from launch to its first frame (the child's
@@ -94,8 +96,9 @@ def hand_cpu_per_frame() -> float:
     return statistics.median(costs)
 
 
-def voice_cpu_per_utterance(lang: str) -> tuple[float, float, int]:
-    """(median CPU s per utterance, median CPU s per second of audio, recordings)."""
+def voice_cpu_per_utterance(lang: str) -> tuple[float, float, int, float]:
+    """(median CPU s per utterance, median CPU s per second of audio, recordings, CPU s
+    to load the model)."""
     from untact.hardware.voice.config import VoiceConfig
     from untact.hardware.voice.grammar import phrase_grammar
     from untact.hardware.voice.input import VoicePipeline
@@ -107,7 +110,10 @@ def voice_cpu_per_utterance(lang: str) -> tuple[float, float, int]:
 
     folder = _testdata().parent / "speech" / lang
     entries = read_manifest(folder)
-    pipeline = VoicePipeline({lang: load_recognizer(lang)}, None, VoiceConfig(), lang=lang,
+    t = time.process_time()
+    recognizer = load_recognizer(lang)
+    load = time.process_time() - t
+    pipeline = VoicePipeline({lang: recognizer}, None, VoiceConfig(), lang=lang,
                              grammar=phrase_grammar([label for _, label in entries], lang))
     per_utterance, per_audio_s = [], []
     for name, _ in entries:
@@ -117,7 +123,7 @@ def voice_cpu_per_utterance(lang: str) -> tuple[float, float, int]:
         cpu = time.process_time() - t
         per_utterance.append(cpu)
         per_audio_s.append(cpu / max(heard.seconds, 1e-3))
-    return statistics.median(per_utterance), statistics.median(per_audio_s), len(entries)
+    return statistics.median(per_utterance), statistics.median(per_audio_s), len(entries), load
 
 
 def screen_build_cpu() -> float:
@@ -179,10 +185,12 @@ def run():
     yield metric("hand_cpu_s_per_frame", frame, "CPU-s", estimated_cpu_s=est,
                  estimated_fps={pi: sorted(round(1 / s, 1) for s in v) for pi, v in est.items()})
     for lang in ("ko", "en"):
-        utterance, per_audio_s, n = voice_cpu_per_utterance(lang)
+        utterance, per_audio_s, n, load = voice_cpu_per_utterance(lang)
         yield metric(f"voice_cpu_s_per_utterance_{lang}", utterance, "CPU-s", recordings=n,
                      cpu_s_per_audio_s=round(per_audio_s, 4),
                      estimated_cpu_s=_estimates(utterance, here))
+        yield metric(f"voice_model_load_cpu_s_{lang}", load, "CPU-s",
+                     estimated_cpu_s=_estimates(load, here))
     screen = screen_build_cpu()
     yield metric("screen_build_cpu_s", screen, "CPU-s", estimated_cpu_s=_estimates(screen, here))
     start = startup_cpu()
