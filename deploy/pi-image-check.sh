@@ -6,10 +6,12 @@
 # module, render the attract screen, decode a recording with each voice model and track a
 # hand in a photo. Each step prints how long it took: emulated times, NOT Pi times.
 #
-#   deploy/pi-image-check.sh [--cache DIR] [--testdata DIR]
+#   deploy/pi-image-check.sh [--cache DIR] [--testdata DIR] [--upgrade]
 #
 # The base root is made once by debootstrap into DIR/base and copied afresh to DIR/root
 # for every run (a fresh Pi each time); downloaded .debs and wheels are kept in DIR.
+# --upgrade keeps the last run's installed root and runs the installer again on it, as a
+# merchant upgrading does (quicker: the packages and the venv are there).
 # The project is `git archive HEAD` of this repository: commit what you want checked.
 # Needs root, qemu-user-static, binfmt-support and debootstrap (make pi-image-check
 # installs them).
@@ -21,12 +23,14 @@ TESTDATA=${UNTACT_TESTDATA:-$REPO/../shared/testdata}
 MIRROR=http://deb.debian.org/debian
 # Raspberry Pi OS Lite ships systemd, udev, sudo and CA certificates; minbase has none.
 BASE_PACKAGES=systemd-sysv,udev,ca-certificates,sudo
+UPGRADE=0
 
 usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --cache) CACHE=${2:?--cache needs a folder}; shift 2 ;;
         --testdata) TESTDATA=${2:?--testdata needs a folder}; shift 2 ;;
+        --upgrade) UPGRADE=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "pi-image-check: unknown option: $1 (try --help)" >&2; exit 2 ;;
     esac
@@ -112,11 +116,15 @@ fresh_root() {
         cp /usr/local/share/ca-certificates/*.crt "$ROOT/usr/local/share/ca-certificates/"
         in_root update-ca-certificates
     fi
-    # The merchant's `git clone`: this repository's HEAD, in root's home.
+    new_code
+}
+
+# The merchant's `git clone` (or `git pull`): this repository's HEAD, in root's home.
+new_code() {
+    rm -rf "$ROOT/root/untact"
     mkdir -p "$ROOT/root/untact"
     git -C "$REPO" archive --format=tar HEAD | tar -C "$ROOT/root/untact" -xf -
-    git -C "$REPO" rev-parse --short HEAD > "$ROOT/root/untact.commit"
-    echo "root from $BASE, project at commit $(cat "$ROOT/root/untact.commit")"
+    echo "project at commit $(git -C "$REPO" rev-parse --short HEAD) in /root/untact"
 }
 
 mount_root() {
@@ -152,7 +160,8 @@ installed() {
     for f in /opt/untact/.venv/bin/untact-kiosk /etc/systemd/system/untact.service \
              /etc/systemd/system/multi-user.target.wants/untact.service \
              /etc/udev/rules.d/99-untact-boards.rules /var/lib/untact/kiosk.toml; do
-        [ -e "$ROOT$f" ] || { echo "missing after the install: $f"; return 1; }
+        # -L too: the unit's link is absolute, to a path inside the root
+        [ -e "$ROOT$f" ] || [ -L "$ROOT$f" ] || { echo "missing after the install: $f"; return 1; }
     done
     in_root id untact
     in_root dpkg --print-architecture
@@ -169,7 +178,11 @@ if [ -d "$BASE" ]; then
 else
     step "debootstrap arm64 base" make_base
 fi
-step "fresh root" fresh_root
+if [ "$UPGRADE" = 1 ] && [ -x "$ROOT/opt/untact/.venv/bin/python" ]; then
+    step "new code into the root" new_code
+else
+    step "fresh root" fresh_root
+fi
 mount_root
 rc=0
 step "install-pi.sh" in_root bash -c 'cd /root/untact && deploy/install-pi.sh'
