@@ -18,8 +18,9 @@ SOURCE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CONFIG=""
 APT=1
 USER_NAME=untact
+# libatomic1: Vosk's aarch64 libvosk.so links it (x86_64's does not); Lite may lack it.
 APT_PACKAGES=(python3 python3-venv python3-pip libgl1 libegl1 libgles2 libgl1-mesa-dri
-              libgbm1 libdrm2 libmtdev1 fonts-nanum espeak-ng sqlite3)
+              libgbm1 libdrm2 libmtdev1 libatomic1 fonts-nanum espeak-ng sqlite3)
 
 usage() {
     sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
