@@ -55,12 +55,15 @@ def render(kiosk_file: str, out: str) -> str:
             kiosk.pump(2)
             shot = kiosk.screenshot(out)
             screen = kiosk.app.sm.current
+            from kivy.core.window import Window
+            from kivy.graphics.opengl import GL_RENDERER, glGetString
+
+            renderer = glGetString(GL_RENDERER).decode(errors="replace")  # whose GL drew it
         finally:
             kiosk.stop()
-    from kivy.core.window import Window
-
     size = Path(shot).stat().st_size
-    return f"rendered screen {screen!r} {Window.size[0]}x{Window.size[1]} to {shot} ({size} bytes)"
+    return (f"rendered screen {screen!r} {Window.size[0]}x{Window.size[1]} by {renderer} "
+            f"to {shot} ({size} bytes)")
 
 
 def _first_row(folder: Path) -> tuple[list[str], str, str]:
