@@ -49,7 +49,7 @@ test-quick: setup
 	$(TEST_ENV) $(PY) -m pytest -m "not models and not kiosk and not slow" $(PYTEST_ARGS)
 
 lint: setup lint-firmware lint-types
-	$(VENV)/bin/ruff check accessibility hardware shop ui simulator tests setup.py
+	$(VENV)/bin/ruff check accessibility hardware shop ui simulator tests deploy setup.py
 	shellcheck deploy/*.sh
 
 $(FIRMWARE_STUBS)/.installed: pyproject.toml | $(STAMP)
