@@ -2,9 +2,9 @@
 # make pi-image-check: install untact on a real arm64 Debian Bookworm userland (Raspberry
 # Pi OS Bookworm is Debian Bookworm arm64 plus Raspberry Pi's own packages), run under
 # qemu-user emulation, exactly as a merchant would (deploy/install-pi.sh as root), then run
-# the installed kiosk there: check the sample and the installed kiosk file, import every
-# module, render the attract screen, decode a recording with each voice model and track a
-# hand in a photo. Each step prints how long it took: emulated times, NOT Pi times.
+# the installed kiosk there: verify the unit, check the sample and the installed kiosk
+# file, import every module, render the attract screen, decode a recording with each voice
+# model, track a hand in a photo and synthesize speech. Each step prints how long it took: emulated times, NOT Pi times.
 #
 #   deploy/pi-image-check.sh [--cache DIR] [--testdata DIR] [--upgrade]
 #
@@ -187,6 +187,9 @@ mount_root
 rc=0
 step "install-pi.sh" in_root bash -c 'cd /root/untact && deploy/install-pi.sh'
 step "installed files" installed
+# The installed unit with the root's own systemd and the real untact-kiosk (the tests
+# on the PC verify it with a stand-in for the pip-installed program).
+step "systemd-analyze verify" in_root systemd-analyze verify --man=no /etc/systemd/system/untact.service
 step "check-config sample" as_kiosk /opt/untact/.venv/bin/untact-kiosk --check-config /opt/untact/examples/cafe.toml || rc=1
 step "check-config installed" as_kiosk /opt/untact/.venv/bin/untact-kiosk --check-config /var/lib/untact/kiosk.toml || rc=1
 step "import every module" probe imports || rc=1
@@ -196,12 +199,13 @@ PNG=/var/tmp/untact-pi-check/attract-arm64.png
 step "render attract screen" probe render /var/lib/untact/kiosk.toml "$PNG" || rc=1
 step "voice: load, decode" probe voice /mnt/testdata || rc=1
 step "hand tracker: one photo" probe hands /mnt/testdata || rc=1
+step "speech out: espeak-ng" probe speech || rc=1
 
 {
     echo
     echo "pi-image-check summary (emulated by qemu-aarch64 on $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); not Pi times):"
     printf '  %s\n' "${SUMMARY[@]}"
-    grep -E '^(imports|render|voice|hands): ' "$LOG" | sed 's/^/  /' || true
+    grep -E '^(imports|render|voice|hands|speech): ' "$LOG" | sed 's/^/  /' || true
     [ -f "$ROOT$PNG" ] && echo "  attract screen rendered inside the arm64 root: $ROOT$PNG"
 } | tee -a "$LOG"
 [ $rc = 0 ] || die "a step failed: see $LOG"

@@ -6,6 +6,7 @@ repository. deploy/pi-image-check.sh runs each step and times it from outside.
     pi_root_probe.py render KIOSK.toml OUT.png   # the attract screen, offscreen
     pi_root_probe.py voice TESTDATA              # both voice models, one recording each
     pi_root_probe.py hands TESTDATA              # the hand tracker on one photo
+    pi_root_probe.py speech                      # espeak-ng saying a phrase in each language
 
 Prints what it did on one line, with the CPU seconds it took; exit 1 when
 the step fails, 2 for bad usage. Under qemu every time is emulated, not a Pi's.
@@ -120,7 +121,23 @@ def hands(testdata: str) -> str:
             f"fingertip at ({x:.2f}, {y:.2f}), in {took:.2f} s CPU")
 
 
-STEPS = {"imports": (imports, 0), "render": (render, 2), "voice": (voice, 1), "hands": (hands, 1)}
+def speech() -> str:
+    from untact.accessibility.speech_worker import Synthesizer
+
+    synth = Synthesizer()  # the kiosk's speech worker's synthesizer: espeak-ng via pyttsx3
+    said = []
+    for voice, text in (("ko", "주문을 도와 드릴게요"), ("en", "How can I help you?")):
+        t = time.process_time()
+        pcm = synth.synth(text, voice, 170)
+        seconds = len(pcm) / 2 / synth.sample_rate
+        if seconds < 0.5:
+            raise RuntimeError(f"{voice}: {text!r} gave {seconds:.2f} s of audio")
+        said.append(f"{voice} {text!r}: {seconds:.1f} s of audio in {time.process_time() - t:.3f} s CPU")
+    return "espeak-ng said " + "; ".join(said)
+
+
+STEPS = {"imports": (imports, 0), "render": (render, 2), "voice": (voice, 1), "hands": (hands, 1),
+         "speech": (speech, 0)}
 
 
 def main(argv: list[str]) -> int:
