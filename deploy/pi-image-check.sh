@@ -4,12 +4,13 @@
 # qemu-user emulation, exactly as a merchant would (deploy/install-pi.sh as root), then run
 # the installed kiosk there: verify the unit, check the sample and the installed kiosk
 # file, import every module, render the attract screen, decode a recording with each voice
-# model, track a hand in a photo and synthesize speech. Each step prints how long it took: emulated times, NOT Pi times.
+# model, track a hand in a photo and synthesize speech. Each step prints how long it
+# took: emulated times, NOT Pi times.
 #
 #   deploy/pi-image-check.sh [--cache DIR] [--testdata DIR] [--upgrade]
 #
 # The base root is made once by debootstrap into DIR/base and copied afresh to DIR/root
-# for every run (a fresh Pi each time); downloaded .debs and wheels are kept in DIR.
+# for every run (a fresh Pi each time); downloaded .debs are kept in DIR.
 # --upgrade keeps the last run's installed root and runs the installer again on it, as a
 # merchant upgrading does (quicker: the packages and the venv are there).
 # The project is `git archive HEAD` of this repository: commit what you want checked.
@@ -25,7 +26,7 @@ MIRROR=http://deb.debian.org/debian
 BASE_PACKAGES=systemd-sysv,udev,ca-certificates,sudo
 UPGRADE=0
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --cache) CACHE=${2:?--cache needs a folder}; shift 2 ;;
@@ -131,7 +132,7 @@ mount_root() {
     mount -t proc proc "$ROOT/proc"
     mount --rbind /sys "$ROOT/sys" && mount --make-rslave "$ROOT/sys"
     mount --rbind /dev "$ROOT/dev" && mount --make-rslave "$ROOT/dev"
-    # Downloads kept between runs: Debian packages and pip's wheel cache.
+    # Kept between runs: downloaded Debian packages and pip's cache.
     mkdir -p "$CACHE/apt-archives/partial" "$CACHE/pip" "$ROOT/root/.cache/pip" "$ROOT/mnt/testdata"
     mount --bind "$CACHE/apt-archives" "$ROOT/var/cache/apt/archives"
     mount --bind "$CACHE/pip" "$ROOT/root/.cache/pip"
