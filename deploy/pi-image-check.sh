@@ -26,7 +26,7 @@ MIRROR=http://deb.debian.org/debian
 BASE_PACKAGES=systemd-sysv,udev,ca-certificates,sudo
 UPGRADE=0
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --cache) CACHE=${2:?--cache needs a folder}; shift 2 ;;
