@@ -22,7 +22,7 @@ PORT ?=
 AXE_CORE_VERSION := 4.10.3
 AXE_CORE := $(VENV)/axe-core-$(AXE_CORE_VERSION)/package/axe.min.js
 
-.PHONY: setup system-deps run test test-quick lint lint-firmware lint-types bench audit check-config install-pi check-pi-wheels clean flash
+.PHONY: setup system-deps run test test-quick lint lint-firmware lint-types bench audit check-config install-pi check-pi-wheels pi-image-check clean flash
 
 setup: $(STAMP)
 
@@ -68,8 +68,8 @@ test-quick: setup $(AXE_CORE)
 	$(TEST_ENV) UNTACT_AXE=$(AXE_CORE) $(PY) -m pytest -m "not models and not kiosk and not slow" $(PYTEST_ARGS)
 
 lint: setup lint-firmware lint-types
-	$(VENV)/bin/ruff check accessibility hardware shop ui simulator web tests setup.py
-	shellcheck deploy/install-pi.sh
+	$(VENV)/bin/ruff check accessibility hardware shop ui simulator web tests deploy setup.py
+	shellcheck deploy/*.sh
 
 $(FIRMWARE_STUBS)/.installed: pyproject.toml | $(STAMP)
 	$(PY) -m pip install -q --upgrade --target $(FIRMWARE_STUBS) $(call PIN_OF,firmware-stubs)
@@ -105,7 +105,10 @@ flash: setup
 	@[ -x $(VENV)/bin/mpremote ] || $(PY) -m pip install -q $(call PIN_OF,flash)
 	$(VENV)/bin/mpremote connect $(PORT) cp $(addprefix firmware/,$(addsuffix .py,$(FIRMWARE_MODULES))) : + reset
 
+# sysbench: the reference that scales CPU costs to a Pi (simulator/bench/cpu_cost.py).
+BENCH_PACKAGES := sysbench
 bench: setup
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(BENCH_PACKAGES)"
 	$(TEST_ENV) $(PY) -m untact.simulator.bench
 
 # Every screen of the real kiosk in every profile (simulator/audit_renderer.py), at every
@@ -129,6 +132,15 @@ install-pi:
 # Every pinned package has an aarch64 wheel for the Pi's Python (needs the package index).
 check-pi-wheels: setup
 	$(PY) deploy/check_pi_wheels.py
+
+# The install and the installed kiosk on a real arm64 Debian Bookworm root under qemu-user
+# (deploy/pi-image-check.sh; minutes, not part of `make test`). The root and downloads are
+# kept in PI_ROOT_CACHE; the check's host tools are installed here, not in APT_PACKAGES.
+PI_ROOT_CACHE ?= $(HOME)/.cache/untact-pi-root
+PI_CHECK_PACKAGES := qemu-user-static binfmt-support debootstrap
+pi-image-check:
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(PI_CHECK_PACKAGES)"
+	$(SUDO) deploy/pi-image-check.sh --cache $(PI_ROOT_CACHE)
 
 clean:
 	rm -rf test-output .pytest_cache

@@ -18,8 +18,9 @@ SOURCE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CONFIG=""
 APT=1
 USER_NAME=untact
+# libatomic1: Vosk's aarch64 libvosk.so links it (x86_64's does not); Lite may lack it.
 APT_PACKAGES=(python3 python3-venv python3-pip libgl1 libegl1 libgles2 libgl1-mesa-dri
-              libgbm1 libdrm2 libmtdev1 fonts-nanum espeak-ng sqlite3)
+              libgbm1 libdrm2 libmtdev1 libatomic1 fonts-nanum espeak-ng sqlite3)
 
 usage() {
     sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
@@ -106,9 +107,13 @@ if [ "$LIVE" = 1 ]; then
     run "$APP/.venv/bin/python" -m pip install -q --upgrade pip
     run "$APP/.venv/bin/python" -m pip install -q "$APP"
     # MediaPipe without its declared dependencies (jax, a second cv2): see pyproject.toml
-    read -r -a NODEPS <<< "$("$APP/.venv/bin/python" -c "import tomllib; print(' '.join(
-        tomllib.load(open('$APP/pyproject.toml', 'rb'))['tool']['untact']['install-without-deps']))")"
-    run "$APP/.venv/bin/python" -m pip install -q --no-deps "${NODEPS[@]}"
+    if [ "$DRY" = 1 ]; then  # no venv to read pyproject.toml with in a dry run
+        printf '+ %s\n' "$APP/.venv/bin/python -m pip install -q --no-deps <[tool.untact] install-without-deps>"
+    else
+        read -r -a NODEPS <<< "$("$APP/.venv/bin/python" -c "import tomllib; print(' '.join(
+            tomllib.load(open('$APP/pyproject.toml', 'rb'))['tool']['untact']['install-without-deps']))")"
+        run "$APP/.venv/bin/python" -m pip install -q --no-deps "${NODEPS[@]}"
+    fi
 else
     skip "python3 -m venv $APP/.venv && pip install $APP && pip install --no-deps mediapipe"
 fi
@@ -166,9 +171,16 @@ fi
 
 # 7. Enable at boot ---------------------------------------------------------------------
 if [ "$LIVE" = 1 ]; then
-    run systemctl daemon-reload
-    run udevadm control --reload-rules
-    run udevadm trigger --subsystem-match=tty
+    # /run/systemd/system exists only when systemd runs as PID 1 (sd_booted(3)); in a
+    # chroot or an image being built there is no systemd or udevd to reload, and
+    # `systemctl enable` still links the unit for the next boot.
+    if [ -d /run/systemd/system ]; then
+        run systemctl daemon-reload
+        run udevadm control --reload-rules
+        run udevadm trigger --subsystem-match=tty
+    else
+        say "systemd is not running here (a chroot?): the unit and the udev rule take effect at the next boot"
+    fi
     run systemctl enable untact.service
     if systemctl is-enabled --quiet lightdm.service 2>/dev/null; then
         say "warning: a desktop (lightdm) is enabled; the kiosk wants the Lite image, or run:"
