@@ -30,13 +30,6 @@ from untact.shop.tickets import tickets_for
 from untact.simulator.virtual_printer import VirtualPrinter
 
 
-@pytest.fixture
-def printer():
-    p = VirtualPrinter.tcp()
-    yield p
-    p.close()
-
-
 def wait_until(cond, timeout_s: float, what: str) -> None:
     deadline = time.monotonic() + timeout_s
     while not cond():
