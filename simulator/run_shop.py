@@ -82,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
                                               "--host", "127.0.0.1", "--port", str(port)]))
             urls = [f"http://127.0.0.1:{port}/staff", f"http://127.0.0.1:{port}/board"]
             print(f"staff page: {urls[0]} (PIN {pin}), ready board: {urls[1]}", flush=True)
-            if not args.no_browser and os.environ.get("DISPLAY") and _listening(port, within_s=20):
+            has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+            if not args.no_browser and has_display and _listening(port, within_s=20):
                 for url in urls:
                     webbrowser.open(url)
         else:

@@ -36,6 +36,16 @@ def output_dir() -> Path:
 
 # --- voice input (hardware/voice/): each real model is loaded once per session -------
 
+@pytest.fixture
+def printer():
+    """A virtual ESC/POS printer on a real TCP port (``printer.address``), switched off after."""
+    from untact.simulator.virtual_printer import VirtualPrinter
+
+    p = VirtualPrinter.tcp()
+    yield p
+    p.close()
+
+
 @pytest.fixture(scope="session")
 def cafe_menu():
     """examples/cafe.toml as the shop's menu model: what the screens and voice read."""

@@ -106,15 +106,13 @@ class KioskComposition:
         """The receipt printer, attached to the orders before any order is placed (each
         order queues its tickets in its own transaction); it prints from its own thread
         and its state is one line of the device status, for staff."""
-        from untact.hardware.printer.config import from_table
         from untact.hardware.printer.service import PrintService
 
         if isinstance(override, str):  # OFF
             return None
-        config = from_table(self.kiosk.section("printer")) if override is None else override
-        if not config.enabled:
+        printer = PrintService.for_shop(self.shop, override)
+        if printer is None:
             return None
-        printer = PrintService(config, self.shop.orders, lambda: self.shop.menu.kiosk)
         printer.subscribe(lambda st: self.devices.status.__setitem__("printer", st.summary()))
         self.devices.status["printer"] = printer.status.summary()
         printer.start()

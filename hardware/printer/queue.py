@@ -126,12 +126,14 @@ class PrintQueue:
                 " WHERE id = ? AND claimed_by = ?",
                 (time.strftime("%Y-%m-%dT%H:%M:%S"), job.id, token))
 
-    def release(self, job: Job, token: str, error: str) -> None:
-        """The printer did not take it: queued again, for the next try."""
+    def release(self, job: Job, token: str, error: str, maybe_printed: bool = False) -> None:
+        """The printer did not take it: queued again, for the next try; ``maybe_printed``
+        (it was sent but not confirmed) makes the next try a reprint."""
         with self._lock:
             self._db.execute(
-                "UPDATE print_jobs SET state = 'queued', attempts = attempts + 1, last_error = ?"
-                " WHERE id = ? AND claimed_by = ? AND state = 'sending'", (error[:300], job.id, token))
+                "UPDATE print_jobs SET state = 'queued', attempts = attempts + 1, last_error = ?,"
+                " reprint = reprint OR ? WHERE id = ? AND claimed_by = ? AND state = 'sending'",
+                (error[:300], maybe_printed, job.id, token))
 
     def fail(self, job: Job, token: str, error: str) -> None:
         """The ticket cannot be made (its order is unreadable): set aside with the reason,

@@ -15,12 +15,16 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from untact.shop.menu import Kiosk
 from untact.shop.orders import Order, OrderStore
 from untact.shop.tickets import Ticket, TicketLine, tickets_for
 
-from .config import PrinterConfig
+if TYPE_CHECKING:
+    from untact.shop.service import Shop
+
+from .config import PrinterConfig, from_table
 from .escpos_render import FontMissing, render
 from .queue import Job, PrintQueue, worker_token
 from .status import OFFLINE, ONLINE, PrinterHealth, PrinterStatus, query_status
@@ -48,6 +52,14 @@ class PrintService:
         self._faults = 0
         self._thread: threading.Thread | None = None
         store.on_placed(self._enqueue)
+
+    @classmethod
+    def for_shop(cls, shop: Shop, config: PrinterConfig | None = None) -> PrintService | None:
+        """The printer of ``shop``'s kiosk file (its ``[printer]``, or ``config`` in its
+        place), attached to the shop's orders (not started); None when there is none.
+        Made before any order is placed: each order queues its tickets as it commits."""
+        config = from_table(shop.menu.kiosk.section("printer")) if config is None else config
+        return cls(config, shop.orders, lambda: shop.menu.kiosk) if config.enabled else None
 
     def _enqueue(self, db, order_id: int) -> None:  # in the order's transaction
         self.queue.enqueue_in(db, order_id)
@@ -147,12 +159,17 @@ class PrintService:
                 # the printer answers once the ticket is printed: allow for a slow line
                 if not transport.read(1, self.config.timeout_s + len(data) / 2000):
                     raise PrinterUnavailable(OFFLINE, "the printer did not confirm the ticket")
-        except BaseException as exc:
-            self.queue.release(job, self._token, str(exc))
+        except BaseException as exc:  # the printer may have printed it before it failed
+            self.queue.release(job, self._token, str(exc), maybe_printed=True)
             raise
         self.queue.mark_printed(job, self._token)
 
     def ticket(self, job: Job) -> Ticket:
         order: Order = self._store.get(job.order_id)
         (ticket,) = tickets_for(order, self._kiosk(), (job.ticket,))
-        return replace(ticket, lines=(REPRINT, *ticket.lines)) if job.reprint else ticket
+        return as_reprint(ticket) if job.reprint else ticket
+
+
+def as_reprint(ticket: Ticket) -> Ticket:
+    """A ticket that may have come out already, printed again under a visible heading."""
+    return replace(ticket, lines=(REPRINT, *ticket.lines))

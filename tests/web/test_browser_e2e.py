@@ -1,7 +1,8 @@
 """Issue 14's walk, in a real browser: a customer orders at a headless kiosk; the order
 reaches the staff page (signed in with the admin PIN, by keyboard); staff mark it
 preparing, then ready, one tap each; the ready board shows it and calls it once, and
-does not call it again after a reload. The pages pass axe-core's WCAG 2.2 AA rules and
+does not call it again after a reload; the counter's printer printed the order's
+receipt and kitchen ticket exactly once each. The pages pass axe-core's WCAG 2.2 AA rules and
 the Tab key reaches every control.
 
 The staff server runs inside the kiosk's process over the kiosk's own shop (the
@@ -17,16 +18,18 @@ from browser import axe_violations, chromium, tab_reaches_every_control, wait_fo
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from untact.accessibility.intents import Kind
+from untact.shop.tickets import tickets_for
 from web_helpers import PIN, kiosk_file
 
 pytestmark = pytest.mark.kiosk
 
 
 @pytest.fixture
-def kiosk(tmp_path):
+def kiosk(tmp_path, printer):
+    """The cafe with its receipt printer on the network (a virtual one on a real port)."""
     from untact.simulator.driver import KioskDriver
 
-    driver = KioskDriver(kiosk_file(tmp_path), data_dir=tmp_path / "data").start()
+    driver = KioskDriver(kiosk_file(tmp_path, printer.address), data_dir=tmp_path / "data").start()
     yield driver
     driver.stop()
 
@@ -53,7 +56,7 @@ def order_lemonade(kiosk) -> None:
     kiosk.wait_until(lambda: kiosk.screen == "done" and kiosk.store.for_day(), what="the order")
 
 
-def test_order_from_kiosk_to_staff_page_to_ready_board(kiosk, staff_server, browser, output_dir):
+def test_order_from_kiosk_to_staff_page_to_ready_board(kiosk, staff_server, browser, printer, output_dir):
     base = f"http://127.0.0.1:{staff_server.port}"
     browser.get(f"{base}/board")
     board = browser.current_window_handle
@@ -82,6 +85,13 @@ def test_order_from_kiosk_to_staff_page_to_ready_board(kiosk, staff_server, brow
     assert axe_violations(browser) == []
     assert tab_reaches_every_control(browser) == []
     browser.save_screenshot(str(output_dir / "web-staff.png"))
+
+    # The counter's printer: the order as taken, its receipt and kitchen ticket once each.
+    (placed,) = kiosk.store.for_day()
+    printer.wait_for(2, timeout_s=20)
+    paper = kiosk.composition.printer.config.paper
+    assert [printer.copies_of(t, paper) for t in tickets_for(placed, kiosk.app.shop.menu.kiosk)] == [1, 1]
+    assert len(printer.tickets) == 2 and printer.unknown == []
 
     browser.find_element(By.XPATH, '//button[text()="1번 준비 시작"]').click()
     wait_for(lambda: "준비 중" in browser.find_element(By.CSS_SELECTOR, '[data-number="1"] .status').text,

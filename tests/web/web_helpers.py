@@ -16,7 +16,8 @@ PIN = "4826"
 FAST = {"n": 2**10, "r": 8, "p": 1}  # cheap scrypt costs: the real ones are tested in tests/shop
 
 
-def kiosk_file(tmp_path: Path) -> Path:
+def kiosk_file(tmp_path: Path, printer: str = "") -> Path:
+    """The cafe with an admin PIN and [staff_web]; ``printer``: a network printer's address."""
     path = tmp_path / "kiosk.toml"
     path.write_text(CAFE.read_text(encoding="utf-8") + f"""
 [admin]
@@ -27,7 +28,7 @@ lockout_minutes = 2
 [staff_web]
 host = "127.0.0.1"
 port = 0
-""", encoding="utf-8")
+""" + (f'\n[printer]\nkind = "network"\naddress = "{printer}"\n' if printer else ""), encoding="utf-8")
     return path
 
 

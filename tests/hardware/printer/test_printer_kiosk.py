@@ -13,18 +13,10 @@ from untact.hardware.printer.config import PAPER_DOTS
 from untact.hardware.printer.escpos_render import Paper
 from untact.shop.staff_access import hash_pin
 from untact.shop.tickets import tickets_for
-from untact.simulator.virtual_printer import VirtualPrinter
 
 CAFE = Path(__file__).resolve().parents[3] / "examples" / "cafe.toml"
 PIN = "4826"
 FAST = {"n": 2**10, "r": 8, "p": 1}  # cheap scrypt costs: the real ones are tested elsewhere
-
-
-@pytest.fixture
-def printer():
-    p = VirtualPrinter.tcp()
-    yield p
-    p.close()
 
 
 @pytest.fixture

@@ -25,16 +25,10 @@ from printer_rig import (
 )
 from untact.hardware.printer.config import PrinterConfig
 from untact.hardware.printer.escpos_render import Paper
+from untact.hardware.printer.service import as_reprint
 from untact.shop.orders import OrderStore
 from untact.shop.tickets import tickets_for
 from untact.simulator.virtual_printer import VirtualPrinter
-
-
-@pytest.fixture
-def printer():
-    p = VirtualPrinter.tcp()
-    yield p
-    p.close()
 
 
 def wait_until(cond, timeout_s: float, what: str) -> None:
@@ -99,6 +93,31 @@ def test_out_of_paper_is_shown_and_tickets_wait_until_it_is_refilled(tmp_path, p
         printer.wait_for(6, timeout_s=30)
         wait_until(lambda: svc.status.summary() == "online", 5, "back online, nothing waiting")
         assert_each_printed_once(printer, orders, kiosk, Paper(384))
+    finally:
+        svc.stop()
+        store.close()
+
+
+def test_a_ticket_taken_but_not_confirmed_before_the_printer_went_off_prints_again_marked_reprint(
+        tmp_path, printer):
+    """The printer is switched off the moment it has cut the receipt, before it answers
+    the GS r after it: the kiosk cannot know the receipt came out, so it prints it again
+    headed REPRINT once the printer is back (a duplicate is visible, nothing missing)."""
+    kiosk = cafe()
+    store = OrderStore(tmp_path)
+    printer.subscribe(lambda t: printer.set_state("offline") if len(printer.tickets) == 1 else None)
+    svc = service(kiosk, store, network_config(printer.address))
+    svc.start()
+    try:
+        order = place(store, kiosk)
+        printer.wait_for(1, timeout_s=10)
+        wait_until(lambda: svc.status.state != "online", 10, "the printer seen off")
+        printer.set_state("online")
+        printer.wait_for(3, timeout_s=30)
+        receipt, kitchen = tickets_for(order, kiosk)
+        paper = Paper(384)
+        assert [printer.copies_of(t, paper) for t in (receipt, as_reprint(receipt), kitchen)] == [1, 1, 1]
+        assert len(printer.tickets) == 3
     finally:
         svc.stop()
         store.close()
