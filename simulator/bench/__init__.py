@@ -8,7 +8,8 @@ prints one JSON object per line and keeps going when one module fails, reporting
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 
 
 def metric(name: str, value: float, unit: str, **extra: object) -> dict:
@@ -35,3 +36,15 @@ def p95_metric(name: str, values: list[float], unit: str = "ms", **extra: object
     and sample count beside it (quote medians on a noisy machine)."""
     return metric(name, percentile(values, 95), unit, stat="p95",
                   median=round(median(values), 2), n=len(values), **extra)
+
+
+def times_ms(fn: Callable[[], object], runs: int, warmup: int = 1) -> list[float]:
+    """Wall milliseconds of ``runs`` calls of ``fn``, after ``warmup`` unmeasured ones."""
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out

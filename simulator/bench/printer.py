@@ -32,7 +32,7 @@ from untact.shop.orders import OrderStore
 from untact.shop.tickets import TicketLine, receipt, tickets_for
 
 from ..virtual_printer import VirtualPrinter
-from . import median, metric
+from . import median, metric, times_ms
 
 REPO = Path(__file__).resolve().parents[2]
 ORDERS = 20
@@ -44,15 +44,6 @@ def _cart(kiosk):
     cart.add(kiosk.item("cafe_latte"))
     return cart
 
-
-def _ms(fn, runs: int) -> list[float]:
-    fn()
-    out = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
-    return out
 
 
 def run() -> Iterator[dict]:
@@ -67,10 +58,10 @@ def run() -> Iterator[dict]:
         ascii_ticket = replace(ticket, lines=tuple(
             TicketLine("".join(c if c < "\x7f" else "?" for c in ln.text), ln.size, ln.align, ln.bold,
                        ln.right) for ln in ticket.lines))
-        yield metric("printer_render_receipt_ms", median(_ms(lambda: render(ticket, paper), 30)), "ms",
+        yield metric("printer_render_receipt_ms", median(times_ms(lambda: render(ticket, paper), 30)), "ms",
                      reference="printer_render_receipt_text_only_ms")
         yield metric("printer_render_receipt_text_only_ms",
-                     median(_ms(lambda: render(ascii_ticket, paper), 30)), "ms")
+                     median(times_ms(lambda: render(ascii_ticket, paper), 30)), "ms")
         yield metric("printer_receipt_kb", len(render(ticket, paper)) / 1024, "KB")
         yield metric("printer_receipt_text_only_kb", len(render(ascii_ticket, paper)) / 1024, "KB")
 
@@ -80,8 +71,8 @@ def run() -> Iterator[dict]:
         service = PrintService(config, store, lambda: kiosk)
         with_queue, without = [], []
         for _ in range(20):  # interleaved: the shared disk's fsync time drifts
-            with_queue += _ms(lambda: store.place(cart.snapshot(), cart.total(), "ko"), 1)
-            without += _ms(lambda: plain.place(cart.snapshot(), cart.total(), "ko"), 1)
+            with_queue += times_ms(lambda: store.place(cart.snapshot(), cart.total(), "ko"), 1)
+            without += times_ms(lambda: plain.place(cart.snapshot(), cart.total(), "ko"), 1)
         yield metric("printer_order_commit_ms", median(with_queue), "ms",
                      reference="printer_order_commit_without_queue_ms")
         yield metric("printer_order_commit_without_queue_ms", median(without), "ms")

@@ -27,9 +27,8 @@ import random
 import shutil
 import sqlite3
 import tempfile
-import time
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,21 +36,11 @@ from untact.shop.menu import load_kiosk
 from untact.shop.menu_service import MenuService
 from untact.shop.orders import OrderStore
 
-from . import median, metric, percentile
+from . import median, metric, percentile, times_ms
 
 REPO = Path(__file__).resolve().parents[2]
 DAY = "2026-03-14"
 
-
-def _times_ms(fn: Callable[[], object], runs: int, warmup: int = 1) -> list[float]:
-    for _ in range(warmup):
-        fn()
-    out = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
-    return out
 
 
 def _row(name: str, samples: list[float], **extra: object) -> dict:
@@ -109,9 +98,9 @@ def _toggle_rows(label: str, path: Path) -> Iterator[dict]:
     svc = MenuService(path)
     item = svc.kiosk.items[-1].id
     flips = iter([True, False] * 20)
-    toggle = _times_ms(lambda: svc.set_sold_out(item, next(flips)), runs=9)
+    toggle = times_ms(lambda: svc.set_sold_out(item, next(flips)), runs=9)
     yield _row(f"menu_sold_out_toggle_{label}_ms", toggle)
-    yield _row(f"menu_load_{label}_ms", _times_ms(lambda: load_kiosk(path), runs=9),
+    yield _row(f"menu_load_{label}_ms", times_ms(lambda: load_kiosk(path), runs=9),
                reference_for=f"menu_sold_out_toggle_{label}_ms")
 
 
@@ -126,8 +115,8 @@ def run() -> Iterator[dict]:
         menu_path.write_text(text, encoding="utf-8")
         kiosk = load_kiosk(menu_path)
         assert len(kiosk.items) == 1000
-        load = _times_ms(lambda: load_kiosk(menu_path), runs=15)
-        parse = _times_ms(lambda: tomllib.loads(menu_path.read_text(encoding="utf-8")), runs=15)
+        load = times_ms(lambda: load_kiosk(menu_path), runs=15)
+        parse = times_ms(lambda: tomllib.loads(menu_path.read_text(encoding="utf-8")), runs=15)
         yield _row("menu_load_1000_items_ms", load, target_ms=200,
                    file_bytes=len(text.encode()))
         yield _row("menu_parse_1000_items_tomllib_ms", parse,
@@ -143,10 +132,10 @@ def run() -> Iterator[dict]:
             seen["summary"] = store.summary(DAY)
             seen["queue"] = store.queue(DAY)
 
-        admin = _times_ms(admin_queries, runs=9)
+        admin = times_ms(admin_queries, runs=9)
         assert len(seen["orders"]) == 10_000 and seen["summary"].count == 10_000
         raw_db = sqlite3.connect(store.path)
-        raw = _times_ms(lambda: raw_db.execute("SELECT * FROM orders WHERE day = ?",
+        raw = times_ms(lambda: raw_db.execute("SELECT * FROM orders WHERE day = ?",
                                                (DAY,)).fetchall(), runs=9)
         yield _row("admin_day_10000_orders_ms", admin, target_ms=300,
                    queue_len=len(seen["queue"]))
@@ -157,14 +146,14 @@ def run() -> Iterator[dict]:
                  ("summary", lambda: store.summary(DAY)),
                  ("queue", lambda: store.queue(DAY)), ("page", lambda: store.page(DAY)))
         for name, fn in parts:
-            yield _row(f"admin_day_10000_orders_{name}_ms", _times_ms(fn, runs=9))
+            yield _row(f"admin_day_10000_orders_{name}_ms", times_ms(fn, runs=9))
 
         def screen() -> None:
             store.page(DAY, 0, 50)
             store.summary(DAY)
             store.queue(DAY)
 
-        yield _row("admin_screen_page_10000_orders_ms", _times_ms(screen, runs=9))
+        yield _row("admin_screen_page_10000_orders_ms", times_ms(screen, runs=9))
         raw_db.close()
         store.close()
 
