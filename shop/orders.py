@@ -142,7 +142,10 @@ class OrderStore:
         db.executescript(SHOP_SCHEMA)
 
     def close(self) -> None:
-        self._db.close()
+        # Under the lock: a reader thread (the attract screen's numbers) mid-query on a
+        # connection closed under it crashes the process; after close it gets an error.
+        with self._lock:
+            self._db.close()
 
     def use_numbering(self, number_after: Callable[[int], int]) -> None:
         """Number as one of several kiosks of a shop: ``number_after(the day's last number)``
