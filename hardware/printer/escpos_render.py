@@ -12,10 +12,12 @@ the number can be scaled by the printer itself (``GS !``, six times).
 
 from __future__ import annotations
 
+import atexit
 import copy
 import functools
 import logging
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,17 +101,21 @@ def text_line(line: TicketLine, paper: Paper) -> str:
     return line.text[: max(0, room - 1)].ljust(max(0, room)) + line.right
 
 
+@functools.cache
 def _escpos_dummy() -> type:
     """python-escpos's in-memory printer, imported with two of its import's side effects
-    contained. It pickles its 70 KB printer database into a new temporary folder per
-    process, never removed, unless told where: one folder per user instead (3.1 still
-    makes an empty one per process: its default is computed even when not used). And it
-    calls ``logging.basicConfig()``, which on a root logger without handlers would start
+    contained. It pickles its 70 KB printer database into a folder and reads it back in
+    later processes; a shared folder races (two kiosks starting together: one reads the
+    pickle half written by the other, EOFError) and a process killed while writing leaves
+    a truncated pickle for good. So each process gets a folder of its own, removed when it
+    exits (the pickle then costs ~0.2 s once per process; 3.1 also leaves an empty folder
+    of its own per process: its default is computed even when not used). And it calls
+    ``logging.basicConfig()``, which on a root logger without handlers would start
     printing every library's log records (Kivy's INFO lines) to stderr: a placeholder
     handler makes that call do nothing."""
-    folder = Path(tempfile.gettempdir()) / f"untact-escpos-{os.getuid()}"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(folder))
+    folder = tempfile.mkdtemp(prefix="untact-escpos-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = folder
     root = logging.getLogger()
     placeholder = logging.NullHandler()
     root.addHandler(placeholder)
