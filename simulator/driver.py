@@ -281,6 +281,18 @@ class KioskDriver:
         self.focus_on(lambda w: text_contains in w.text, what=repr(text_contains))
         self.send(Kind.SELECT)
 
+    def order(self, *choices: str, pay: str = "카운터") -> str:
+        """From the attract screen, as a customer on the keypad: Korean, each of
+        ``choices`` (a category, an item), add it, order and pay by ``pay``; the order
+        number the done screen shows."""
+        from untact.accessibility.intents import Kind
+
+        self.send(Kind.SELECT)
+        for text in ("한국어", *choices, "담기", "주문하기", pay):
+            self.choose(text)
+        self.wait_until(lambda: self.screen == "done", what="the order number")
+        return self.app.sm.get_screen("done").ids.number.text
+
     # -- what the customer sees and hears ----------------------------------------------
     @property
     def screen(self) -> str:

@@ -46,15 +46,7 @@ def row_texts(kiosk) -> str:
 
 @pytest.mark.kiosk
 def test_an_order_on_screen_prints_and_staff_see_the_printer(kiosk, printer, output_dir):
-    kiosk.send(Kind.SELECT)
-    kiosk.choose("한국어")
-    kiosk.choose("커피")
-    kiosk.choose("아메리카노")
-    kiosk.choose("담기")
-    kiosk.choose("주문하기")
-    kiosk.choose("카운터")
-    kiosk.wait_until(lambda: kiosk.screen == "done", what="the order number")
-    shown = kiosk.app.sm.get_screen("done").ids.number.text
+    shown = kiosk.order("커피", "아메리카노")
     receipt, ticket = printer.wait_for(2, timeout_s=20)
     (order,) = kiosk.store.for_day()
     assert str(order.number) == shown
