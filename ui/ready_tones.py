@@ -51,8 +51,8 @@ class ReadyTones:
                     continue
                 version, now_ready = new_version, self._ready()
                 if now_ready - ready:
-                    self.sounded += len(now_ready - ready)
                     self.last_tone = self._buzz()
+                    self.sounded += len(now_ready - ready)  # last: the count says it is done
                 ready = now_ready
         except Exception:  # the store closed under us (the kiosk stopping), or a board error
             log.debug("ready tones stopped", exc_info=True)
