@@ -6,11 +6,17 @@ The customer is warned (spoken and shown by the ``on_warn`` callback) at least
 ``warning_s`` (>= 20 s) before the session expires, and may extend it at least 10 times
 (:meth:`SessionTimer.extend`, or any activity). On expiry ``on_expire`` runs once: the
 UI returns to the attract screen and resets profile, volume, rate and cart.
+
+The criteria (검증기준 2-2) accept either a limit whose remaining time is shown or no
+limit at all; ``time_limit = false`` is the merchant's choice of the second: a session
+then never warns or expires, and only the customer leaving (the presence sensor) or
+staff end it. :attr:`SessionTimer.remaining` is then infinite while a session runs.
 """
 
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,6 +38,7 @@ class TimerConfig:
     timeout_s: float = 120.0
     warning_s: float = 30.0
     max_extensions: int = 20
+    time_limit: bool = True  # False: no limit at all (no warning, no countdown)
 
     def __post_init__(self) -> None:
         if self.warning_s < MIN_WARNING_S:
@@ -43,8 +50,18 @@ class TimerConfig:
 
     @classmethod
     def from_table(cls, table: Table) -> TimerConfig:
-        """``[accessibility.session]``: timeout_s, warning_s (>= 20), max_extensions (>= 10)."""
-        table.unknown_keys({"timeout_s", "warning_s", "max_extensions"})
+        """``[accessibility.session]``: timeout_s, warning_s (>= 20), max_extensions (>= 10),
+        or ``time_limit = false`` alone (the limit's figures would mean nothing with it)."""
+        table.unknown_keys({"time_limit", "timeout_s", "warning_s", "max_extensions"})
+        if not table.get("time_limit", bool, True):
+            for key in ("timeout_s", "warning_s", "max_extensions"):
+                if table.has(key):
+                    raise table.error(key, "has no meaning with time_limit = false "
+                                           "(remove one of the two)")
+            return cls(time_limit=False)
+        if table.get("timeout_s", float, cls.timeout_s) == 0:
+            raise table.error("timeout_s", "must be at least 30, not 0 "
+                                           "(for no time limit write time_limit = false)")
         warning = table.get("warning_s", float, cls.warning_s, min=MIN_WARNING_S, max=600)
         timeout = table.get("timeout_s", float, cls.timeout_s, min=30, max=3600)
         if timeout <= warning:
@@ -77,9 +94,16 @@ class SessionTimer:
         self._timeout_s = config.timeout_s
         self._warning_s = config.warning_s
 
+    @property
+    def limited(self) -> bool:
+        """Whether sessions have a time limit (the kiosk file's choice)."""
+        return self.config.time_limit
+
     def start(self, timeout_s: float | None = None, warning_s: float | None = None) -> None:
         """A customer arrived (or the profile changed its timeouts): start a session."""
         self._timeout_s = timeout_s if timeout_s is not None else self.config.timeout_s
+        if not self.limited:
+            self._timeout_s = math.inf  # never warned, never expired; remaining is inf
         self._warning_s = max(MIN_WARNING_S,
                               warning_s if warning_s is not None else self.config.warning_s)
         if self._timeout_s <= self._warning_s:
@@ -94,6 +118,7 @@ class SessionTimer:
 
     @property
     def remaining(self) -> float:
+        """Seconds left in the running session (``math.inf`` without a time limit)."""
         if self.state in (TimerState.RUNNING, TimerState.WARNING):
             return max(0.0, self._deadline - self._clock())
         return 0.0
@@ -112,6 +137,8 @@ class SessionTimer:
         """The customer asked for more time; False once the extensions are used up."""
         if self.state not in (TimerState.RUNNING, TimerState.WARNING):
             return False
+        if not self.limited:
+            return True  # nothing to extend, nothing counted
         if self.extensions >= self.config.max_extensions:
             return False
         self.extensions += 1

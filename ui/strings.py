@@ -145,6 +145,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "warning.text": {"ko": "{seconds}초 뒤에 처음 화면으로 돌아갑니다. 계속하시려면 아무 버튼이나 누르세요.",
                      "en": "Returning to the start in {seconds} seconds. Press any button to continue."},
     "time_left": {"ko": "남은 시간 {time}", "en": "Time left {time}"},
+    "no_time_limit": {"ko": "시간 제한 없음", "en": "No time limit"},
     "warning.more_time": {"ko": "시간 연장", "en": "More time"},
     "cart.added": {"ko": "{name} {qty}개를 담았습니다. 합계 {total}", "en": "Added {qty} {name}. Total {total}"},
     "voice.yes": {"ko": "네, 담기", "en": "Yes, add it"},

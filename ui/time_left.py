@@ -3,10 +3,14 @@
 
 A bar at the bottom of the reachable band, under every screen, so no screen has to
 remember it; empty (but still holding its place) when no session runs: the attract
-screen, the staff's pages.
+screen, the staff's pages. When the merchant chose no time limit it says so ("시간 제한
+없음") rather than vanishing: a customer who takes their time need not wonder whether a
+countdown is hidden somewhere, and the layout is the same in both choices.
 """
 
 from __future__ import annotations
+
+import math
 
 from kivy.uix.label import Label
 
@@ -30,7 +34,9 @@ class TimeLeft(Label):
         self.bind(width=lambda *_: setattr(self, "text_size", (self.width, None)))
 
     def show(self, seconds_left: float | None, lang: str) -> None:
-        """``None``: no time limit runs now."""
-        text = "" if seconds_left is None else t("time_left", lang, time=clock_text(seconds_left))
+        """``None``: no session runs now; ``math.inf``: a session without a time limit."""
+        text = ("" if seconds_left is None else t("no_time_limit", lang)
+                if math.isinf(seconds_left) else
+                t("time_left", lang, time=clock_text(seconds_left)))
         if text != self._shown:
             self._shown = self.text = text
