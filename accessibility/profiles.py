@@ -224,23 +224,3 @@ class ProfileConfig:
                    base_font_px=table.get("base_font_px", int, cls.base_font_px, min=0,
                                           max=400))
 
-
-def screen_limits(display: Display) -> list[str]:
-    """Profiles this screen cannot serve at all, each naming the rule it breaks: the
-    reachable band must hold at least a title line, two controls of one text line each
-    (one choice and the navigation) and the remaining time, at the profile's sizes. Said by
-    ``untact-kiosk --check-config``; the audit measures the real screens."""
-    band_top, band_bottom = display.reachable_band(REACH_MAX_MM, REACH_MIN_MM)
-    band_mm = display.px_to_mm(band_bottom - band_top, 1)
-    body_mm = min_font_px(display) / display.px_per_mm[1]  # smallest font, mm
-    out = []
-    for p in PROFILES.values():
-        line = body_mm * p.text_scale * 1.2
-        control = max(line + 4, MIN_TARGET_MM * p.target_scale)
-        need = line * 1.3 + 2 * control + line * 1.5 + 4 * MIN_SPACING_MM
-        if need > band_mm:
-            out.append(f"the {p.name} profile cannot fit this screen: a title, two controls "
-                       f"and the remaining time need {need:.0f} mm, the reachable screen is "
-                       f"{band_mm:.0f} mm high (rules text_size and layout, 검증기준 3-9; "
-                       f"target_size, 검증기준 1-3)")
-    return out

@@ -5,6 +5,7 @@ every mistake names file, line and field::
 
     [accessibility.profiles]   default = "standard"; base_font_px = 40
     [accessibility.session]    timeout_s = 120; warning_s = 30; max_extensions = 20
+                               (or time_limit = false: no limit, 검증기준 2-2)
     [accessibility.speech]     voices = { ko = "ko", en = "en" }; sink = "auto"; ...
     [accessibility.location_guide]  interval_s = 60; volume_db = -6; quiet_hours = [...]
 """

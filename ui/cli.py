@@ -41,9 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     warn_if_pin_hash_exposed(kiosk)
     if args.check_config:
         print(f"{path}: ok ({len(kiosk.items)} items in {len(kiosk.categories)} categories)")
-        from untact.accessibility.profiles import screen_limits
+        print(f"{path}: [accessibility.session] {time_limit_choice(kiosk)}")
+        from untact.accessibility.display_limits import display_limits
 
-        for limit in screen_limits(kiosk.display):  # the screen, not the file, is at fault
+        for limit in display_limits(kiosk.display):  # errors were refused above
             print(f"{path}: [display] {limit}")
         return 0
     from .composition import run_kiosk
@@ -55,8 +56,10 @@ def main(argv: list[str] | None = None) -> int:
 def check_kiosk_file(path: str | Path, real_payment: bool = True) -> Kiosk:
     """Every start-up check of a kiosk file, for the kiosk, the simulator and scenarios
     alike: the menu, ``[admin]``, ``[payment]``, ``[devices]``, ``[printer]`` and
-    ``[staff_web]``; ConfigError on the first problem. A real kiosk takes real payments:
+    ``[staff_web]``, and a ``[display]`` on which no customer could be served within the
+    criteria; ConfigError on the first problem. A real kiosk takes real payments:
     ``real_payment`` refuses the simulated card terminal (``untact-sim`` runs those)."""
+    from untact.accessibility.display_limits import display_limits
     from untact.hardware.devices import validate as validate_devices
     from untact.hardware.printer.config import from_table as printer_config
     from untact.shop.menu_service import validate_kiosk
@@ -69,7 +72,31 @@ def check_kiosk_file(path: str | Path, real_payment: bool = True) -> Kiosk:
     validate_devices(kiosk.section("devices"))
     printer_config(kiosk.section("printer"))
     staff_web_config(kiosk.section("staff_web"))
+    for limit in display_limits(kiosk.display):
+        if limit.error:
+            raise kiosk.section("display").error(limit.field, limit.message)
     return kiosk
+
+
+def time_limit_choice(kiosk: Kiosk) -> str:
+    """What the merchant's choice for 검증기준 2-2 (a time limit with the remaining time
+    shown, or none) means for this kiosk, in one line."""
+    from untact.accessibility.profiles import PROFILES
+    from untact.hardware.boards import config as boards
+
+    s = kiosk.accessibility.session
+    if s.time_limit:
+        longer = ", ".join(f"x{p.timeout_scale:g} {p.name}" for p in PROFILES.values()
+                           if p.timeout_scale > 1)
+        return (f"time limit (검증기준 2-2): {s.timeout_s:g} s without activity ({longer}), "
+                f"warned {s.warning_s:g} s ahead, {s.max_extensions} extensions, the "
+                "remaining time always on the screen")
+    leave_ms = boards.from_table(kiosk.section("devices", "boards")).thresholds.get(
+        "leave_ms", boards.LIMITS["leave_ms"][0])
+    return ("no time limit (검증기준 2-2): nobody is warned or reset for taking their time; a "
+            f"session ends when a sensor board's presence sensor sees nobody for "
+            f"{leave_ms / 1000:g} s ([devices.boards.thresholds] leave_ms) or when staff open "
+            "the staff pages; without such a board a walked-away cart stays until staff do")
 
 
 def warn_if_pin_hash_exposed(kiosk: Kiosk) -> None:

@@ -144,30 +144,3 @@ def test_timer_config_refuses_short_warnings(tmp_path):
     with pytest.raises(ConfigError, match="session.warning_s"):
         TimerConfig.from_table(Source.load(p).root().table("session"))
 
-
-def test_check_config_names_the_profiles_a_small_screen_cannot_serve(tmp_path):
-    """800 x 480 at 7 in (86 mm high): the low-vision (x2) and elderly profiles cannot fit
-    a title, two controls and the remaining time; untact-kiosk --check-config says so and
-    names the rule. The 21.5 in portrait screen serves every profile."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    from untact.accessibility.audit.displays import with_display
-    from untact.accessibility.display import SUPPORTED_DISPLAYS
-    from untact.accessibility.profiles import screen_limits
-
-    assert screen_limits(SUPPORTED_DISPLAYS["portrait-21.5in"]) == []
-    small = screen_limits(SUPPORTED_DISPLAYS["pi-touch-7in"])
-    assert [s.split()[1] for s in small] == ["low_vision", "elderly"]
-    cafe = Path(__file__).resolve().parents[2] / "examples" / "cafe.toml"
-    path = cafe.parent / f".test-{tmp_path.name}.toml"  # beside it: its relative paths hold
-    path.write_text(with_display(cafe.read_text(), SUPPORTED_DISPLAYS["pi-touch-7in"]))
-    try:
-        r = subprocess.run([sys.executable, "-m", "untact.ui.cli", "--check-config", str(path)],
-                           capture_output=True, text=True, timeout=60)
-    finally:
-        path.unlink()
-    assert r.returncode == 0, r.stderr
-    said = [line for line in r.stdout.splitlines() if "[display]" in line]
-    assert len(said) == 2 and all("text_size" in line and "검증기준 3-9" in line for line in said)
