@@ -160,10 +160,11 @@ def describe(k, name: str, profile: str, shot: Path) -> ScreenInfo:
     style = app.frame.style
     timer = app.kiosk.accessibility.session
     if app.frame.timer.state in (TimerState.RUNNING, TimerState.WARNING):
-        # The session's time limit, which warns and extends, runs on this screen.
+        # The session runs on this screen: timed (warns, extends) unless the merchant
+        # chose no time limit.
         widgets.append(WidgetInfo(id=f"{name}.session_timer", screen=name, role="timer",
-                                  timed=True, extendable=True, extensions=timer.max_extensions,
-                                  warning_s=style.warning_s))
+                                  timed=timer.time_limit, extendable=True,
+                                  extensions=timer.max_extensions, warning_s=style.warning_s))
     return ScreenInfo(name=name, profile=profile, window_px=(Window.width, Window.height),
                       display=app.kiosk.display, languages=app.kiosk.languages,
                       background=tuple(app.theme["bg"]),

@@ -383,7 +383,9 @@ def check_colour_pairs(s: ScreenInfo, rules: Rules) -> list[Finding]:
 
 
 def check_timing(s: ScreenInfo, rules: Rules) -> list[Finding]:
-    """A time limit is extendable, warned, and its remaining time is on the screen."""
+    """검증기준 2-2 met one of two ways: no time limit (the merchant's choice; the session's
+    widget is then not ``timed``, nothing to check), or a limit that is extendable, warned,
+    and whose remaining time is on the screen."""
     r = rules["timing"]
     out = []
     shown = any(w.role == "remaining_time" and _has_text(w) for w in s.widgets)

@@ -102,6 +102,7 @@ def figures(screens: list[ScreenInfo], rules: Rules) -> dict[str, dict[str, str]
                           "the floor"),
                 ("visual_height", f"highest text {high(seen, 'mm')} above the floor"),
                 ("magnification", _factors_text(factors)),
+                ("timing", _timing_text(mine)),
         ):
             out.setdefault(rule, {})[d] = text
     return out
@@ -112,6 +113,22 @@ def _factors_text(factors: list[tuple[float, float]]) -> str:
         return "no low-vision screen"
     return (f"smallest text x{min(f[0] for f in factors):.2f}, "
             f"smallest control x{min(f[1] for f in factors):.2f} of the standard profile's")
+
+
+def _timing_text(screens: list[ScreenInfo]) -> str:
+    """Which of 2-2's two ways the kiosk takes: no time limit, or the remaining time shown."""
+    sessions = [s for s in screens if any(w.role == "timer" for w in s.widgets)]
+    timers = [w for s in sessions for w in s.widgets if w.role == "timer" and w.timed]
+    shown = sum(1 for s in sessions
+                if any(w.role == "remaining_time" and w.text.strip() for w in s.widgets))
+    if not sessions:
+        return "no customer session on these screens"
+    if not timers:
+        return (f"no time limit (the merchant's choice): never warned or reset; the bar says "
+                f"so on {shown} of {len(sessions)} screens with a session")
+    return (f"time limit with the remaining time shown on {shown} of {len(sessions)} screens "
+            f"with a session; warned {min(w.warning_s for w in timers):g} s ahead, "
+            f"extendable {min(w.extensions for w in timers)} times")
 
 
 def test_exists(ref: str, root: Path) -> bool:

@@ -84,3 +84,40 @@ def test_no_time_limit_session_ends_when_the_presence_sensor_sees_nobody(tmp_pat
         assert k.app.frame.timer.state is TimerState.IDLE
     finally:
         k.stop()
+
+
+@pytest.mark.parametrize("no_limit, way", [
+    (False, "time limit with the remaining time shown on 2 of 2 screens with a session; "
+            "warned 30 s ahead, extendable 20 times"),
+    (True, "no time limit (the merchant's choice): never warned or reset; the bar says so on "
+           "2 of 2 screens with a session"),
+])
+def test_conformance_report_says_which_way_the_kiosk_meets_2_2(tmp_path, no_limit, way):
+    """The audit's renderer describes the real kiosk's screens; item 2-2 passes either way
+    and its figures say which way, from what the screens showed."""
+    from untact.accessibility.audit.checks import load_rules, run_checks
+    from untact.accessibility.audit.conformance import build, load_items
+    from untact.simulator.audit_renderer import describe
+    from untact.simulator.driver import KioskDriver
+
+    config = no_limit_cafe(tmp_path) if no_limit else CAFE
+    k = KioskDriver(config, data_dir=tmp_path / "data", sim_time=True).start()
+    try:
+        screens = []
+        for step in (None, Kind.SELECT, "한국어"):  # attract (no session), language, categories
+            if step is Kind.SELECT:
+                k.send(step)
+            elif step is not None:
+                k.choose(step)
+            shot = k.screenshot(tmp_path / f"{k.screen}.png")
+            screens.append(describe(k, k.screen, "standard", shot))
+    finally:
+        k.stop()
+    assert [s.name for s in screens] == ["attract", "language", "categories"]
+    rules = load_rules()
+    findings = run_checks(screens, rules)
+    assert [f for f in findings if f.rule == "timing"] == []
+    rows = build(load_items(), screens, findings, [], rules, CAFE.parents[1])
+    item = next(r for r in rows if r["id"] == "2-2")
+    assert item["result"] == "pass"
+    assert item["figures"]["timing"] == {"kiosk file": way}
