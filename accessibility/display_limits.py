@@ -33,7 +33,7 @@ VISUAL_MAX_MM = 1220.0  # 검증기준 9-2 (audit/rules.toml [visual_height])
 
 @dataclass(frozen=True)
 class Limit:
-    rules: str  # the audit's rule names (rules.toml), e.g. "text_size, target_size"
+    rules: str  # the audit's rule names (rules.toml), e.g. "text_size, target_size, layout"
     item: str  # the criteria's item(s), e.g. "검증기준 3-9, 1-3"
     field: str  # the [display] field to blame
     text: str  # what cannot be met, with its figures
@@ -56,7 +56,8 @@ def content_need_mm(display: Display, text_scale: float, target_scale: float) ->
 
 
 def display_limits(display: Display) -> list[Limit]:
-    """Every criterion this screen's size and height rule out, errors first."""
+    """Every criterion this screen's size and height rule out: one error alone where no
+    customer can be served, else a warning for each rule met only by giving up something."""
     bottom = display.bottom_edge_mm
     top = bottom + display.size_mm[1]
     low, high = max(bottom, REACH_MIN_MM), min(top, REACH_MAX_MM)
@@ -66,7 +67,7 @@ def display_limits(display: Display) -> list[Limit]:
                       f"between {REACH_MIN_MM:.0f} and {REACH_MAX_MM:.0f} mm: no control can "
                       "be placed within reach", True)]
     out = []
-    for p in PROFILES.values():  # standard first: if it cannot fit, no profile can
+    for p in PROFILES.values():  # standard first; the others are no smaller
         need = content_need_mm(display, p.text_scale, p.target_scale)
         band = min(top, p.reach_max_mm) - low
         if need > band:
@@ -88,4 +89,4 @@ def display_limits(display: Display) -> list[Limit]:
                          f"the screen's lower edge is {bottom:.0f} mm above the floor: nothing "
                          f"is placed below {REACH_MIN_MM:.0f} mm, so its lowest "
                          f"{REACH_MIN_MM - bottom:.0f} mm stay empty", False))
-    return sorted(out, key=lambda limit: not limit.error)
+    return out
