@@ -34,8 +34,8 @@ silence, noise, nothing understood    nothing
 
 Before a language is chosen (the attract and language screens) every language is
 listened to at once (:meth:`VoicePipeline.set_screen` with ``every_language``): each
-recognizer decodes the utterance under its own grammar, the reading the recognizers are
-surest of wins, and its intent carries ``slots["lang"]``, the language it was said in.
+recognizer decodes the utterance under its own grammar, side by side after the end of
+speech (Vosk releases the GIL while it decodes), the reading the recognizers are surest of wins, and its intent carries ``slots["lang"]``, the language it was said in.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol, TypeGuard
 
@@ -143,6 +144,8 @@ class VoicePipeline:
         self.heard_total = 0
         self._pending: tuple[Screen, str | None, bool] | None = None
         self._menu_changed = False  # a new menu waits for the end of an utterance
+        self._pool: ThreadPoolExecutor | None = None
+        self.parallel = True  # False: one language after another (the bench's reference)
         if grammar is not None:
             self.use_grammar(grammar)
         else:
@@ -265,18 +268,16 @@ class VoicePipeline:
         """
         start = self.clock()
         assert self.grammar is not None
-        readings: list[tuple[list[tuple[str, float]], Understanding, str]] = []
-        for lang, grammar in self.grammars.items():
-            recognizer = self.recognizers[lang]
-            try:
-                if streamed and is_streaming(recognizer):
-                    hypotheses = recognizer.finish()
-                else:
-                    hypotheses = recognizer.recognize(pcm)
-            except Exception as exc:  # a recognizer failure must not stop voice input
-                log.warning("voice: %s recognizer failed on an utterance: %s", lang, exc)
-                hypotheses = []
-            readings.append((hypotheses, understand_nbest(grammar, hypotheses), lang))
+        listened = list(self.grammars.items())
+        # Every language at once: Vosk releases the GIL while it decodes, so the
+        # others' decisions run beside it instead of after it (see _decoders).
+        if self.parallel:
+            others = [self._decoders().submit(self._reading, lang, grammar, pcm, streamed)
+                      for lang, grammar in listened[1:]]
+            readings = [self._reading(*listened[0], pcm, streamed)]
+            readings += [f.result() for f in others]
+        else:
+            readings = [self._reading(lang, grammar, pcm, streamed) for lang, grammar in listened]
         hypotheses, u, lang = self._surest(readings)
         intent = intent_for(u, self.config.accept_confidence, self.config.reject_confidence,
                             lang if self.every_language else None)
@@ -286,6 +287,27 @@ class VoicePipeline:
         self.heard_total += 1
         return heard
 
+    def _reading(self, lang: str, grammar: Grammar, pcm: bytes, streamed: bool
+                 ) -> tuple[list[tuple[str, float]], Understanding, str]:
+        """One language's n-best and understanding of the utterance."""
+        recognizer = self.recognizers[lang]
+        try:
+            if streamed and is_streaming(recognizer):
+                hypotheses = recognizer.finish()
+            else:
+                hypotheses = recognizer.recognize(pcm)
+        except Exception as exc:  # a recognizer failure must not stop voice input
+            log.warning("voice: %s recognizer failed on an utterance: %s", lang, exc)
+            hypotheses = []
+        return hypotheses, understand_nbest(grammar, hypotheses), lang
+
+    def _decoders(self) -> ThreadPoolExecutor:
+        """Threads for the other languages' decisions, made when first listened to in
+        several (one per recognizer beyond the first; idle between utterances)."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max(1, len(self.recognizers) - 1),
+                                            thread_name_prefix="voice-decide")
+        return self._pool
 
     def _surest(self, readings):
         """The reading to act on when several languages were listened to.
