@@ -62,27 +62,20 @@ def picked(k, payload) -> bool:
     raise AssertionError(f"the second choice is not an item but {payload}")
 
 
-def test_english_two_misses_then_number_two_picks_the_second_choice(voice_kiosk, testdata):
+@pytest.mark.parametrize("lang, language, coffee, again, second, said", [
+    ("en", "English", "Coffee", "Sorry, I did not catch that. Please say it again.",
+     "2, {name}. ", "number two"),
+    ("ko", "한국어", "커피", "잘 못 들었어요. 다시 말씀해 주세요.", "2번 {name}, ", "이 번"),  # "2번"
+])
+def test_two_misses_then_the_second_number_said_picks_the_second_choice(
+        voice_kiosk, testdata, lang, language, coffee, again, second, said):
     k = voice_kiosk
-    to_coffee(k, "en", "English", "Coffee")
-    name, payload = second_choice(k, "en")
-    again, numbered = not_understood_twice(k, "en", testdata)
-    assert again == "Sorry, I did not catch that. Please say it again."
-    assert f"2, {name}." in numbered and numbered.startswith("1, ")
-    assert numbered.endswith("Say the number, or press it on the keypad.")
-    heard = k.say("number two", "en")
-    assert [(i.kind, i.value) for i in heard] == [(Kind.NUMBER, 2)], heard
-    assert picked(k, payload)
-
-
-def test_korean_two_misses_then_i_beon_picks_the_second_choice(voice_kiosk, testdata):
-    k = voice_kiosk
-    to_coffee(k, "ko", "한국어", "커피")
-    name, payload = second_choice(k, "ko")
-    again, numbered = not_understood_twice(k, "ko", testdata)
-    assert again == "잘 못 들었어요. 다시 말씀해 주세요."
-    assert f"2번 {name}," in numbered and numbered.startswith("1번 ")
-    heard = k.say("이 번", "ko")  # "2번"
+    to_coffee(k, lang, language, coffee)
+    name, payload = second_choice(k, lang)
+    asked_again, numbered = not_understood_twice(k, lang, testdata)
+    assert asked_again == again
+    assert second.format(name=name) in numbered and numbered.startswith("1")
+    heard = k.say(said, lang)
     assert [(i.kind, i.value) for i in heard] == [(Kind.NUMBER, 2)], heard
     assert picked(k, payload)
 
