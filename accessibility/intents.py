@@ -26,6 +26,7 @@ class Kind(enum.Enum):
     POINT = "point"  # hover cursor at (x, y), normalised 0..1 from the top-left
     DWELL = "dwell"  # the cursor has rested long enough: act on what is under it
     VOICE = "voice"  # a spoken command that names things: utterance, intent, slots
+    NUMBER = "number"  # choice ``value`` of those read out numbered (a keypad digit, "두 번")
     # Frame-level controls that every modality must reach (speech, profiles, presence).
     STOP_SPEECH = "stop_speech"
     VOLUME_UP = "volume_up"

@@ -29,6 +29,7 @@ from .audio_sources import PushSource, TextToSpeechSource, WavFileSource
 log = logging.getLogger(__name__)
 
 MODES = ("none", "microphone", "wav", "text")
+SAY_LEAD_MS = 450  # longer than the VAD's pre-roll (300 ms) reaches back before speech
 LIVE_QUEUE_FRAMES = 100  # 3 s of live audio at most: a slow reader drops the oldest
 
 
@@ -51,9 +52,11 @@ class SimulatedMicrophone(PushSource):
 
     def say(self, text: str, lang: str = "ko", voice: str = "", rate: int = 150,
             pitch: int = 50) -> None:
-        """Speak ``text`` (synthesized in memory) into the microphone."""
+        """Speak ``text`` (synthesized in memory) into the microphone, after a moment of
+        its own room noise: the VAD's pre-roll is then this audio, not whatever noise the
+        stream happened to be playing, so the same text is heard the same way every time."""
         self.push(TextToSpeechSource(text, lang, voice=voice, rate=rate, pitch=pitch,
-                                     lead_ms=0, tail_ms=0))
+                                     lead_ms=SAY_LEAD_MS, tail_ms=0))
 
     def play(self, path: str | Path) -> None:
         """Play a WAV file into the microphone (any rate; mixed to mono).

@@ -2,7 +2,8 @@
 
 The same layout serves a USB keypad on the kiosk and a developer's keyboard in the
 simulator: arrows move, Enter selects, Backspace goes back, Home starts over, F1 asks for
-help, R repeats the last thing said.
+help, R repeats the last thing said; a digit picks that choice when the screen's choices
+were read out numbered.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ def intent_for_key(name: str, shift: bool = False) -> Intent | None:
 
     Shift+Tab moves backwards, as in every other program.
     """
+    digit = name.removeprefix("numpad")
+    if len(digit) == 1 and digit in "123456789":  # a choice of those read out numbered
+        return simple(Kind.NUMBER, source="keyboard", value=int(digit))
     kind = KEYMAP.get(name)
     if kind is Kind.NEXT and name == "tab" and shift:
         kind = Kind.PREVIOUS

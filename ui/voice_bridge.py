@@ -12,6 +12,11 @@ it hears there carries the language it was said in (``slots["lang"]``), and the 
 starts the order in that language: the kiosk switches to it, turns speech mode on for
 this customer and goes to the menu, where the dialogue answers (an order said at the
 door goes straight to its confirmation, "아메리카노 두 잔 담을까요?").
+
+A customer not understood twice on a screen hears its choices read out numbered (the
+names of the screen's buttons in reading order, which only the UI knows: the dialogue
+asks for them); a number said or the keypad's digit (both Kind.NUMBER) acts on that
+button through the router, the one path every device's SELECT takes.
 """
 
 from __future__ import annotations
@@ -53,6 +58,10 @@ class ReplyLike(Protocol):
     def forward(self) -> Intent | None: ...
     @property
     def confirming(self) -> bool: ...
+    @property
+    def number_choices(self) -> bool: ...
+    @property
+    def choose(self) -> str: ...
 
 
 class VoiceSessionLike(Protocol):
@@ -60,6 +69,7 @@ class VoiceSessionLike(Protocol):
 
     def handle(self, intent: Intent) -> ReplyLike | None: ...
     def answer(self, yes: bool) -> ReplyLike: ...
+    def number_choices(self, names: list[str]) -> ReplyLike: ...
     def screen_changed(self, orderable: tuple[str, ...] | None, lang: str,
                        every_language: bool = False) -> None: ...
     def session(self, active: bool) -> None: ...
@@ -118,8 +128,13 @@ class VoiceBridge:
             self._do(self.voice.answer(yes))
 
     def _do(self, reply: ReplyLike) -> None:
-        """Do what the voice dialogue says: speak, add to the cart, ask yes or no."""
+        """Do what the voice dialogue says: read the screen's choices out numbered, speak,
+        add to the cart, ask yes or no, act on a choice picked by its number (as any
+        device's SELECT on it would)."""
         app = self._app
+        if reply.number_choices and self.voice is not None:
+            names = [w.accessible_name(app.lang) for w in app.targets() if w.enabled]
+            reply = self.voice.number_choices(names)
         if reply.say:
             self._frame.announce(reply.say, urgent=True)  # a voice customer hears the answer
         if reply.add_to_cart is not None:
@@ -131,6 +146,9 @@ class VoiceBridge:
             app.router.rebuild_overlay()
         elif app.overlay.shown == "confirm":
             app.router.close_overlay()
+        if reply.choose:
+            app.router.activate(next((w for w in app.targets() if w.enabled
+                                      and w.accessible_name(app.lang) == reply.choose), None))
 
     def close(self) -> None:
         if self.voice is not None:

@@ -11,8 +11,15 @@ to the screen as usual, and tell voice input to listen for :meth:`VoiceDialogue.
 
 An order heard while another waits for its answer replaces it (the customer corrected
 themselves). An order for a sold-out item is not taken (``menu`` is the live menu: the session
-sets it on every change). Low confidence ("unclear") asks again; after ``max_retries``
-in a row the dialogue suggests the buttons instead of asking forever.
+sets it on every change). Speech not understood ("unclear") asks again; the
+``max_retries``-th time in a row on a screen the screen's choices are read out with
+numbers instead of asking forever, and a number said or a keypad digit picks one
+(Kind.NUMBER from either):
+
+    customer: (not understood, twice)        -> number_choices: the UI hands over the
+                                                screen's choices, say "1번 아메리카노,
+                                                2번 카페라테, ... 번호를 말씀하시거나 ..."
+    customer: "두 번" (or the keypad's 2)      -> choose "카페라테": the UI acts on it
 
 When the recognizer hesitated between two or three readings, the dialogue asks back
 with them instead of guessing:
@@ -35,7 +42,7 @@ from typing import Any
 from untact.accessibility.intents import Intent, Kind
 from untact.shop.menu import Kiosk
 
-from .grammar import ANSWERS, COMMANDS, EN_NUMBERS, KO_NUMBERS, Screen, spoken_choice
+from .grammar import ANSWERS, COMMANDS, EN_NUMBERS, KO_NUMBERS, MAX_NUMBERED, Screen, spoken_choice
 from .input import PLAIN_KINDS
 
 
@@ -55,6 +62,9 @@ class Reply:
     forward: Intent | None = None
     stop_speech: bool = False
     confirming: bool = False  # a yes/no answer is now expected
+    number_choices: bool = False  # read the screen's choices out numbered: call
+    # VoiceDialogue.number_choices with their names (the UI knows what is on screen)
+    choose: str = ""  # act on the screen's choice of this name (picked by its number)
 
 
 TEXTS = {
@@ -63,6 +73,10 @@ TEXTS = {
         "added": "담았습니다.",
         "cancelled": "취소했습니다.",
         "again": "잘 못 들었어요. 다시 말씀해 주세요.",
+        "numbered": "{choices}. 번호를 말씀하시거나 키패드의 숫자를 눌러 주세요.",
+        "number": "{n}번 {name}",
+        "numbers_joined": ", ",
+        "no_number": "{n}번은 없어요. ",
         "buttons": "죄송해요. 화면의 버튼이나 키패드를 써 주세요.",
         "unavailable": "{item}에는 그 선택이 없어요.",
         "which": "{choices}?",
@@ -75,6 +89,10 @@ TEXTS = {
         "added": "Added.",
         "cancelled": "Cancelled.",
         "again": "Sorry, I did not catch that. Please say it again.",
+        "numbered": "{choices}. Say the number, or press it on the keypad.",
+        "number": "{n}, {name}",
+        "numbers_joined": ". ",
+        "no_number": "There is no number {n}. ",
         "buttons": "Sorry. Please use the buttons or the keypad.",
         "unavailable": "{item} does not have that choice.",
         "which": "{choices}?",
@@ -95,12 +113,18 @@ class VoiceDialogue:
         self.pending: OrderLine | None = None
         self.choices: list[tuple[str, Mapping[str, Any]]] = []  # asked back: (name, slots)
         self._choice_at = 0  # the one read last: what SELECT or 네 takes
+        self.numbers: tuple[str, ...] = ()  # the screen's choices, read out numbered
         self._retries = 0
 
     def reset(self) -> None:
         """A new customer (presence left and came back): forget everything."""
         self.pending = None
         self.choices = []
+        self.new_screen()
+
+    def new_screen(self) -> None:
+        """Another screen: its misses count afresh, the numbers read out are gone."""
+        self.numbers = ()
         self._retries = 0
 
     def set_language(self, lang: str) -> None:
@@ -113,14 +137,34 @@ class VoiceDialogue:
         asked = [str(slots.get("item")) for name, slots in self.choices if name == "order"]
         if items is not None and asked:  # the candidates can be named in the answer
             items = tuple(dict.fromkeys([*items, *asked]))
+        if self.numbers:  # the customer was asked for a number: orders wait for it
+            items = ()
         return Screen(base.commands, items,
-                      base.confirm or self.pending is not None or bool(self.choices))
+                      base.confirm or self.pending is not None or bool(self.choices),
+                      numbers=len(self.numbers))
+
+    def number_choices(self, names: list[str]) -> Reply:
+        """Read ``names`` (the screen's choices, in reading order) out numbered; a number
+        said or pressed then picks one. Without any, point to the buttons."""
+        text = TEXTS[self.lang]
+        self.numbers = tuple(n for n in names if n)[:MAX_NUMBERED]
+        if not self.numbers:
+            return Reply(say=text["buttons"], confirming=self.pending is not None)
+        return Reply(say=self._numbered(), confirming=self.pending is not None)
+
+    def _numbered(self) -> str:
+        text = TEXTS[self.lang]
+        said = text["numbers_joined"].join(text["number"].format(n=i, name=name)
+                                           for i, name in enumerate(self.numbers, 1))
+        return text["numbered"].format(choices=said)
 
     def handle(self, intent: Intent) -> Reply:
         text = TEXTS[self.lang]
         if intent.kind is Kind.STOP_SPEECH and intent.source == "voice":
             return Reply(stop_speech=True, confirming=self.pending is not None)
         name = intent.name if intent.kind is Kind.VOICE else ""
+        if intent.kind is Kind.NUMBER and self.numbers:
+            return self._pick_number(intent.value)
         if self.choices:
             picked = self._pick(intent, name)
             if picked is not None:
@@ -156,7 +200,16 @@ class VoiceDialogue:
                 return Reply(say=text["confirm"].format(order=self.describe(self.pending)),
                              confirming=True)
         self._retries = 0
+        if name:  # something else understood: the numbers are done with
+            self.numbers = ()
         return Reply(forward=intent, confirming=self.pending is not None)
+
+    def _pick_number(self, n: object) -> Reply:
+        if isinstance(n, int) and 1 <= n <= len(self.numbers):
+            chosen, self.numbers, self._retries = self.numbers[n - 1], (), 0
+            return Reply(choose=chosen, confirming=self.pending is not None)
+        said = TEXTS[self.lang]["no_number"].format(n=n) + self._numbered()
+        return Reply(say=said, confirming=self.pending is not None)
 
     def _ask_back(self, candidates: list) -> Reply:
         """Name the readings the recognizer hesitated between; else ask again."""
@@ -245,11 +298,16 @@ class VoiceDialogue:
             return False
 
     def _again(self) -> Reply:
+        """Not understood: ask again; the ``max_retries``-th time in a row, number the
+        screen's choices (asked again while they are numbered: read them again)."""
         self._retries += 1
-        key = "buttons" if self._retries > self.max_retries else "again"
-        if key == "buttons":
+        confirming = self.pending is not None
+        if self.numbers:
+            return Reply(say=self._numbered(), confirming=confirming)
+        if self._retries >= self.max_retries:
             self._retries = 0
-        return Reply(say=TEXTS[self.lang][key], confirming=self.pending is not None)
+            return Reply(number_choices=True, confirming=confirming)
+        return Reply(say=TEXTS[self.lang]["again"], confirming=confirming)
 
     def order_line(self, slots: Mapping[str, Any]) -> OrderLine | None:
         """Slots of a voice order as a cart line, every option group filled (defaults)."""

@@ -52,6 +52,11 @@ ANSWERS: dict[str, dict[str, tuple[str, ...]]] = {
     "yes": {"ko": ("네", "예"), "en": ("yes", "okay")},
     "no": {"ko": ("아니요",), "en": ("no",)},
 }
+# A numbered choice ("두 번", "number two"), heard only after the screen's choices were
+# read out with numbers (Screen.numbers): an answer named "number:2".
+KO_SINO = ("일", "이", "삼", "사", "오", "육", "칠", "팔", "구")
+MAX_NUMBERED = len(KO_SINO)  # one keypad digit each
+NUMBER_ANSWER = "number:"
 NAVIGATION = tuple(c for c in COMMANDS if c != "hello")
 GREETING = (*NAVIGATION, "hello")  # the attract and language screens
 
@@ -125,12 +130,14 @@ class Screen:
 
     ``commands``: command names accepted (default all); ``items``: ids that can be ordered
     here (``None`` = every item, ``()`` = no ordering on this screen); ``confirm``: a yes/no
-    question is pending, so 네/아니요/yes/no are accepted.
+    question is pending, so 네/아니요/yes/no are accepted; ``numbers``: the screen's
+    choices were read out numbered 1..numbers, so "두 번" / "number two" are accepted.
     """
 
     commands: tuple[str, ...] = NAVIGATION
     items: tuple[str, ...] | None = None
     confirm: bool = False
+    numbers: int = 0
 
     def __post_init__(self) -> None:
         unknown = [c for c in self.commands if c not in COMMANDS]
@@ -159,7 +166,7 @@ class Grammar:
 
     lang: str
     commands: list[Form[str]]  # value = command name
-    answers: list[Form[str]]  # value = "yes" or "no"
+    answers: list[Form[str]]  # value = "yes", "no" or a numbered choice (number_answer)
     items: list[Form[str]]  # value = item id
     options: list[Form[tuple[str, str]]]  # value = (group_id, choice_id)
     quantities: list[Form[int]]  # value = the count
@@ -329,6 +336,9 @@ def build_grammar(menu: Kiosk | None, screen: Screen, lang: str) -> Grammar:
                 for name in screen.commands for t in COMMANDS[name][lang]]
     answers = ([Form(normalize(t), "answer", name) for name, forms in ANSWERS.items()
                 for t in forms[lang]] if screen.confirm else [])
+    answers += [Form(t, "answer", number_answer(n))
+                for n in range(1, min(screen.numbers, MAX_NUMBERED) + 1)
+                for t in number_forms(n, lang)]
     items: list[Form[str]] = []
     options: list[Form[tuple[str, str]]] = []
     quantities: list[Form[int]] = []
@@ -370,6 +380,25 @@ def build_grammar(menu: Kiosk | None, screen: Screen, lang: str) -> Grammar:
                 for w in words:
                     quantities.append(Form(w, "quantity", n))
     return Grammar(lang, commands, answers, items, options, quantities, item_options, menu)
+
+
+def number_forms(n: int, lang: str) -> tuple[str, ...]:
+    """How a numbered choice is said: "일 번", "두 번"; "number two", "two"."""
+    if lang == "ko":
+        return (f"{KO_SINO[n - 1]} 번", f"{KO_NUMBERS[n][0]} 번")
+    return (f"number {EN_NUMBERS[n][0]}", EN_NUMBERS[n][0])
+
+
+def number_answer(n: int) -> str:
+    return f"{NUMBER_ANSWER}{n}"
+
+
+def numbered(answer: str) -> int | None:
+    """The number of a numbered-choice answer ("number:2" -> 2), else None."""
+    if not answer.startswith(NUMBER_ANSWER):
+        return None
+    digits = answer[len(NUMBER_ANSWER):]
+    return int(digits) if digits.isdigit() else None
 
 
 def phrase_grammar(phrases: Sequence[str], lang: str) -> Grammar:

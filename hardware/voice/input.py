@@ -18,6 +18,8 @@ customer starts speaking              ``STOP_SPEECH`` (interrupts the kiosk's sp
 처음으로 / home, start over            ``HOME``
 도와 주세요 / help                      ``HELP``
 다시 / repeat, again                   ``REPEAT``
+두 번 / number two (choices read out   ``NUMBER`` (value 2), as the keypad's digit
+numbered, see grammar.Screen.numbers)
 결제 / pay, checkout                   ``voice(name="pay")``
 취소 / cancel                          ``voice(name="cancel")``
 크게 / bigger                          ``voice(name="bigger")``
@@ -29,13 +31,18 @@ understood, but not surely enough     ``voice(name="unclear", slots={"best": nam
                                       "slots": {...}, "candidates": [...]})``: ask the
                                       customer again, naming the candidates (two or
                                       three readings the recognizer hesitated between)
-silence, noise, nothing understood    nothing
+silence, noise (cut by the VAD)       nothing
+speech, nothing understood            ``voice(name="unclear", slots={"best": "",
+                                      "candidates": []})`` once a language is chosen
+                                      (the dialogue asks again, then numbers the
+                                      choices); nothing before (chatter at the door)
 ====================================  ===============================================
 
 Before a language is chosen (the attract and language screens) every language is
 listened to at once (:meth:`VoicePipeline.set_screen` with ``every_language``): each
-recognizer decodes the utterance under its own grammar, the reading the recognizers are
-surest of wins, and its intent carries ``slots["lang"]``, the language it was said in.
+recognizer decodes the utterance under its own grammar, side by side after the end of
+speech (Vosk releases the GIL while it decodes), the reading the recognizers are surest
+of wins, and its intent carries ``slots["lang"]``, the language it was said in.
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol, TypeGuard
 
@@ -53,7 +61,7 @@ from untact.shop.menu import Kiosk
 
 from .audio import AudioSourceError, BadFrame, MicrophoneSource, check_frame
 from .config import VoiceConfig
-from .grammar import Grammar, Screen, build_grammar
+from .grammar import Grammar, Screen, build_grammar, numbered
 from .recognizers import RecognizerUnavailable, load_recognizer
 from .understand import Understanding, understand_nbest
 from .vad import Segmenter, SpeechAudio, SpeechDropped, SpeechStarted, Utterance
@@ -101,6 +109,10 @@ def intent_for(u: Understanding, accept: float, reject: float,
         candidates = [{"name": c.name, "slots": dict(c.slots)} for c in u.candidates]
         return voice(u.text, "unclear", {"best": u.name, "slots": dict(u.slots),
                                          "candidates": candidates, **said}, u.confidence)
+    n = numbered(u.name)
+    if n is not None:  # a choice of those read out numbered, as a keypad digit picks it
+        return Intent(Kind.NUMBER, utterance=u.text, value=n, confidence=u.confidence,
+                      source="voice", slots=said)
     kind = PLAIN_KINDS.get(u.name)
     if kind is not None:
         return Intent(kind, utterance=u.text, name=u.name, confidence=u.confidence,
@@ -143,6 +155,8 @@ class VoicePipeline:
         self.heard_total = 0
         self._pending: tuple[Screen, str | None, bool] | None = None
         self._menu_changed = False  # a new menu waits for the end of an utterance
+        self._pool: ThreadPoolExecutor | None = None
+        self.parallel = True  # False: one language after another (the bench's reference)
         if grammar is not None:
             self.use_grammar(grammar)
         else:
@@ -252,7 +266,15 @@ class VoicePipeline:
         if isinstance(event, Utterance):
             heard = self.decide(event.pcm, streamed=True)
             self._apply_pending()
-            return [heard.intent] if heard.intent is not None else []
+            if heard.intent is not None:
+                return [heard.intent]
+            if self.every_language:  # before a language is chosen: chatter, not a customer
+                return []
+            # Spoken to and not understood: the dialogue says so and counts it (twice,
+            # and it reads the screen's choices out numbered).
+            return [voice(heard.understanding.text, "unclear",
+                          {"best": "", "slots": {}, "candidates": []},
+                          heard.understanding.confidence)]
         return []
 
     def decide(self, pcm: bytes, streamed: bool = False) -> Heard:
@@ -265,18 +287,16 @@ class VoicePipeline:
         """
         start = self.clock()
         assert self.grammar is not None
-        readings: list[tuple[list[tuple[str, float]], Understanding, str]] = []
-        for lang, grammar in self.grammars.items():
-            recognizer = self.recognizers[lang]
-            try:
-                if streamed and is_streaming(recognizer):
-                    hypotheses = recognizer.finish()
-                else:
-                    hypotheses = recognizer.recognize(pcm)
-            except Exception as exc:  # a recognizer failure must not stop voice input
-                log.warning("voice: %s recognizer failed on an utterance: %s", lang, exc)
-                hypotheses = []
-            readings.append((hypotheses, understand_nbest(grammar, hypotheses), lang))
+        listened = list(self.grammars.items())
+        # Every language at once: Vosk releases the GIL while it decodes, so the
+        # others' decisions run beside it instead of after it (see _decoders).
+        if self.parallel:
+            others = [self._decoders().submit(self._reading, lang, grammar, pcm, streamed)
+                      for lang, grammar in listened[1:]]
+            readings = [self._reading(*listened[0], pcm, streamed)]
+            readings += [f.result() for f in others]
+        else:
+            readings = [self._reading(lang, grammar, pcm, streamed) for lang, grammar in listened]
         hypotheses, u, lang = self._surest(readings)
         intent = intent_for(u, self.config.accept_confidence, self.config.reject_confidence,
                             lang if self.every_language else None)
@@ -286,6 +306,27 @@ class VoicePipeline:
         self.heard_total += 1
         return heard
 
+    def _reading(self, lang: str, grammar: Grammar, pcm: bytes, streamed: bool
+                 ) -> tuple[list[tuple[str, float]], Understanding, str]:
+        """One language's n-best and understanding of the utterance."""
+        recognizer = self.recognizers[lang]
+        try:
+            if streamed and is_streaming(recognizer):
+                hypotheses = recognizer.finish()
+            else:
+                hypotheses = recognizer.recognize(pcm)
+        except Exception as exc:  # a recognizer failure must not stop voice input
+            log.warning("voice: %s recognizer failed on an utterance: %s", lang, exc)
+            hypotheses = []
+        return hypotheses, understand_nbest(grammar, hypotheses), lang
+
+    def _decoders(self) -> ThreadPoolExecutor:
+        """Threads for the other languages' decisions, made when first listened to in
+        several (one per recognizer beyond the first; idle between utterances)."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max(1, len(self.recognizers) - 1),
+                                            thread_name_prefix="voice-decide")
+        return self._pool
 
     def _surest(self, readings):
         """The reading to act on when several languages were listened to.

@@ -139,7 +139,7 @@ class VoskRecognizer:
         self._grammar_json = ""
         self.dropped: list[str] = []
         self._commands: tuple[str, CommandMeanings] | None = None  # see _command_check
-        self._done: list[str] = []
+        self._done: list[list[tuple[str, float]]] = []  # n-best of parts Vosk ended
         self._audio: list[bytes] = []
         self._items: list[str] = []
         self._slot_words: set[str] = set()
@@ -374,16 +374,21 @@ class VoskRecognizer:
             self._audio.append(pcm)
         rec = self._current()
         if rec.AcceptWaveform(pcm):  # Vosk's own endpoint inside the utterance
-            top = self._texts(json.loads(rec.Result()))
-            if top:
-                self._done.append(top[0][0])
+            part = self._texts(json.loads(rec.Result()))
+            if part:
+                self._done.append(part)
 
     def finish(self) -> list[tuple[str, float]]:
         rec = self._current()
         scored = self._texts(json.loads(rec.FinalResult()))
         rec.Reset()
-        head = " ".join(self._done)
-        self._done = []
+        done, self._done = self._done, []
+        if not scored and done:
+            # Nothing after Vosk's endpoint (half a second of silence ends a part, and a
+            # slow speaker's end window is longer): the last part's n-best is the answer,
+            # not its top text alone at a confidence of 1.
+            scored = done.pop()
+        head = " ".join(part[0][0] for part in done)
         if head:
             scored = [(f"{head} {t}".strip(), p) for t, p in scored] or [(head, 1.0)]
         audio, self._audio = b"".join(getattr(self, "_audio", ())), []

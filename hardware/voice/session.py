@@ -1,10 +1,11 @@
 """Voice input and its confirmation dialogue, as one object the kiosk app holds.
 
 The app never imports recognizers: it is handed a :class:`VoiceSession` (by the kiosk's
-or the simulator's composition root) and calls four things: :meth:`handle` for spoken
+or the simulator's composition root) and calls five things: :meth:`handle` for spoken
 intents, :meth:`answer` for a yes/no given on screen, :meth:`screen_changed` so the
-recognizer listens only for what makes sense, and :meth:`session` when a customer
-arrives or leaves.
+recognizer listens only for what makes sense, :meth:`session` when a customer
+arrives or leaves, and :meth:`number_choices` with the screen's choices when the dialogue
+asks to read them out numbered.
 
 It listens to the shop's live menu (:class:`LiveMenu`, i.e.
 :class:`untact.shop.menu_service.MenuService`): a name edited or an item sold out or put
@@ -118,12 +119,20 @@ class VoiceSession:
         steps through them; SELECT on the question's yes takes the one read last): what
         the dialogue says to do (None: not the dialogue's)."""
         choosing = self.dialogue.choices and intent.kind in (Kind.NEXT, Kind.PREVIOUS)
-        if choosing or intent.kind is Kind.VOICE or (intent.kind is Kind.STOP_SPEECH
-                                                     and intent.source == "voice"):
+        numbered = self.dialogue.numbers and intent.kind is Kind.NUMBER
+        if choosing or numbered or intent.kind is Kind.VOICE or (
+                intent.kind is Kind.STOP_SPEECH and intent.source == "voice"):
             reply = self.dialogue.handle(intent)
             self._listen_for()
             return reply
         return None
+
+    def number_choices(self, names: list[str]) -> Reply:
+        """Read the screen's choices (``names``, in reading order) out numbered, as the
+        dialogue asked (Reply.number_choices), and listen for their numbers."""
+        reply = self.dialogue.number_choices(names)
+        self._listen_for()
+        return reply
 
     def answer(self, yes: bool) -> Reply:
         """The customer answered the spoken confirmation on screen (a button)."""
@@ -152,6 +161,7 @@ class VoiceSession:
         self._lang = lang
         self._every_language = every_language
         self.dialogue.set_language(lang)
+        self.dialogue.new_screen()
         self._listen_for()
 
     def _listen_for(self) -> None:

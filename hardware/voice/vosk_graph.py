@@ -134,6 +134,9 @@ def acceptor_bytes(sentences: Iterable[str], word_id: Callable[[str], int],
     return b"".join(out)
 
 
+NO_DITHER = "--dither=0"
+
+
 def cache_root() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "untact" / "vosk-graphs"
@@ -153,7 +156,7 @@ def strict_model_dir(model: Path, sentences: list[str], word_id: Callable[[str],
     if not (graph / "Gr.fst").exists():
         raise GraphUnavailable(f"{model}: no graph/Gr.fst to take the word list from")
     words = (graph / "Gr.fst").stat()  # a model replaced in place gets new folders
-    source = f"{model.resolve()} {words.st_size} {words.st_mtime_ns}"
+    source = f"{model.resolve()} {words.st_size} {words.st_mtime_ns} {NO_DITHER}"
     key = hashlib.sha256("\n".join([source, *sentences]).encode()).hexdigest()[:16]
     root = root or cache_root()
     target = root / key
@@ -164,9 +167,10 @@ def strict_model_dir(model: Path, sentences: list[str], word_id: Callable[[str],
     data = acceptor_bytes(sentences, word_id, read_symbol_table(graph / "Gr.fst"))
     tmp = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=root))
     try:
-        for name in ("am", "conf", "ivector"):  # no rescore/: a general LM would undo it
+        for name in ("am", "ivector"):  # no rescore/: a general LM would undo it
             if (model / name).exists():
                 os.symlink((model / name).resolve(), tmp / name)
+        _undithered_conf(model / "conf", tmp / "conf")
         (tmp / "graph").mkdir()
         for f in graph.iterdir():
             if f.name not in ("Gr.fst", "words.txt"):
@@ -180,6 +184,20 @@ def strict_model_dir(model: Path, sentences: list[str], word_id: Callable[[str],
         # else another process made the same folder first
     _prune(root, keep=target)
     return target
+
+
+def _undithered_conf(conf: Path, to: Path) -> None:
+    """The model's conf/, linked, but its MFCC settings without dither: Kaldi adds random
+    noise to every frame by default (dither 1.0), so the same audio got different n-best
+    scores on every decode (174.3-177.1 for one recording; shares by up to 0.07), and a
+    reading near the kiosk's thresholds was acted on one time and asked back the next."""
+    to.mkdir()
+    for f in conf.iterdir() if conf.is_dir() else ():
+        if f.name != "mfcc.conf":
+            os.symlink(f.resolve(), to / f.name)
+    mfcc = conf / "mfcc.conf"
+    settings = mfcc.read_text(encoding="utf-8") if mfcc.is_file() else ""
+    (to / "mfcc.conf").write_text(settings.rstrip("\n") + f"\n{NO_DITHER}\n", encoding="utf-8")
 
 
 def _prune(root: Path, keep: Path, now: float | None = None) -> None:

@@ -13,11 +13,13 @@ Metrics:
 - voice_intent_accuracy_{ko,en}: intent and every slot right (target >= 0.95); the
   reference printed beside it is the recognizer's exact-transcript rate on the same audio.
 - voice_end_of_speech_to_intent_p95_ms: from the VAD's end-of-utterance decision to the
-  intent (target < 300 ms); the VAD's own end-silence wait is printed beside it, since a
+  intent (target < 300 ms) on the worse of the two kinds of screen, the attract screen
+  and the menu screens, both beside it; the VAD's own end-silence wait too, since a
   customer waits for both.
-- voice_door_end_of_speech_to_intent_p95_ms: the same at the attract screen, where every
-  language is decoded at once (Korean and English greetings, orders, yes), beside the
-  Korean menu screens' figure of the same run.
+- voice_door_end_of_speech_to_intent_p95_ms: the attract screen's, where every language
+  is decided side by side (Korean and English greetings, orders, yes); the reference is
+  the same utterances decided one language after another in the same run, and the
+  Korean menu screens' figure.
 - voice_rss_mb: resident memory with both models loaded; reference: before loading.
 
 Why Korean stays far below target on this set (measured, not guessed): espeak-ng's Korean
@@ -164,20 +166,29 @@ DOOR_CASES = [("안녕하세요", "ko"), ("레몬에이드 두 잔", "ko"), ("�
 
 
 def door_latency(recognizers: dict, menu: Kiosk, config: VoiceConfig) -> dict:
-    """End of speech to intent at the attract screen (every language listened to)."""
+    """End of speech to intent at the attract screen (every language listened to), the
+    languages decided side by side as the kiosk does; the reference is the same
+    utterances decided one language after another, alternating with it in this run."""
     from untact.hardware.voice.grammar import GREETING, Screen
 
     door = VoicePipeline(recognizers, menu, config, lang="ko")
     door.set_screen(Screen(GREETING, None, True), "ko", every_language=True)
-    ms = []
+    ms: dict[bool, list[float]] = {True: [], False: []}
     for text, lang in DOOR_CASES:
         for i, (voice, rate, pitch) in enumerate(VARIANTS[:2]):
-            door.reset()
-            before = door.heard_total
-            door.run(TextToSpeechSource(text, lang, voice=voice, rate=rate, pitch=pitch, seed=i))
-            ms += [h.decide_ms for h in door.history[len(door.history) - (door.heard_total - before):]]
-    return metric("voice_door_end_of_speech_to_intent_p95_ms", percentile(ms, 95), "ms",
-                  target="< 300", median_ms=round(median(ms), 1), utterances=len(ms))
+            for parallel in (True, False):
+                door.parallel = parallel
+                door.reset()
+                before = door.heard_total
+                door.run(TextToSpeechSource(text, lang, voice=voice, rate=rate, pitch=pitch,
+                                            seed=i))
+                new = door.heard_total - before
+                ms[parallel] += [h.decide_ms for h in door.history[len(door.history) - new:]]
+    return metric("voice_door_end_of_speech_to_intent_p95_ms", percentile(ms[True], 95), "ms",
+                  target="< 300", median_ms=round(median(ms[True]), 1),
+                  utterances=len(ms[True]),
+                  reference_one_language_after_another_p95_ms=round(percentile(ms[False], 95), 1),
+                  reference_one_language_after_another_median_ms=round(median(ms[False]), 1))
 
 
 def run() -> Iterable[dict]:
@@ -213,8 +224,12 @@ def run() -> Iterable[dict]:
     door["reference_menu_screens_p95_ms"] = round(percentile(latencies, 95), 1)
     yield door
     yield from real_confusable(recognizers)
-    yield metric("voice_end_of_speech_to_intent_p95_ms", percentile(latencies, 95), "ms",
-                 target="< 300", median_ms=round(median(latencies), 1),
+    # The issue's figure holds for every screen, the first one too: the worse of the two.
+    yield metric("voice_end_of_speech_to_intent_p95_ms",
+                 max(door["value"], percentile(latencies, 95)), "ms", target="< 300",
+                 attract_screen_p95_ms=door["value"],
+                 menu_screens_p95_ms=round(percentile(latencies, 95), 1),
+                 menu_screens_median_ms=round(median(latencies), 1),
                  reference_vad_end_silence_ms=config.end_silence_ms)
     # In use, Korean decodes with the menu's strict grammar (a model of its own, which
     # replaces the one loaded first): measured after the run, the loaded figure beside it.

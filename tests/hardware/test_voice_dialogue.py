@@ -39,11 +39,37 @@ def test_a_new_order_replaces_the_pending_one(cafe_menu):
     assert d.handle(voice("", "yes", {}, 0.9)).add_to_cart.item == "green_tea"
 
 
-def test_unclear_speech_asks_again_then_suggests_buttons(cafe_menu):
+def test_twice_not_understood_the_choices_are_read_out_numbered_and_a_number_picks(cafe_menu):
     d = VoiceDialogue(cafe_menu, "ko", max_retries=2)
-    says = [d.handle(voice("음", "unclear", {}, 0.4)).say for _ in range(3)]
-    assert says[0] == says[1] == "잘 못 들었어요. 다시 말씀해 주세요."
-    assert "버튼" in says[2]
+    first = d.handle(voice("음", "unclear", {}, 0.4))
+    assert first.say == "잘 못 들었어요. 다시 말씀해 주세요." and not first.number_choices
+    second = d.handle(voice("음", "unclear", {}, 0.4))
+    assert second.number_choices and not second.say  # the UI knows what is on screen
+    r = d.number_choices(["아메리카노", "카페라테", "이전"])
+    assert r.say == "1번 아메리카노, 2번 카페라테, 3번 이전. 번호를 말씀하시거나 키패드의 숫자를 눌러 주세요."
+    listen = d.screen(Screen(items=None))
+    assert listen.numbers == 3 and listen.items == ()  # numbers now, orders after
+    assert d.handle(simple(Kind.NUMBER, source="voice", value=2)).choose == "카페라테"
+    assert d.numbers == () and d.screen(Screen()).numbers == 0
+
+
+def test_numbered_choices_in_english_a_wrong_number_reads_them_again(cafe_menu):
+    d = VoiceDialogue(cafe_menu, "en")
+    d.handle(voice("", "unclear", {}, 0.3))
+    assert d.handle(voice("", "unclear", {}, 0.3)).number_choices
+    assert d.number_choices(["Americano", "Cafe Latte"]).say == \
+        "1, Americano. 2, Cafe Latte. Say the number, or press it on the keypad."
+    r = d.handle(simple(Kind.NUMBER, source="keyboard", value=5))
+    assert r.say.startswith("There is no number 5. 1, Americano.") and not r.choose
+    assert d.handle(simple(Kind.NUMBER, source="keyboard", value=1)).choose == "Americano"
+
+
+def test_a_new_screen_counts_its_misses_afresh(cafe_menu):
+    d = VoiceDialogue(cafe_menu, "ko")
+    d.handle(voice("", "unclear", {}, 0.3))
+    d.new_screen()
+    assert not d.handle(voice("", "unclear", {}, 0.3)).number_choices
+    assert d.number_choices([]).say == "죄송해요. 화면의 버튼이나 키패드를 써 주세요."
 
 
 def test_speech_interrupts_and_other_intents_pass_through(cafe_menu):

@@ -205,3 +205,24 @@ def test_complete_sentences_of_a_jsgf_grammar(cafe_menu, sphinx_en):
         assert complete(text), text
     for text in ("", "two cold", "a add a", "two iced americano with"):
         assert not complete(text), text
+
+
+@pytest.mark.models
+def test_numbered_choices_are_heard_only_when_read_out_in_words_each_model_knows(
+        cafe_menu, vosk_ko, sphinx_en):
+    """A number is an answer only on the turn after the choices were read out numbered:
+    "일 번"/"두 번" and "number two"/"two", up to the numbers read, each in known words."""
+    from untact.hardware.voice.grammar import numbered
+
+    assert not [f for f in build_grammar(cafe_menu, Screen(items=()), "ko").answers
+                if numbered(f.value)]
+    ko = build_grammar(cafe_menu, Screen(items=(), numbers=3), "ko")
+    said = {f.text: numbered(f.value) for f in ko.answers if numbered(f.value)}
+    assert said == {"일 번": 1, "한 번": 1, "이 번": 2, "두 번": 2, "삼 번": 3, "세 번": 3}
+    phrases, dropped = vosk_ko.vosk_phrases(ko)
+    assert set(said) <= set(phrases) and not set(said) & set(dropped)
+    en = build_grammar(cafe_menu, Screen(items=(), numbers=2), "en")
+    assert {f.text: numbered(f.value) for f in en.answers if numbered(f.value)} == \
+        {"number one": 1, "one": 1, "number two": 2, "two": 2}
+    sphinx_en.set_grammar(en)
+    assert "number two" in sphinx_en.jsgf(en) and not {"number", "two"} & set(sphinx_en.dropped)

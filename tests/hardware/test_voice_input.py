@@ -120,3 +120,33 @@ def test_without_a_microphone_no_model_is_loaded(cafe_menu):
     assert status.state == "off" and "no input device" in status.reason
     assert voice.pipeline is None
     assert rss_mb() - before < 50, "a speech model was loaded for a kiosk that cannot hear"
+
+
+@pytest.mark.models
+def test_languages_decided_side_by_side_decide_as_one_after_another(recognizers, cafe_menu,
+                                                                    testdata):
+    """At the door every language decides at once (Vosk beside pocketsphinx, on two
+    threads): real Korean and English recordings come out exactly as decided in turn
+    (readings, their confidences, the language that won)."""
+    from untact.hardware.voice.grammar import GREETING
+    from untact.hardware.voice.input import VoicePipeline
+    from untact.simulator.audio_sources import WavFileSource
+    from untact.simulator.bench_voice import read_manifest
+
+    door = VoicePipeline(recognizers, cafe_menu, VoiceConfig(), lang="ko")
+    door.set_screen(Screen(GREETING, None, True), "ko", every_language=True)
+    files = [testdata / "speech" / folder / name for folder in ("ko_read", "en")
+             if (testdata / "speech" / folder / "MANIFEST.tsv").is_file()
+             for name, _ in read_manifest(testdata / "speech" / folder)[:3]]
+    if not files:
+        pytest.skip("no real recordings in the test data")
+    for path in files:
+        decided = []
+        for parallel in (False, True):
+            door.parallel = parallel
+            door.reset()
+            door.run(WavFileSource(path))
+            decided.append(door.history[-1])
+        one, both = decided
+        assert (one.lang, one.hypotheses, one.intent) == (both.lang, both.hypotheses, both.intent), \
+            path.name

@@ -158,3 +158,24 @@ def test_yes_is_heard_on_an_ordering_screen(espeak, vosk_ko, cafe_menu):
         for intent in pipeline.run(TextToSpeechSource("아니요", "ko", voice, rate, pitch, seed=i)):
             names.append(intent.name)
     assert names.count("no") >= 2, names
+
+
+@pytest.mark.models
+def test_the_strict_grammar_decodes_the_same_audio_the_same_way(vosk_ko, cafe_menu, testdata):
+    """Kaldi dithers every frame by default: a real recording decoded twice got different
+    n-best scores (and a reading near a threshold flipped). The strict model has no dither.
+    Decoded whole, with the recording's 0.7 s of trailing room noise, Vosk's own endpoint
+    fires inside it: the n-best is kept (it came back as its top reading alone, at 1.0)."""
+    from untact.hardware.voice.grammar import GREETING, Screen, build_grammar
+    from untact.simulator.audio_sources import WavFileSource
+
+    path = testdata / "speech" / "ko_read" / "ko_eto_pfa00011.wav"
+    if not path.is_file():
+        pytest.skip(f"real recording not found: {path}")
+    vosk_ko.set_grammar(build_grammar(cafe_menu, Screen(GREETING, None, True), "ko"))
+    assert vosk_ko.strict and not vosk_ko.strict_off_reason
+    pcm = b"".join(WavFileSource(path))
+    first = vosk_ko.recognize(pcm)
+    vosk_ko.new_speaker()  # a fresh Kaldi recognizer, as for the next customer
+    again = vosk_ko.recognize(pcm)
+    assert len(first) > 1 and first == again
