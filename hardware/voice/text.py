@@ -151,3 +151,27 @@ def find(pattern: str, text: str) -> tuple[float, int, int]:
 
 def unit_length(text: str) -> int:
     return len(_cached_units(text))
+
+
+def whole(pattern: str, text: str, insertion: float) -> float:
+    """How well ``text`` is ``pattern`` said whole, 0..1: every letter of the pattern must
+    be there (a missing or different one costs as in :func:`distance`), while each letter
+    ``text`` has beyond it costs only ``insertion``.
+
+    Between :func:`find` (extra text is free: "예전에도 이번" is found whole in "예전에도
+    이번 습니까", as well as "예전에도 이랬습니까" is) and :func:`similarity` (extra text
+    costs as much as missing text: words a recognizer inserts from background talk sink
+    the right sentence). Normalised by the pattern's length.
+    """
+    p, t = _cached_units(pattern), _cached_units(text)
+    if not p:
+        return 0.0
+    prev = [insertion * j for j in range(len(t) + 1)]
+    for i in range(1, len(p) + 1):
+        cur = [float(i)] + [0.0] * len(t)
+        pi = p[i - 1]
+        for j in range(1, len(t) + 1):
+            cur[j] = min(prev[j] + 1.0, cur[j - 1] + insertion,
+                         prev[j - 1] + _sub_cost(pi, t[j - 1]))
+        prev = cur
+    return max(0.0, 1.0 - prev[-1] / len(p))
