@@ -92,15 +92,17 @@ def _cached_units(text: str) -> tuple[str, ...]:
     return _units(text)
 
 
-def distance(a: str, b: str) -> float:
-    """Weighted edit distance between ``a`` and ``b`` on jamo/letters."""
+def distance(a: str, b: str, insertion: float = 1.0) -> float:
+    """Weighted edit distance between ``a`` and ``b`` on jamo/letters; a letter of ``b``
+    that ``a`` lacks costs ``insertion``."""
     x, y = _cached_units(a), _cached_units(b)
-    prev = [float(j) for j in range(len(y) + 1)]
+    prev = [insertion * j for j in range(len(y) + 1)]
     for i in range(1, len(x) + 1):
         cur = [float(i)] + [0.0] * len(y)
         xi = x[i - 1]
         for j in range(1, len(y) + 1):
-            cur[j] = min(prev[j] + 1.0, cur[j - 1] + 1.0, prev[j - 1] + _sub_cost(xi, y[j - 1]))
+            cur[j] = min(prev[j] + 1.0, cur[j - 1] + insertion,
+                         prev[j - 1] + _sub_cost(xi, y[j - 1]))
         prev = cur
     return prev[-1]
 
@@ -158,20 +160,13 @@ def whole(pattern: str, text: str, insertion: float) -> float:
     be there (a missing or different one costs as in :func:`distance`), while each letter
     ``text`` has beyond it costs only ``insertion``.
 
-    Between :func:`find` (extra text is free: "예전에도 이번" is found whole in "예전에도
-    이번 습니까", as well as "예전에도 이랬습니까" is) and :func:`similarity` (extra text
-    costs as much as missing text: words a recognizer inserts from background talk sink
-    the right sentence). Normalised by the pattern's length.
+    Between :func:`find`, where extra text is free (in "이것 도 무슨 인연인가 요" the
+    variant "이것도 무슨" is found whole, as well as the sentence said), and
+    :func:`similarity`, where it costs as much as missing text (the words a recognizer
+    inserts from background talk sink the sentence said). Normalised by the pattern's
+    length.
     """
-    p, t = _cached_units(pattern), _cached_units(text)
-    if not p:
+    length = unit_length(pattern)
+    if not length:
         return 0.0
-    prev = [insertion * j for j in range(len(t) + 1)]
-    for i in range(1, len(p) + 1):
-        cur = [float(i)] + [0.0] * len(t)
-        pi = p[i - 1]
-        for j in range(1, len(t) + 1):
-            cur[j] = min(prev[j] + 1.0, cur[j - 1] + insertion,
-                         prev[j - 1] + _sub_cost(pi, t[j - 1]))
-        prev = cur
-    return max(0.0, 1.0 - prev[-1] / len(p))
+    return max(0.0, 1.0 - distance(pattern, text, insertion) / length)
