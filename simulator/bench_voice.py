@@ -11,8 +11,10 @@ Without ``--distractors`` all the folder's transcripts are the phrases of one sc
 With ``--distractors K`` each recording is heard on a screen of its own transcript and K
 variants of it that differ in exactly one word (a word of another transcript in the
 folder, seeded), as a menu screen holds "아메리카노 두 잔" beside "카페라테 두 잔": the
-confusable case. ``--snr DB`` mixes babble into each recording at that signal-to-noise
-ratio: three other speakers' recordings from the folder, summed (seeded). Everything
+confusable case; there a recording counts as right only when the kiosk acts on its own
+transcript (asking back is counted apart, as ``asked_back``). ``--snr DB`` mixes babble
+into each recording at that signal-to-noise ratio: three other speakers' recordings from
+the folder, summed (seeded apart from the distractors: the same screens as without it). Everything
 stays in memory. One JSON object per line on stdout: one per file, then the summary
 metrics (accuracy overall and per speaker, how often the kiosk would have asked back,
 latency median and p95).
@@ -117,7 +119,9 @@ def bench_confusable(folder: Path, lang: str, recognizer=None, distractors: int 
     who = speakers(folder)
     recognizer = recognizer or load_recognizer(lang)
     config = config or VoiceConfig()
-    rng = random.Random(seed)
+    # One generator per draw: the screens (distractors) are the same with and without
+    # babble, so the clean and the noisy figure differ by the noise alone.
+    rng, noise_rng = random.Random(seed), random.Random(seed + 1)
     audio: dict[str, np.ndarray] = {}
     rows: list[dict] = []
     for name, _ in entries:
@@ -143,15 +147,15 @@ def bench_confusable(folder: Path, lang: str, recognizer=None, distractors: int 
         if snr_db is not None:
             pool = sorted(n for n in audio if who.get(n) != who.get(name)) or \
                 sorted(n for n in audio if n != name)
-            talkers = [audio[n] for n in rng.sample(pool, min(3, len(pool)))]
+            talkers = [audio[n] for n in noise_rng.sample(pool, min(3, len(pool)))]
             samples = babble(samples, talkers, snr_db)
         heard = pipeline.decide(samples.tobytes())
         u = heard.understanding
         chosen = str(u.slots.get("text", "")) if u.name else ""
-        ok = chosen == normalize(label)
         acted = heard.intent is not None and heard.intent.name != "unclear"
         asked += heard.intent is not None and heard.intent.name == "unclear"
-        acted_wrong += acted and not ok
+        acted_wrong += acted and chosen != normalize(label)
+        ok = acted and chosen == normalize(label)  # a right action; asking back is not one
         latencies.append(heard.decide_ms)
         by_speaker.setdefault(who.get(name, "?"), []).append(ok)
         rows.append({"file": name, "speaker": who.get(name, "?"), "label": label,

@@ -92,15 +92,17 @@ def _cached_units(text: str) -> tuple[str, ...]:
     return _units(text)
 
 
-def distance(a: str, b: str) -> float:
-    """Weighted edit distance between ``a`` and ``b`` on jamo/letters."""
+def distance(a: str, b: str, insertion: float = 1.0) -> float:
+    """Weighted edit distance between ``a`` and ``b`` on jamo/letters; a letter of ``b``
+    that ``a`` lacks costs ``insertion``."""
     x, y = _cached_units(a), _cached_units(b)
-    prev = [float(j) for j in range(len(y) + 1)]
+    prev = [insertion * j for j in range(len(y) + 1)]
     for i in range(1, len(x) + 1):
         cur = [float(i)] + [0.0] * len(y)
         xi = x[i - 1]
         for j in range(1, len(y) + 1):
-            cur[j] = min(prev[j] + 1.0, cur[j - 1] + 1.0, prev[j - 1] + _sub_cost(xi, y[j - 1]))
+            cur[j] = min(prev[j] + 1.0, cur[j - 1] + insertion,
+                         prev[j - 1] + _sub_cost(xi, y[j - 1]))
         prev = cur
     return prev[-1]
 
@@ -151,3 +153,20 @@ def find(pattern: str, text: str) -> tuple[float, int, int]:
 
 def unit_length(text: str) -> int:
     return len(_cached_units(text))
+
+
+def whole(pattern: str, text: str, insertion: float) -> float:
+    """How well ``text`` is ``pattern`` said whole, 0..1: every letter of the pattern must
+    be there (a missing or different one costs as in :func:`distance`), while each letter
+    ``text`` has beyond it costs only ``insertion``.
+
+    Between :func:`find`, where extra text is free (in "이것 도 무슨 인연인가 요" the
+    variant "이것도 무슨" is found whole, as well as the sentence said), and
+    :func:`similarity`, where it costs as much as missing text (the words a recognizer
+    inserts from background talk sink the sentence said). Normalised by the pattern's
+    length.
+    """
+    length = unit_length(pattern)
+    if not length:
+        return 0.0
+    return max(0.0, 1.0 - distance(pattern, text, insertion) / length)

@@ -85,3 +85,15 @@ def test_a_stray_command_after_the_one_said_does_not_win():
     g = build_grammar(None, Screen(), "ko")
     assert understand(g, "취소 이전").name == "cancel"
     assert understand(g, "이전 취소").name == "previous"
+
+
+
+def test_a_sentence_heard_with_an_extra_word_is_not_taken_for_a_shorter_one():
+    """Vosk's reading of a real "이것도 인연인가요?" with babble 10 dB below (test data
+    ko_read pfa00011, on the bench's screen of it and five one-word variants): a word of
+    the babble inserted. "이것도 무슨" is found in it whole, but leaves "인연인가요"
+    unexplained; the sentence said is all there, with "무슨" beside it."""
+    grammar = phrase_grammar(["이것도 인연인가요", "그만큼 인연인가요", "이것도 같아요",
+                              "이것도 무슨", "이것도 안", "제가 인연인가요"], "ko")
+    u = understand_nbest(grammar, [("이것 도 무슨 인연인가 요", 1.0)])
+    assert u.slots["text"] == "이것도 인연인가요" and u.confidence >= 0.6, u
