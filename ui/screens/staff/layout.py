@@ -186,10 +186,10 @@ class StaffScreen(KioskScreen):
     def pager_row(self) -> Row:
         first = self.flow_page == 0 and not self.more_before()
         last = self.flow_page >= self.flow_pages - 1 and not self.more_after()
-        return [(self.button("nav.prev_page", variant="nav", payload=("page", -1),
-                             disabled=first), 1.0),
-                (self.button("nav.next_page", variant="nav", payload=("page", 1),
-                             disabled=last), 1.0)]
+        prev = self.button("nav.prev_page", variant="nav", payload=("page", -1), disabled=first)
+        nxt = self.button("nav.next_page", variant="nav", payload=("page", 1), disabled=last)
+        prev.short_text, nxt.short_text = self.t("staff.prev_page"), self.t("staff.next_page")
+        return [(prev, 1.0), (nxt, 1.0)]
 
     def more_before(self) -> bool:
         """Pages of the screen's data before this one (a list paged by the database)."""
@@ -226,13 +226,11 @@ class StaffScreen(KioskScreen):
         """Ways to put the page buttons and the navigation at the bottom, most compact
         first: (rows of the bar, rows that go into the pages instead)."""
         pager = self.pager_row()
-        rows = self.nav_rows(nav, width, m)
-        options = [([pager, *rows], []), ([pager], rows)]
-        if nav and self.one_line(pager + self.shorten(nav, True), width, m):
-            options.insert(0, ([pager + nav], []))
-        else:
-            self.nav_rows(nav, width, m)  # the labels as the rows above have them
-        return options
+        together = self.nav_rows(pager + nav, width, m)
+        if len(together) == 1:
+            return [(together, [])]
+        pager_rows, nav_rows = self.nav_rows(pager, width, m), self.nav_rows(nav, width, m)
+        return [(pager_rows + nav_rows, []), (pager_rows, nav_rows)]
 
     def bar_height(self, bar: list[Row], width: float, m: Metrics) -> float:
         """The bar's rows and the gap above each."""
@@ -253,7 +251,8 @@ class StaffScreen(KioskScreen):
             self.flow_page, self.flow_pages = 0, 1
         else:
             options = self.bar_options(nav, width, m)
-            tallest = max(heights, default=0.0)
+            tallest = max((h for r, h in zip(rows, heights, strict=True)  # texts can be cut
+                           if not (len(r) == 1 and type(r[0][0]) is Label)), default=0.0)
             bar, extra = next(((b, e) for b, e in options  # the first leaving room for any row
                                if height - self.bar_height(b, width, m) >= tallest), options[-1])
             bar_h = self.bar_height(bar, width, m)

@@ -38,9 +38,13 @@ class AdminScreen(StaffScreen):
             else BoxLayout()
 
     def rows(self, m: Metrics) -> list[Row]:
+        return self.head(m, first=True) + self.fill(m)
+
+    def head(self, m: Metrics, first: bool) -> list[Row]:
+        """Title and summary (on a list's first page only), and the staff call."""
         self._title = self.text(self.title(), m, heading=True, halign="center")
         self._summary = self.text(self.summary(), m, halign="center")
-        rows: list[Row] = [[(self._title, 1.0)], [(self._summary, 1.0)]]
+        rows: list[Row] = [[(self._title, 1.0)], [(self._summary, 1.0)]] if first else []
         call = self.ctx.staff_call
         self._banner = None
         if call.active:
@@ -48,7 +52,7 @@ class AdminScreen(StaffScreen):
             rows.append([(self._banner, 0.6),
                          (self.button("admin.acknowledge", variant="primary",
                                       payload=("acknowledge", None)), 0.4)])
-        return rows + self.fill(m)
+        return rows
 
     def nav_buttons(self) -> list[KioskButton]:
         out = []
@@ -140,12 +144,15 @@ class AdminHomeScreen(AdminScreen):
 
 
 class _Paged(AdminScreen):
-    """A list a page at a time: as many rows as the screen holds (measured), never more
-    than the profile's items per page; a page too high for a small screen is shown in
-    parts, and the page buttons go through the parts, then the pages."""
+    """A list a page at a time, as many rows as the screen holds (measured from a row
+    of the list), never more than the profile's items per page. The title and summary
+    are on the first page only (each page turn says where it is), so every later page
+    is rows; a row too high for a small screen's page is shown in parts, and the page
+    buttons go through the parts, then the pages."""
 
     page: int = 0
-    _per_page: int = 0
+    _first: int = 0  # rows on the first page, under the title and summary
+    _per_page: int = 0  # rows on every later page
 
     def count(self) -> int:
         return 0
@@ -157,8 +164,17 @@ class _Paged(AdminScreen):
     def per_page(self) -> int:
         return self._per_page or max(3, int(self.ctx.style.items_per_page) - 2)
 
+    def first(self) -> int:
+        return self._first if self._per_page else self.per_page()
+
     def pages(self, count: int) -> int:
-        return max(1, math.ceil(count / self.per_page()))
+        return 1 + max(0, math.ceil((count - self.first()) / self.per_page()))
+
+    def window(self) -> tuple[int, int]:
+        """(offset, limit) of this page's rows."""
+        if self.page == 0:
+            return 0, self.first()
+        return self.first() + (self.page - 1) * self.per_page(), self.per_page()
 
     def more_before(self) -> bool:
         return self.page > 0
@@ -167,23 +183,28 @@ class _Paged(AdminScreen):
         return self.page < self.pages(self.count()) - 1
 
     def rows(self, m: Metrics) -> list[Row]:
-        self._per_page = self.rows_that_fit(m)
+        self._first, self._per_page = self.rows_that_fit(m)
         self.page = max(0, min(self.page, self.pages(self.count()) - 1))
-        return super().rows(m)
+        return self.head(m, first=self.page == 0) + self.fill(m)
 
-    def rows_that_fit(self, m: Metrics) -> int:
+    def rows_that_fit(self, m: Metrics) -> tuple[int, int]:
+        """(rows under the title and summary, rows on a later page)."""
         most = max(1, int(self.ctx.style.items_per_page))
         sample = self.sample(m)
         if sample is None:
-            return most
+            return most, most
         screen_w, screen_h = self.available()
         width, height = screen_w - 2 * m.pad, self.room(screen_h, m)
         nav: Row = [(b, 1.0) for b in self.nav_buttons()]
-        used = self.bar_height(self.bar_options(nav, width, m)[0][0], width, m) + sum(
-            self.measure([(self.text(text, m, heading=heading, halign="center"), 1.0)], width, m)
-            + m.gap for text, heading in ((self.title(), True), (self.summary(), False)))
-        row = self.measure(sample, width, m)
-        return max(1, min(most, math.floor((height - used + m.gap) / (row + m.gap))))
+        bar = self.bar_height(self.bar_options(nav, width, m)[0][0], width, m)
+        heads = [self.measure(r, width, m) + m.gap for r in self.head(m, first=True)]
+        banner = sum(heads[2:])  # the staff call, on every page
+        row = self.measure(sample, width, m) + m.gap
+
+        def fitting(room: float) -> int:
+            return max(0, min(most, math.floor((room + m.gap) / row)))
+
+        return fitting(height - bar - sum(heads)), max(1, fitting(height - bar - banner))
 
     def turn(self, step: int) -> None:
         if self.turn_page(step):
@@ -238,8 +259,8 @@ class AdminOrdersScreen(_Paged):
         return self.row_of(first[0], m) if first else None
 
     def fill(self, m: Metrics) -> list[Row]:
-        orders = self.ctx.staff.orders.page(offset=self.page * self.per_page(),
-                                            limit=self.per_page())
+        offset, limit = self.window()
+        orders = self.ctx.staff.orders.page(offset=offset, limit=limit) if limit else []
         return [self.row_of(order, m) for order in orders]
 
 
@@ -269,9 +290,9 @@ class AdminQueueScreen(_Paged):
         return self.row_of(queue[0], m) if queue else None
 
     def fill(self, m: Metrics) -> list[Row]:
-        start = self.page * self.per_page()
+        start, limit = self.window()
         return [self.row_of(order, m)
-                for order in self.ctx.staff.orders.queue()[start:start + self.per_page()]]
+                for order in self.ctx.staff.orders.queue()[start:start + limit]]
 
     def act_row(self, kind: str, value) -> None:
         if kind == "status":
@@ -314,8 +335,8 @@ class AdminMenuScreen(_Paged):
         return self.row_of(max(items, key=lambda i: len(i.name[self.ctx.lang]))) if items else None
 
     def fill(self, m: Metrics) -> list[Row]:
-        start = self.page * self.per_page()
-        return [self.row_of(item) for item in self.ctx.kiosk.items[start:start + self.per_page()]]
+        start, limit = self.window()
+        return [self.row_of(item) for item in self.ctx.kiosk.items[start:start + limit]]
 
     @staticmethod
     def t_in(key: str, lang: str, **fmt) -> str:
