@@ -100,8 +100,8 @@ class AdminDevicesScreen(AdminScreen):
         if self.manager is None or self.manager.current != self.name:
             self._stop()  # left without the screen manager saying so (e.g. a session end)
             return
-        for device, label in self._labels.items():
-            label.text = self.status_line(device)
+        if any(label.text != self.status_line(d) for d, label in self._labels.items()):
+            self.ctx.rebuild(keep_focus=True)  # a new state may need more lines, or a page
         camera = self.ctx.camera_preview
         frame = camera.latest_preview() if camera is not None else None
         if frame is None or self._image is None:
