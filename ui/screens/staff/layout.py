@@ -28,6 +28,7 @@ from kivy.uix.widget import Widget
 
 from ...widgets import KioskButton
 from ..base import KioskScreen
+from ..context import ScreenContext
 
 #: a row: widgets side by side, each with its share of the row's width
 Row = list[tuple[Widget, float]]
@@ -82,6 +83,11 @@ class StaffScreen(KioskScreen):
     flow_page: int = 0  # which page of the rows is shown
     flow_pages: int = 1
 
+    def __init__(self, ctx: ScreenContext, **kw) -> None:
+        super().__init__(ctx, **kw)
+        #: text heights measured while laying out the page shown, by widget, text and width
+        self._heights: dict[tuple[int, str, float, float], float] = {}
+
     # -- what a screen shows ------------------------------------------------------------
     def rows(self, m: Metrics) -> list[Row]:
         """The screen's rows, top down (the title first)."""
@@ -105,12 +111,16 @@ class StaffScreen(KioskScreen):
 
     # -- measuring ----------------------------------------------------------------------------
     def height_of(self, w: Widget, width: float, m: Metrics) -> float:
-        if isinstance(w, KioskButton):
-            return max(m.control, text_height(w, width) + 2 * m.margin)
-        if isinstance(w, Label):
-            return text_height(w, width) + 2 * m.text_margin
-        w.width = width
-        return float(w.height)  # a picture: as high as it asks
+        if not isinstance(w, Label):
+            w.width = width
+            return float(w.height)  # a picture: as high as it asks
+        # A page is tried several ways (one page? which bar?): each text is set once.
+        key = (id(w), w.text, w.font_size, round(width, 1))
+        if key not in self._heights:
+            margin = m.margin if isinstance(w, KioskButton) else m.text_margin
+            self._heights[key] = text_height(w, width) + 2 * margin
+        h = self._heights[key]
+        return max(m.control, h) if isinstance(w, KioskButton) else h
 
     def measure(self, row: Row, width: float, m: Metrics) -> float:
         total = sum(share for _, share in row)
@@ -239,6 +249,7 @@ class StaffScreen(KioskScreen):
     def lay_out(self) -> None:
         """Rebuild ``content`` and ``nav`` with the rows of the current page."""
         m = Metrics.of(self.ctx)
+        self._heights = {}  # the widgets are new: ids of the last page's may be reused
         screen_w, screen_h = self.available()
         width, height = screen_w - 2 * m.pad, self.room(screen_h, m)
         self.ids.page.padding = m.pad
