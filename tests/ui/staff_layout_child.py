@@ -48,10 +48,17 @@ class Walk:
         self.kiosk.focus_on(lambda w: w.payload == ("page", step), what=f"page {step:+d}")
         self.kiosk.send(Kind.SELECT)
 
+    def every_page(self) -> None:
+        """Audit this page and each after it."""
+        self.audit_page()
+        while self.can_turn(1):
+            self.turn(1)
+            self.audit_page()
+
     def choose(self, text: str) -> None:
         """Page forward, then back, until a button reading ``text`` is shown; choose it."""
         for step in (1, -1):
-            for _ in range(12):
+            for _ in range(40):
                 self.audit_page()
                 if text in self.shown():
                     self.kiosk.choose(text)
@@ -63,7 +70,8 @@ class Walk:
 
 
 def pin(kiosk: KioskDriver, walk: Walk) -> dict:
-    """Low vision (everything x2), earphones in: the PIN by keypad intents, then the queue."""
+    """Low vision (everything x2), earphones in: the PIN by keypad intents; every page
+    of the staff home with a staff call up; the call acknowledged; the queue."""
     kiosk.send(*ENTRY)
     kiosk.app.set_profile("low_vision")
     kiosk.send(simple(Kind.SPEECH_MODE, "board", True))
@@ -75,9 +83,14 @@ def pin(kiosk: KioskDriver, walk: Walk) -> dict:
     pin_screen = kiosk.app.sm.get_screen("admin_pin")
     kiosk.wait_until(lambda: not pin_screen.checking, what="the PIN check")
     entered = kiosk.screen
+    kiosk.app.staff_call.raise_call("help")  # a customer pressed HELP: the banner is up
+    kiosk.pump(3)
+    walk.every_page()
+    walk.choose("호출 확인")
+    acknowledged = not kiosk.app.staff_call.active
     walk.choose("주문 대기열")
     walk.audit_page()
-    return {"typed": typed, "entered": entered, "then": kiosk.screen,
+    return {"typed": typed, "entered": entered, "then": kiosk.screen, "acknowledged": acknowledged,
             "turns": [s for s in kiosk.spoken[before:] if re.fullmatch(r"\d+/\d+쪽", s)]}
 
 

@@ -36,6 +36,7 @@ Row = list[tuple[Widget, float]]
 MIN_TARGET_MM = 15.0  # a control's smallest side, x target_scale (profiles.MIN_TARGET_MM)
 COMFORT_TARGET_MM = 20.0  # where the screen has room (the rows' height before #15)
 MIN_GAP_MM = 2.6  # between controls: 검증기준 1-2 asks 2.5 mm, pixels round
+SIDE_SHARE = 0.3  # of the width, for page buttons beside the rows (a short, wide screen)
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,11 @@ class StaffScreen(KioskScreen):
         super().__init__(ctx, **kw)
         #: text heights measured while laying out the page shown, by widget, text and width
         self._heights: dict[tuple[int, str, float, float], float] = {}
+
+    def on_pre_enter(self, *_args) -> None:
+        """Entered (from another screen): its first page (dispatched before the app
+        builds the screen's rows)."""
+        self.flow_page = 0
 
     # -- what a screen shows ------------------------------------------------------------
     def rows(self, m: Metrics) -> list[Row]:
@@ -256,6 +262,7 @@ class StaffScreen(KioskScreen):
         self.ids.page.spacing = m.gap
         rows = self.rows(m)
         nav: Row = [(b, 1.0) for b in self.nav_buttons()]
+        bar_width = 0.0  # the bar is under the rows; beside them when this is set
         heights = [self.measure(r, width, m) for r in rows]
         if self.one_page(rows, m, nav) and not (self.more_before() or self.more_after()):
             pages, bar = [list(zip(rows, heights, strict=True))], self.nav_rows(nav, width, m)
@@ -267,6 +274,15 @@ class StaffScreen(KioskScreen):
             bar, extra = next(((b, e) for b, e in options  # the first leaving room for any row
                                if height - self.bar_height(b, width, m) >= tallest), options[-1])
             bar_h = self.bar_height(bar, width, m)
+            if height - bar_h < tallest and screen_w > screen_h:
+                # A control too high for what a bar leaves (a wrapped label, text x2 on the
+                # 86 mm high screen): the page buttons go beside the rows, one above the
+                # other, and the rows get the whole height.
+                side = max(m.control, width * SIDE_SHARE)
+                pager = self.shorten(self.pager_row(), True)
+                bar, extra, bar_h = [[cell] for cell in pager], self.nav_rows(
+                    nav, width - side - m.gap, m), 0.0
+                bar_width, width = side, width - side - m.gap
             pages = self.deal(rows + extra, width, height - bar_h, m)
             self.flow_pages = len(pages)
             self.flow_page = max(0, min(self.flow_page, len(pages) - 1))
@@ -284,8 +300,14 @@ class StaffScreen(KioskScreen):
         bar_box = self.ids.nav
         bar_box.clear_widgets()
         bar_box.spacing = m.gap
-        bar_heights = [self.measure(r, width, m) for r in bar]
-        bar_box.height = sum(bar_heights) + m.gap * max(0, len(bar) - 1)
+        bar_heights = [self.measure(r, bar_width or width, m) for r in bar]
+        self.ids.page.orientation = "horizontal" if bar_width else "vertical"
+        if bar_width:  # beside the rows, at the bottom of the column
+            bar_box.size_hint, bar_box.width = (None, 1), bar_width
+            bar_box.add_widget(Widget())
+        else:
+            bar_box.size_hint = (1, None)
+            bar_box.height = sum(bar_heights) + m.gap * max(0, len(bar) - 1)
         for row, h in zip(bar, bar_heights, strict=True):
             bar_box.add_widget(self._row_widget(row, h, m))
 

@@ -116,6 +116,9 @@ class AdminHomeScreen(AdminScreen):
                                 ("admin_menu", "admin.menu"), ("admin_devices", "admin.devices"))]
         rows.append([(self.button("admin.export", variant="primary", payload=("export", None)),
                       1.0)])
+        for (b, _), key in zip((rows[3][0], rows[4][0]), ("admin.devices", "admin.export"),
+                               strict=True):  # where the full label would not fit a page
+            b.short_text = self.t(f"{key}.short")
         if self.export_message:
             rows.append([(self.text(self.export_message, m), 1.0)])
         return rows
