@@ -13,6 +13,7 @@ from kivy.uix.image import Image
 from kivy.uix.label import Label
 
 from ..context import ScreenContext
+from .layout import Metrics, Row
 from .pages import AdminScreen
 
 DEVICES = ("camera", "voice", "boards", "printer", "staff_web")
@@ -36,22 +37,19 @@ class AdminDevicesScreen(AdminScreen):
     def summary(self) -> str:
         return self.t("admin.devices.summary")
 
-    def fill(self, content) -> None:
+    def fill(self, m: Metrics) -> list[Row]:
         ctx = self.ctx
-        self._labels = {}
-        for device in DEVICES:
-            row = self.row()
-            label = self.label(self.status_line(device))
-            row.add_widget(label)
-            content.add_widget(row)
-            self._labels[device] = label
+        self._labels = {device: self.text(self.status_line(device), m) for device in DEVICES}
+        rows: list[Row] = [[(label, 1.0)] for label in self._labels.values()]
         camera = ctx.camera_preview
         self._image = None
-        if camera is not None:
-            self._image = Image(size_hint_y=None, height=ctx.style.px_per_mm * 70, fit_mode="contain")
-            content.add_widget(self._image)
+        if camera is not None:  # at most half the page: the statuses stay in view
+            height = min(m.mm * 70, (self.available()[1] - 2 * m.pad) / 2)
+            self._image = Image(size_hint_y=None, height=height, fit_mode="contain")
+            rows.append([(self._image, 1.0)])
             self._texture = None
         self._start(camera)
+        return rows
 
     def status_line(self, device: str) -> str:
         name = self.t(f"admin.devices.{device}")
@@ -102,8 +100,8 @@ class AdminDevicesScreen(AdminScreen):
         if self.manager is None or self.manager.current != self.name:
             self._stop()  # left without the screen manager saying so (e.g. a session end)
             return
-        for device, label in self._labels.items():
-            label.text = self.status_line(device)
+        if any(label.text != self.status_line(d) for d, label in self._labels.items()):
+            self.ctx.rebuild(keep_focus=True)  # a new state may need more lines, or a page
         camera = self.ctx.camera_preview
         frame = camera.latest_preview() if camera is not None else None
         if frame is None or self._image is None:

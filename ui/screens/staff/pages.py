@@ -2,8 +2,9 @@
 
 Reached only through the hidden entry sequence and the PIN (never from a customer
 screen). They are KioskScreens like every other, so staff use them with the same keypad,
-gesture, voice or touch; they share one layout (``admin.kv``): a title, a summary, the
-staff-call banner with its acknowledge button, the content, and the admin bar.
+gesture, voice or touch; they share one layout (``pages.kv``, filled by ``layout.py``): a
+title, a summary, the staff-call banner with its acknowledge button, the content, and the
+admin bar, on as many pages as the display and the profile need.
 """
 
 from __future__ import annotations
@@ -13,62 +14,60 @@ import logging
 import math
 
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.label import Label
 from untact.shop.cart import won
 from untact.shop.export import describe_lines
 from untact.shop.menu_service import MenuEditRefused
 
-from ..base import KioskScreen
+from ...widgets import KioskButton
+from .layout import Metrics, Row, StaffScreen
 
 log = logging.getLogger(__name__)
 _NEXT_STATUS = {"new": "preparing", "preparing": "ready", "ready": "collected"}
 
 
-class AdminScreen(KioskScreen):
+class AdminScreen(StaffScreen):
     back_to: str | None = "admin"
     #: (payload, string key) of the bar at the bottom
     BAR = (("home", "admin.home"), ("exit", "admin.exit"))
 
     def refresh(self) -> None:
-        ctx = self.ctx
-        self.ids.title.text = self.title()
-        self.ids.summary.text = self.summary()
-        staff = self.ids.staff
-        staff.clear_widgets()
-        call = ctx.staff_call
+        self.lay_out()
+        self.ids["title"], self.ids["summary"] = self._title, self._summary
+        banner = self._banner.parent if self._banner is not None else None
+        self.ids["staff"] = banner if banner is not None and banner is not self.ids.content \
+            else BoxLayout()
+
+    def rows(self, m: Metrics) -> list[Row]:
+        return self.head(m, first=True) + self.fill(m)
+
+    def head(self, m: Metrics, first: bool) -> list[Row]:
+        """Title and summary (on a list's first page only), and the staff call."""
+        self._title = self.text(self.title(), m, heading=True, halign="center")
+        self._summary = self.text(self.summary(), m, halign="center")
+        rows: list[Row] = [[(self._title, 1.0)], [(self._summary, 1.0)]] if first else []
+        call = self.ctx.staff_call
+        self._banner = None
         if call.active:
-            staff.height = ctx.style.px_per_mm * 22 * ctx.style.target_scale
-            staff.add_widget(self.label(self.t("admin.staff_call",
-                                               seconds=round(call.waiting_s())), 0.6))
-            staff.add_widget(self.button("admin.acknowledge", variant="primary",
-                                         payload=("acknowledge", None), size_hint_x=0.4))
-        else:
-            staff.height = 0
-        content = self.ids.content
-        content.clear_widgets()
-        self.fill(content)
-        content.add_widget(Label(size_hint_y=1))
-        nav = self.ids.nav
-        nav.clear_widgets()
+            self._banner = self.text(self.t("admin.staff_call", seconds=round(call.waiting_s())), m)
+            rows.append([(self._banner, 0.6),
+                         (self.button("admin.acknowledge", variant="primary",
+                                      payload=("acknowledge", None)), 0.4)])
+        return rows
+
+    def nav_buttons(self) -> list[KioskButton]:
+        out = []
         for payload, key in self.BAR:
             if payload == "home" and self.name == "admin":
                 continue
-            nav.add_widget(self.button(key, variant="nav", payload=(payload, None)))
+            b = self.button(key, variant="nav", payload=(payload, None))
+            if payload == "exit":
+                b.short_text = self.t("admin.exit.short")
+            out.append(b)
+        return out
 
-    def fill(self, content) -> None:
-        """Add this screen's rows to ``content``."""
-
-    def label(self, text: str, size_hint_x: float = 1.0) -> Label:
-        style = self.ctx.style
-        label = Label(text=text, color=style.theme["fg"], halign="left", valign="middle",
-                      font_size=style.px_per_mm * 10 * style.text_scale, size_hint_x=size_hint_x)
-        label.bind(size=lambda w, s: setattr(w, "text_size", s))
-        return label
-
-    def row(self) -> BoxLayout:
-        style = self.ctx.style
-        return BoxLayout(spacing=style.px_per_mm * 3, size_hint_y=None,
-                         height=style.px_per_mm * 20 * style.target_scale)
+    def fill(self, m: Metrics) -> list[Row]:
+        """This screen's rows under its title, summary and staff call."""
+        return []
 
     def on_activate(self, widget) -> None:
         kind, value = widget.payload
@@ -80,8 +79,13 @@ class AdminScreen(KioskScreen):
             ctx.go("admin")
         elif kind == "exit":
             ctx.staff.exit_admin()
+        elif kind == "page":
+            self.turn(value)
         else:
             self.act(kind, value)
+
+    def turn(self, step: int) -> None:
+        self.turn_page(step)
 
     def act(self, kind: str, value) -> None:
         """A button of this screen's own content."""
@@ -105,19 +109,19 @@ class AdminHomeScreen(AdminScreen):
                       new=s.by_status.get("new", 0), preparing=s.by_status.get("preparing", 0),
                       ready=s.by_status.get("ready", 0), collected=s.by_status.get("collected", 0))
 
-    def fill(self, content) -> None:
-        for screen, key in (("admin_orders", "admin.orders"), ("admin_queue", "admin.queue"),
-                            ("admin_menu", "admin.menu"), ("admin_devices", "admin.devices")):
-            row = self.row()
-            row.add_widget(self.button(key, payload=("open", screen)))
-            content.add_widget(row)
-        row = self.row()
-        row.add_widget(self.button("admin.export", variant="primary", payload=("export", None)))
-        content.add_widget(row)
+    def fill(self, m: Metrics) -> list[Row]:
+        rows: list[Row] = [
+            [(self.button(key, payload=("open", screen)), 1.0)]
+            for screen, key in (("admin_orders", "admin.orders"), ("admin_queue", "admin.queue"),
+                                ("admin_menu", "admin.menu"), ("admin_devices", "admin.devices"))]
+        rows.append([(self.button("admin.export", variant="primary", payload=("export", None)),
+                      1.0)])
+        for (b, _), key in zip((rows[3][0], rows[4][0]), ("admin.devices", "admin.export"),
+                               strict=True):  # where the full label would not fit a page
+            b.short_text = self.t(f"{key}.short")
         if self.export_message:
-            result = self.row()
-            result.add_widget(self.label(self.export_message))
-            content.add_widget(result)
+            rows.append([(self.text(self.export_message, m), 1.0)])
+        return rows
 
     def act(self, kind: str, value) -> None:
         ctx = self.ctx
@@ -143,29 +147,89 @@ class AdminHomeScreen(AdminScreen):
 
 
 class _Paged(AdminScreen):
+    """A list a page at a time, as many rows as the screen holds (measured from a row
+    of the list), never more than the profile's items per page. The title and summary
+    are on the first page only (each page turn says where it is), so every later page
+    is rows; a row too high for a small screen's page is shown in parts, and the page
+    buttons go through the parts, then the pages."""
+
     page: int = 0
+    _first: int = 0  # rows on the first page, under the title and summary
+    _per_page: int = 0  # rows on every later page
+
+    def count(self) -> int:
+        return 0
+
+    def sample(self, m: Metrics) -> Row | None:
+        """A row like this list's, to measure how many fit a page."""
+        return None
 
     def per_page(self) -> int:
-        return max(3, int(self.ctx.style.items_per_page) - 2)
+        return self._per_page or max(3, int(self.ctx.style.items_per_page) - 2)
+
+    def first(self) -> int:
+        return self._first if self._per_page else self.per_page()
 
     def pages(self, count: int) -> int:
-        return max(1, math.ceil(count / self.per_page()))
+        return 1 + max(0, math.ceil((count - self.first()) / self.per_page()))
 
-    def page_buttons(self, content, count: int) -> None:
-        if self.pages(count) <= 1:
+    def window(self) -> tuple[int, int]:
+        """(offset, limit) of this page's rows."""
+        if self.page == 0:
+            return 0, self.first()
+        return self.first() + (self.page - 1) * self.per_page(), self.per_page()
+
+    def more_before(self) -> bool:
+        return self.page > 0
+
+    def more_after(self) -> bool:
+        return self.page < self.pages(self.count()) - 1
+
+    def rows(self, m: Metrics) -> list[Row]:
+        self._first, self._per_page = self.rows_that_fit(m)
+        self.page = max(0, min(self.page, self.pages(self.count()) - 1))
+        return self.head(m, first=self.page == 0) + self.fill(m)
+
+    def rows_that_fit(self, m: Metrics) -> tuple[int, int]:
+        """(rows under the title and summary, rows on a later page)."""
+        most = max(1, int(self.ctx.style.items_per_page))
+        sample = self.sample(m)
+        if sample is None:
+            return most, most
+        screen_w, screen_h = self.available()
+        width, height = screen_w - 2 * m.pad, self.room(screen_h, m)
+        nav: Row = [(b, 1.0) for b in self.nav_buttons()]
+        bar = self.bar_height(self.bar_options(nav, width, m)[0][0], width, m)
+        heads = [self.measure(r, width, m) + m.gap for r in self.head(m, first=True)]
+        banner = sum(heads[2:])  # the staff call, on every page
+        row = self.measure(sample, width, m) + m.gap
+
+        def fitting(room: float) -> int:
+            return max(0, min(most, math.floor((room + m.gap) / row)))
+
+        return fitting(height - bar - sum(heads)), max(1, fitting(height - bar - banner))
+
+    def turn(self, step: int) -> None:
+        if self.turn_page(step):
             return
-        row = self.row()
-        row.add_widget(self.button("nav.prev_page", payload=("page", -1), disabled=self.page == 0))
-        row.add_widget(self.button("nav.next_page", payload=("page", 1),
-                                   disabled=self.page >= self.pages(count) - 1))
-        content.add_widget(row)
+        page = self.page + step
+        if not 0 <= page < self.pages(self.count()):
+            return
+        self.page = page
+        self.flow_page = 0 if step > 0 else 1 << 30  # back: the last part of that page
+        self.ctx.rebuild(keep_focus=True)
+        self.announce_page()
+
+    def announce_page(self) -> None:
+        pages = self.pages(self.count())
+        if self.flow_pages == 1:
+            self.ctx.announce(self.t("staff.page", page=self.page + 1, pages=pages))
+        else:
+            self.ctx.announce(self.t("staff.part", page=self.page + 1, pages=pages,
+                                     part=self.flow_page + 1, parts=self.flow_pages))
 
     def act(self, kind: str, value) -> None:
-        if kind == "page":
-            self.page = max(0, self.page + value)
-            self.ctx.rebuild(keep_focus=True)
-        else:
-            self.act_row(kind, value)
+        self.act_row(kind, value)
 
     def act_row(self, kind: str, value) -> None:
         pass
@@ -182,20 +246,25 @@ class AdminOrdersScreen(_Paged):
         return self.t("admin.orders.summary", count=s.count, total=won(s.total, self.ctx.lang),
                       page=self.page + 1, pages=self.pages(s.count))
 
-    def fill(self, content) -> None:
-        ctx, lang = self.ctx, self.ctx.lang
-        count = ctx.staff.orders.summary().count
-        self.page = min(self.page, self.pages(count) - 1)
-        for order in ctx.staff.orders.page(offset=self.page * self.per_page(), limit=self.per_page()):
-            row = self.row()
-            row.height = ctx.style.px_per_mm * 12 * ctx.style.text_scale
-            row.add_widget(self.label(self.t(
-                "admin.orders.row", number=order.number, time=order.created_at[11:16],
-                total=won(order.total, lang), payment=order.payment,
-                paid=self.t("admin.paid" if order.paid else "admin.unpaid"),
-                status=self.t(f"admin.status.{order.status}"))))
-            content.add_widget(row)
-        self.page_buttons(content, count)
+    def count(self) -> int:
+        return self.ctx.staff.orders.summary().count
+
+    def row_of(self, order, m: Metrics) -> Row:
+        lang = self.ctx.lang
+        return [(self.text(self.t(
+            "admin.orders.row", number=order.number, time=order.created_at[11:16],
+            total=won(order.total, lang), payment=order.payment,
+            paid=self.t("admin.paid" if order.paid else "admin.unpaid"),
+            status=self.t(f"admin.status.{order.status}")), m), 1.0)]
+
+    def sample(self, m: Metrics) -> Row | None:
+        first = self.ctx.staff.orders.page(offset=0, limit=1)
+        return self.row_of(first[0], m) if first else None
+
+    def fill(self, m: Metrics) -> list[Row]:
+        offset, limit = self.window()
+        orders = self.ctx.staff.orders.page(offset=offset, limit=limit) if limit else []
+        return [self.row_of(order, m) for order in orders]
 
 
 class AdminQueueScreen(_Paged):
@@ -208,21 +277,25 @@ class AdminQueueScreen(_Paged):
         count = len(self.ctx.staff.orders.queue())
         return self.t("admin.queue.summary", count=count) if count else self.t("admin.queue.empty")
 
-    def fill(self, content) -> None:
-        ctx = self.ctx
-        queue = ctx.staff.orders.queue()
-        self.page = min(self.page, self.pages(len(queue)) - 1)
-        start = self.page * self.per_page()
-        for order in queue[start:start + self.per_page()]:
-            row = self.row()
-            items = describe_lines(order.lines, ctx.lang)
-            row.add_widget(self.label(self.t("admin.queue.row", number=order.number, items=items)
-                                      + f" ({self.t(f'admin.status.{order.status}')})", 0.6))
-            nxt = _NEXT_STATUS[order.status]
-            row.add_widget(self.button(f"admin.queue.to_{nxt}", payload=("status", (order.id, nxt)),
-                                       fmt={"number": order.number}, size_hint_x=0.4))
-            content.add_widget(row)
-        self.page_buttons(content, len(queue))
+    def count(self) -> int:
+        return len(self.ctx.staff.orders.queue())
+
+    def row_of(self, order, m: Metrics) -> Row:
+        items = describe_lines(order.lines, self.ctx.lang)
+        nxt = _NEXT_STATUS[order.status]
+        return [(self.text(self.t("admin.queue.row", number=order.number, items=items)
+                           + f" ({self.t(f'admin.status.{order.status}')})", m), 0.6),
+                (self.button(f"admin.queue.to_{nxt}", payload=("status", (order.id, nxt)),
+                             fmt={"number": order.number}), 0.4)]
+
+    def sample(self, m: Metrics) -> Row | None:
+        queue = self.ctx.staff.orders.queue()
+        return self.row_of(queue[0], m) if queue else None
+
+    def fill(self, m: Metrics) -> list[Row]:
+        start, limit = self.window()
+        return [self.row_of(order, m)
+                for order in self.ctx.staff.orders.queue()[start:start + limit]]
 
     def act_row(self, kind: str, value) -> None:
         if kind == "status":
@@ -250,20 +323,23 @@ class AdminMenuScreen(_Paged):
         text = self.t("admin.menu.summary", page=self.page + 1, pages=self.pages(len(items)))
         return f"{self.message}\n{text}" if self.message else text
 
-    def fill(self, content) -> None:
-        ctx = self.ctx
-        items = ctx.kiosk.items
-        self.page = min(self.page, self.pages(len(items)) - 1)
-        start = self.page * self.per_page()
-        for item in items[start:start + self.per_page()]:
-            row = self.row()
-            key = "admin.menu.sold_out" if item.sold_out else "admin.menu.on_sale"
-            labels = {lang: self.t_in(key, lang, name=item.name[lang])
-                      for lang in ctx.kiosk.languages}
-            row.add_widget(self.button(labels, variant="normal" if item.sold_out else "primary",
-                                       payload=("sold_out", item.id)))
-            content.add_widget(row)
-        self.page_buttons(content, len(items))
+    def count(self) -> int:
+        return len(self.ctx.kiosk.items)
+
+    def row_of(self, item) -> Row:
+        key = "admin.menu.sold_out" if item.sold_out else "admin.menu.on_sale"
+        labels = {lang: self.t_in(key, lang, name=item.name[lang])
+                  for lang in self.ctx.kiosk.languages}
+        return [(self.button(labels, variant="normal" if item.sold_out else "primary",
+                             payload=("sold_out", item.id)), 1.0)]
+
+    def sample(self, m: Metrics) -> Row | None:
+        items = self.ctx.kiosk.items
+        return self.row_of(max(items, key=lambda i: len(i.name[self.ctx.lang]))) if items else None
+
+    def fill(self, m: Metrics) -> list[Row]:
+        start, limit = self.window()
+        return [self.row_of(item) for item in self.ctx.kiosk.items[start:start + limit]]
 
     @staticmethod
     def t_in(key: str, lang: str, **fmt) -> str:

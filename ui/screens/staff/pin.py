@@ -11,8 +11,10 @@ import threading
 from typing import TYPE_CHECKING
 
 from kivy.clock import Clock
+from kivy.uix.widget import Widget
 
-from ..base import KioskScreen
+from ...widgets import KioskButton
+from .layout import Metrics, Row, StaffScreen, chunks, columns_that_fit
 
 if TYPE_CHECKING:
     from untact.shop.staff_access import PinCheck
@@ -21,7 +23,7 @@ MAX_DIGITS = 12
 KEYPAD = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "delete", "0", "ok")
 
 
-class AdminPinScreen(KioskScreen):
+class AdminPinScreen(StaffScreen):
     back_to = None
     pin: str = ""
     message: str = ""
@@ -31,23 +33,51 @@ class AdminPinScreen(KioskScreen):
         self.pin, self.message, self.checking = "", "", False
 
     def refresh(self) -> None:
+        self.lay_out()
+        self.ids["summary"] = self._summary
+
+    def rows(self, m: Metrics) -> list[Row]:
+        """Title, summary, the dots entered, then the keys: three columns (a phone's
+        pad) where the whole screen fits one page so, else the columns that make it
+        lowest (a long label like 지우기 may wrap in a narrow key)."""
+        self._summary = self.text(self.summary(), m, halign="center")
+        entered = self.text("●" * len(self.pin) if self.pin else " ", m, halign="center",
+                            font=m.font * (1.0 if m.small else 1.4))
+        head: list[Row] = [self.heading(m), [(self._summary, 1.0)], [(entered, 1.0)]]
+        width = self.available()[0] - 2 * m.pad
+        keys = self.keys()
+        options = [head + self.key_rows(keys, c) for c in (3, 4, 6, 12)
+                   if c * m.control + (c - 1) * m.gap <= width] or [head + self.key_rows(
+                       keys, columns_that_fit(width, m.control, m.gap))]
+        one = next((rows for rows in options if self.one_page(rows, m)), None)
+        return one or min(options, key=lambda rows: sum(self.measure(r, width, m) for r in rows))
+
+    def keys(self) -> list[KioskButton]:
         ctx = self.ctx
-        self.ids.title.text = self.title()
-        self.ids.summary.text = self.summary()
-        self.ids.entered.text = "●" * len(self.pin) if self.pin else " "
-        keys = self.ids.keypad
-        keys.clear_widgets()
+        out = []
         for key in KEYPAD:
             if key.isdigit():
                 labels = {lang: key for lang in ctx.kiosk.languages}
-                b = self.button(labels, payload=("digit", key), disabled=self.checking)
+                out.append(self.button(labels, payload=("digit", key), disabled=self.checking))
             else:
-                b = self.button(f"admin.pin.{key}", variant="primary" if key == "ok" else "normal",
-                                payload=(key, None), disabled=self.checking)
-            keys.add_widget(b)
-        nav = self.ids.nav
-        nav.clear_widgets()
-        nav.add_widget(self.button("admin.exit", variant="nav", payload=("exit", None)))
+                out.append(self.button(f"admin.pin.{key}",
+                                       variant="primary" if key == "ok" else "normal",
+                                       payload=(key, None), disabled=self.checking))
+        return out
+
+    @staticmethod
+    def key_rows(keys: list[KioskButton], cols: int) -> list[Row]:
+        rows: list[Row] = []
+        for part in chunks(keys, cols):
+            row: Row = [(k, 1.0) for k in part]
+            row += [(Widget(size_hint_y=None, height=0), 1.0)] * (cols - len(part))
+            rows.append(row)
+        return rows
+
+    def nav_buttons(self) -> list[KioskButton]:
+        b = self.button("admin.exit", variant="nav", payload=("exit", None))
+        b.short_text = self.t("admin.exit.short")
+        return [b]
 
     def title(self) -> str:
         return self.t("admin.pin.title")
@@ -75,6 +105,8 @@ class AdminPinScreen(KioskScreen):
             self.submit()
         elif kind == "exit":
             self.ctx.staff.exit_admin()
+        elif kind == "page":
+            self.turn_page(value)
 
     def submit(self) -> None:
         pin, self.pin, self.checking = self.pin, "", True
