@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from untact.accessibility.heap import return_free_memory
 from untact.shop.menu import Kiosk
 
 from .g2p import pronounce
@@ -268,6 +269,7 @@ class VoskRecognizer:
             self._rec = None
             self._model = graph.model
             self._strict_sentences = graph.sentences
+            return_free_memory()  # the model replaced: its hundreds of MB back to the system
 
     def _build_strict(self, menu: Kiosk, lang: str) -> _StrictGraph:
         if (self._strict_menu is not None and lang == self.lang
