@@ -503,6 +503,7 @@ class SphinxRecognizer:
         self.explained = False  # the last utterance decoded as a whole sentence of the grammar
         self.whole_only = False  # set where only an explained reading counts (every language)
         self._count = 0
+        self._searches: dict[str, str] = {}  # JSGF text -> search name, see _search_for
 
     def knows(self, word: str) -> bool:
         return self._decoder.lookup_word(word) is not None
@@ -552,9 +553,7 @@ class SphinxRecognizer:
 
     def set_grammar(self, grammar: Grammar) -> None:
         text = self.jsgf(grammar)
-        self._count += 1
-        name = f"screen{self._count}"
-        self._decoder.add_jsgf_string(name, text)
+        name = self._search_for(text)
         self._search = name
         self._complete = _sentence_pattern(text)
         self._fallback = None
@@ -562,9 +561,25 @@ class SphinxRecognizer:
             import copy
             short = copy.copy(grammar)
             short.items, short.options, short.quantities = [], [], []
-            self._decoder.add_jsgf_string(f"{name}short", self.jsgf(short))
-            self._fallback = f"{name}short"
+            self._fallback = self._search_for(self.jsgf(short))
         self._decoder.activate_search(name)
+        while len(self._searches) > self.SEARCHES:  # the least recently used: never these
+            self._decoder.remove_search(self._searches.pop(next(iter(self._searches))))
+
+    # Each grammar is a search in the decoder (1-2 MB for a menu's); one was added for
+    # every screen shown and none removed: +725 MB after 400 screen changes. Now a
+    # grammar seen again is reused, and only the most recently used are kept.
+    SEARCHES = 16
+
+    def _search_for(self, jsgf: str) -> str:
+        """The decoder's search for ``jsgf``, added unless it is loaded already."""
+        name = self._searches.pop(jsgf, None)
+        if name is None:
+            self._count += 1
+            name = f"screen{self._count}"
+            self._decoder.add_jsgf_string(name, jsgf)
+        self._searches[jsgf] = name  # most recently used last
+        return name
 
     # No streaming here on purpose: decoding the whole utterance at once normalises it as
     # a whole (batch CMN), which is more accurate and independent of earlier customers,

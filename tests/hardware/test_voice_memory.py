@@ -63,3 +63,50 @@ def test_a_broken_cached_graph_falls_back_to_the_grammar_list_with_the_model_bac
     got = child(tmp_path)
     assert not got["strict"] and got["why"]
     assert got["knows"], "the model was not loaded again: no word is known"
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
+
+
+def test_english_grammars_seen_again_are_reused_not_added_again(sphinx_en, cafe_menu):
+    """Every screen change added the screen's grammar to pocketsphinx as a new search
+    (1-2 MB each for the menu's) and none was removed: +725 MB after 400 changes."""
+    from untact.hardware.voice.grammar import GREETING, Screen, build_grammar
+
+    door = build_grammar(cafe_menu, Screen(GREETING, items=None, confirm=True), "en")
+    menu = build_grammar(cafe_menu, Screen(), "en")
+    sphinx_en.set_grammar(door)
+    sphinx_en.set_grammar(menu)
+    before = rss_mb()
+    for _ in range(100):
+        sphinx_en.set_grammar(door)
+        sphinx_en.set_grammar(menu)
+    assert rss_mb() - before < 40
+
+
+def test_english_grammars_beyond_the_bound_are_dropped_and_made_again(sphinx_en, testdata):
+    """More grammars than are kept: the oldest are removed from the decoder, and one that
+    comes back is added again and hears as before."""
+    from untact.hardware.voice.grammar import phrase_grammar
+    from untact.simulator.audio_sources import WavFileSource
+    from untact.simulator.bench_voice import read_manifest
+
+    folder = testdata / "speech" / "en"
+    labels = dict(read_manifest(folder))
+    said = labels["en_goforward.wav"]
+    others = sorted(set(labels.values()) - {said})
+    pcm = WavFileSource(folder / "en_goforward.wav").samples.tobytes()
+    first = phrase_grammar([said, *others[:3]], "en")
+    sphinx_en.set_grammar(first)
+    heard = sphinx_en.recognize(pcm)
+    for i in range(2 * sphinx_en.SEARCHES):  # distinct grammars: pairs of other labels
+        sphinx_en.set_grammar(phrase_grammar([others[i % len(others)],
+                                              others[(i + 1 + i // len(others)) % len(others)],
+                                              f"{said} {i}"], "en"))
+    sphinx_en.set_grammar(first)
+    again = sphinx_en.recognize(pcm)
+    assert heard and heard[0][0] == "go forward ten meters"
+    assert [t for t, _ in again] == [t for t, _ in heard]
+    assert again[0][1] == pytest.approx(heard[0][1], abs=0.01)  # the decoder adapts a little
