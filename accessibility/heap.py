@@ -18,15 +18,19 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+from collections.abc import Callable
 
 
 @functools.cache
-def _malloc_trim():
+def _malloc_trim() -> Callable[[int], object] | None:
     name = ctypes.util.find_library("c")
+    if not name:
+        return None
     try:
-        return ctypes.CDLL(name).malloc_trim if name else None
+        trim: Callable[[int], object] = ctypes.CDLL(name).malloc_trim
     except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to give back this way
         return None
+    return trim
 
 
 def return_free_memory() -> None:
