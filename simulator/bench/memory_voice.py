@@ -10,7 +10,8 @@
   (``$UNTACT_TESTDATA/speech``: ko_read, ko, en, cycling) were played into its microphone
   and decided by the real VAD, recognizers and dialogue, the customer going home every
   few utterances so the attract screen (every language listened to) and the menu screens
-  both hear them. Beside it, ``kiosk_rss_growth_mb_first_100_utterances``.
+  both hear them (frames run, not drawn: drawing's own growth is measured by
+  memory_rendered_day). Beside it, ``kiosk_rss_growth_mb_first_100_utterances``.
 
 Each stage's RSS is printed beside the figures (``stages_mb``), so where the memory goes
 is measured, not guessed. The kiosk runs in a child process (``python -m`` this module
@@ -93,19 +94,35 @@ def children_of(pid: int) -> list[int]:
     return out
 
 
+def pss_mb(pid: int) -> float:
+    """Proportional set size of ``pid`` in MB (shared pages divided among their users)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("Pss:")) / 1024
+    except (OSError, StopIteration):
+        return 0.0
+
+
+WORKERS = (("speech_worker", "speech_worker"), ("resource_tracker", "resource_tracker"),
+           ("multiprocessing.spawn", "camera_worker"))
+
+
 def tree_rss_mb(pid: int) -> dict[str, float]:
-    """RSS of ``pid`` and of each descendant by its command name, and their total."""
+    """RSS of ``pid`` and of each descendant by what it is, their total, and the total
+    PSS (each shared library counted once: what the processes hold together)."""
     out = {"kiosk": rss_mb(pid)}
+    pss = pss_mb(pid)
     for child in children_of(pid):
         try:
             with open(f"/proc/{child}/cmdline", "rb") as f:
                 cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        name = "speech_worker" if "speech_worker" in cmd else \
-            "camera_worker" if "multiprocessing" in cmd else f"other_{child}"
+        name = next((n for key, n in WORKERS if key in cmd), f"other_{child}")
         out[name] = out.get(name, 0.0) + rss_mb(child)
+        pss += pss_mb(child)
     out["total"] = sum(out.values())
+    out["total_pss"] = pss
     return {k: round(v, 1) for k, v in out.items()}
 
 
@@ -157,6 +174,9 @@ def _child(utterances: int) -> None:
             files = recordings(speech) if speech is not None else []
             if not files or not utterances:
                 return
+            # Frames are run but no longer rasterised (llvmpipe here would spend the CPU
+            # the recognizers need; what drawing keeps is memory_rendered_day's figure).
+            kiosk.render = False
             decided = 0
             for n in range(1, utterances + 1):
                 if n % HOME_EVERY == 1:
