@@ -183,7 +183,7 @@ def _child(utterances: int) -> None:
                     kiosk.send(Kind.HOME)
                     kiosk.send(simple(Kind.PRESENCE, value=True))
                 decided += _hear(kiosk, files[(n - 1) % len(files)])
-                if n in (1, 10, 100) or n % 100 == 0:
+                if n in (1, 10, 100, utterances) or n % 100 == 0:
                     say("utterances", n=n, decided=decided, screen=kiosk.screen)
         finally:
             kiosk.stop()
