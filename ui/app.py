@@ -25,6 +25,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from untact.accessibility.bus import InputBus
 from untact.accessibility.focus import FocusModel
 from untact.accessibility.frame import AccessibilityFrame
+from untact.accessibility.heap import return_free_memory
 from untact.accessibility.intents import Intent
 from untact.accessibility.kivy_adapter import after_first_frame, attach_bus_to_kivy, on_ui_thread
 from untact.accessibility.profiles import PROFILES, Style
@@ -39,7 +40,6 @@ from . import systemd_notify
 from .app_context import AppScreenContext
 from .checkout_flow import CheckoutFlow
 from .frame_sync import finish_frames_before_swap
-from .heap import return_free_memory
 from .intent_router import IntentRouter
 from .keyboard import intent_for_key
 from .kiosk_devices import KioskCamera, KioskDevices

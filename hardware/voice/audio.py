@@ -53,6 +53,32 @@ def check_frame(frame) -> bytes:
     return data
 
 
+def frame_rms(frame: bytes) -> float:
+    """The root mean square of a frame of int16 PCM."""
+    samples = np.frombuffer(frame, dtype=np.int16).astype(np.float32)
+    return float(np.sqrt(np.mean(samples * samples))) if len(samples) else 0.0
+
+
+class NoiseFloor:
+    """The room's background level, from the quietest frames heard lately.
+
+    Minimum tracking: a quieter frame lowers the estimate at once; otherwise it rises by
+    ``rise`` per frame (1.01 per 30 ms: about 3 dB a second), so speech, seconds long and
+    dipping between syllables, hardly lifts it while a room that got louder (a fan
+    switched on) is followed within seconds. Never below ``lowest`` (digital silence
+    from a muted input is not a room).
+    """
+
+    def __init__(self, start: float, rise: float = 1.01, lowest: float = 1.0) -> None:
+        self.level = start
+        self._rise = rise
+        self._lowest = lowest
+
+    def update(self, rms: float) -> float:
+        self.level = max(self._lowest, min(self.level * self._rise, rms))
+        return self.level
+
+
 def resample(samples: np.ndarray, rate: int) -> np.ndarray:
     """Mono float/int samples at ``rate`` to 16 kHz int16."""
     data = samples.astype(np.float32)

@@ -7,7 +7,7 @@
     en_model = ""            # a pocketsphinx model folder; "" = the wheel's US English
     device = ""              # microphone name or number; "" = the default input
     vad_aggressiveness = 2   # 0..3: higher ignores more background noise
-    min_level = 150          # RMS (int16) below which nothing counts as speech
+    min_level = 150          # RMS (int16) gate for speech; lower in a quiet room (vad.py)
     end_silence_ms = 300     # silence that ends an utterance
     accept_confidence = 0.6  # at or above: act on it (orders are still confirmed)
     reject_confidence = 0.35 # below: ignore; in between: ask the customer again

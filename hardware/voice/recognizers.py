@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from untact.accessibility.heap import return_free_memory
 from untact.shop.menu import Kiosk
 
 from .g2p import pronounce
@@ -257,7 +258,7 @@ class VoskRecognizer:
         graph, self._prepared = self._prepared, None
         if (graph is None or graph.menu is not menu or graph.lang != grammar.lang
                 or (graph.model is None and graph.sentences != self._strict_sentences)):
-            graph = self._build_strict(menu, grammar.lang)
+            graph = self._build_strict(menu, grammar.lang, replace=True)
         self._strict_menu = menu
         if graph.failed:
             self.strict = False
@@ -268,8 +269,12 @@ class VoskRecognizer:
             self._rec = None
             self._model = graph.model
             self._strict_sentences = graph.sentences
+            return_free_memory()  # the model replaced: its hundreds of MB back to the system
 
-    def _build_strict(self, menu: Kiosk, lang: str) -> _StrictGraph:
+    def _build_strict(self, menu: Kiosk, lang: str, replace: bool = False) -> _StrictGraph:
+        """``replace``: nothing decodes with this recognizer meanwhile (set_grammar), so
+        the model in use is let go before the new one loads: one Korean model in memory
+        at a time, not two (the kiosk process's peak 1101 -> 703 MB: memory_voice bench)."""
         if (self._strict_menu is not None and lang == self.lang
                 and spoken_content(menu) == spoken_content(self._strict_menu)):
             # A price or PIN edit: the same sentences, without seconds spent finding so.
@@ -281,9 +286,15 @@ class VoskRecognizer:
             return _StrictGraph(menu, lang, sentences)  # nothing new to load
         try:
             folder = strict_model_dir(self.model_path, list(sentences), self.word_id)
+            if replace:
+                self._cache.clear()
+                self._rec = self._model = None
+                return_free_memory()
             model = self._vosk.Model(str(folder))
         except Exception as exc:  # GraphUnavailable, OSError; vosk raises a bare Exception
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            if self._model is None:  # let go for nothing: the grammar list needs it back
+                self._model = self._vosk.Model(str(self.model_path))
             return _StrictGraph(menu, lang, sentences, failed=reason)
         return _StrictGraph(menu, lang, sentences, model)
 
@@ -497,6 +508,7 @@ class SphinxRecognizer:
         self.explained = False  # the last utterance decoded as a whole sentence of the grammar
         self.whole_only = False  # set where only an explained reading counts (every language)
         self._count = 0
+        self._searches: dict[str, str] = {}  # JSGF text -> search name, see _search_for
 
     def knows(self, word: str) -> bool:
         return self._decoder.lookup_word(word) is not None
@@ -546,9 +558,7 @@ class SphinxRecognizer:
 
     def set_grammar(self, grammar: Grammar) -> None:
         text = self.jsgf(grammar)
-        self._count += 1
-        name = f"screen{self._count}"
-        self._decoder.add_jsgf_string(name, text)
+        name = self._search_for(text)
         self._search = name
         self._complete = _sentence_pattern(text)
         self._fallback = None
@@ -556,9 +566,25 @@ class SphinxRecognizer:
             import copy
             short = copy.copy(grammar)
             short.items, short.options, short.quantities = [], [], []
-            self._decoder.add_jsgf_string(f"{name}short", self.jsgf(short))
-            self._fallback = f"{name}short"
+            self._fallback = self._search_for(self.jsgf(short))
         self._decoder.activate_search(name)
+        while len(self._searches) > self.SEARCHES:  # the least recently used: never these
+            self._decoder.remove_search(self._searches.pop(next(iter(self._searches))))
+
+    # Each grammar is a search in the decoder (1-2 MB for a menu's); one was added for
+    # every screen shown and none removed: +725 MB after 400 screen changes. Now a
+    # grammar seen again is reused, and only the most recently used are kept.
+    SEARCHES = 16
+
+    def _search_for(self, jsgf: str) -> str:
+        """The decoder's search for ``jsgf``, added unless it is loaded already."""
+        name = self._searches.pop(jsgf, None)
+        if name is None:
+            self._count += 1
+            name = f"screen{self._count}"
+            self._decoder.add_jsgf_string(name, jsgf)
+        self._searches[jsgf] = name  # most recently used last
+        return name
 
     # No streaming here on purpose: decoding the whole utterance at once normalises it as
     # a whole (batch CMN), which is more accurate and independent of earlier customers,

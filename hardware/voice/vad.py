@@ -12,6 +12,14 @@ customer who pauses within an utterance nearly as long as the end window, or who
 speaking within ``resume_frames`` of an end, gets a longer end window (1.5 times the
 pause that was theirs, up to ``max_end_window``) for the rest of their session;
 :meth:`Segmenter.restart` (a new customer) forgets it.
+
+The level gate follows the room (far field: an elderly customer speaking softly at
+0.5-1 m arrives 12-18 dB below close talk): ``min_rms`` is the gate in a room not yet
+heard, and it comes down to ``floor_ratio`` times the room's noise floor
+(:class:`~.audio.NoiseFloor`), never below ``min_rms_floor``; a noisy room never raises
+it above ``min_rms``. webrtcvad hears every frame, quiet ones too, so that its own noise
+model adapts to the room (fed only loud frames, it judged a soft speaker's syllables as
+noise). Measured on the real recordings made far (simulator/bench/voice_far_field.py).
 """
 
 from __future__ import annotations
@@ -19,9 +27,7 @@ from __future__ import annotations
 import collections
 from dataclasses import dataclass
 
-import numpy as np
-
-from .audio import FRAME_BYTES, FRAME_MS
+from .audio import FRAME_BYTES, FRAME_MS, NoiseFloor, frame_rms
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,12 @@ class VadSettings:
     end_window: int = 10  # frames of mostly silence that end an utterance (300 ms)
     end_ratio: float = 0.9
     pre_roll_frames: int = 10
-    min_rms: float = 150.0  # quieter frames never count as speech
+    min_rms: float = 150.0  # the level gate before the room is heard (and its highest)
+    min_rms_floor: float = 40.0  # the lowest the gate comes down to in a quiet room
+    floor_ratio: float = 2.0  # the gate: this many times the room's noise floor (6 dB)
+    # Within an utterance a soft syllable need only rise above the room: at 1 m a soft
+    # voice's quieter syllables fell under the starting gate and cut sentences in pieces.
+    continue_ratio: float = 1.25
     # Speech rises and falls with its syllables; a fan, a hum or hiss holds steady. The
     # loudest voiced frame of the start window must be this many times the quietest.
     min_modulation: float = 1.6
@@ -86,6 +97,7 @@ class Segmenter:
         """Start afresh, forgetting the VAD's noise estimate too (a new customer)."""
         import webrtcvad
         self._vad = webrtcvad.Vad(self.settings.aggressiveness)
+        self._floor = NoiseFloor(self.settings.min_rms / self.settings.floor_ratio)
         self._frame = 0
         self.end_window = self.settings.end_window  # this speaker's, see the module doc
         self._ended_at: int | None = None
@@ -112,12 +124,22 @@ class Segmenter:
     def is_speech(self, frame: bytes) -> bool:
         return self._judge(frame)[0]
 
+    @property
+    def level_gate(self) -> float:
+        """The RMS a frame needs to count as speech, in this room now: to start an
+        utterance; within one, a lower gate (:attr:`VadSettings.continue_ratio`)."""
+        s = self.settings
+        floor = self._floor.level
+        if self._speech is not None:
+            return min(s.min_rms, max(s.min_rms_floor, s.continue_ratio * floor))
+        return min(s.min_rms, max(s.min_rms_floor, s.floor_ratio * floor))
+
     def _judge(self, frame: bytes) -> tuple[bool, float]:
-        samples = np.frombuffer(frame, dtype=np.int16).astype(np.float32)
-        rms = float(np.sqrt(np.mean(samples * samples)))
-        if rms < self.settings.min_rms:
-            return False, rms
-        return self._vad.is_speech(frame, 16000), rms
+        rms = frame_rms(frame)
+        voiced = self._vad.is_speech(frame, 16000)  # every frame: it adapts to the room
+        gate = self.level_gate
+        self._floor.update(rms)
+        return voiced and rms >= gate, rms
 
     def feed(self, frame: bytes) -> list:
         if len(frame) != FRAME_BYTES:
