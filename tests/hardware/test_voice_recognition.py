@@ -170,3 +170,22 @@ def test_no_intent_from_silence_or_noise(pipelines, cafe_menu, lang):
         pipeline.reset()
         intents = pipeline.run(frames_of(with_room(noise, noise=10)))
         assert intents == [], intents  # not even STOP_SPEECH: noise must not cut the kiosk off
+
+
+def test_english_reads_a_recording_the_same_whatever_was_heard_before(sphinx_en, cafe_menu,
+                                                                      testdata):
+    """pocketsphinx's noise removal learns from every decode; a reading (and its
+    confidence, which decides whether English claims an utterance at the door) must
+    depend on its own audio only. Real recordings, heard between each other."""
+    from untact.hardware.voice.grammar import GREETING
+    from untact.simulator.audio_sources import WavFileSource
+
+    folder = testdata / "speech"
+    first, other = (WavFileSource(folder / path).samples.tobytes()
+                    for path in ("ko_read/ko_eto_pfa00001.wav", "en/en_goforward.wav"))
+    VoicePipeline({"en": sphinx_en}, cafe_menu, VoiceConfig(), lang="en",
+                  screen=Screen(GREETING, None, True))  # sets the door's English grammar
+    readings = [sphinx_en.recognize(first)]
+    sphinx_en.recognize(other)
+    readings.append(sphinx_en.recognize(first))
+    assert readings[0] == readings[1]
