@@ -26,11 +26,9 @@ class CheckoutScreen(KioskScreen):
         self.ids.summary.text = self.summary()
         methods = self.ids.methods
         methods.clear_widgets()
-        height = ctx.style.px_per_mm * 30 * ctx.style.target_scale
         if self.saving and ctx.checkout.card_payment:
             methods.add_widget(self.button("checkout.cancel_payment", variant="primary",
-                                           payload=("cancel_payment", None), size_hint_y=None,
-                                           height=height))
+                                           payload=("cancel_payment", None)))
         else:
             key = "checkout.card" if ctx.checkout.card_payment else "checkout.counter"
             label: str | dict[str, str] = key
@@ -38,8 +36,7 @@ class CheckoutScreen(KioskScreen):
                 label = {lang: f"{self._t(key, lang)} · {self._t('checkout.try_again', lang)}"
                          for lang in ctx.kiosk.languages}
             methods.add_widget(self.button(label, variant="primary", payload=("pay", None),
-                                           disabled=self.saving, size_hint_y=None,
-                                           height=height))
+                                           disabled=self.saving))
         fill_navbar(self, self.ids.nav, back=not self.saving)
 
     @staticmethod

@@ -17,8 +17,7 @@ class LanguageScreen(KioskScreen):
         self.ids.summary.text = self.summary()
         self.ids.choices.clear_widgets()
         for lang in ctx.kiosk.languages:
-            b = self.button(f"lang.{lang}", payload=("lang", lang), selected=(lang == ctx.lang), role="radio",
-                            size_hint_y=None, height=ctx.style.px_per_mm * 30 * ctx.style.target_scale)
+            b = self.button(f"lang.{lang}", payload=("lang", lang), selected=(lang == ctx.lang), role="radio")
             self.ids.choices.add_widget(b)
         fill_navbar(self, self.ids.nav, back=True)
 
