@@ -69,6 +69,8 @@ class KioskScreen(Screen):
         ``ids.summary`` is set last, with the page it says (see page_note)."""
         ids, style = self.ids, self.ctx.style
         pad, gap = style.screen_padding, style.screen_spacing
+        self.pages = max(2, self.pages)  # measured with its page note: the longer summary
+        ids.summary.text = self.summary()
         inner = self.ctx.area_width - 2 * pad
         if style.two_columns:
             head_w = (inner - 2 * gap) * 0.4
