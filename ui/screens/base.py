@@ -71,15 +71,7 @@ class KioskScreen(Screen):
         pad, gap = style.screen_padding, style.screen_spacing
         self.pages = max(2, self.pages)  # measured with its page note: the longer summary
         ids.summary.text = self.summary()
-        inner = self.ctx.area_width - 2 * pad
-        if style.two_columns:
-            head_w = (inner - 2 * gap) * 0.4
-            body_w, head_h = inner - 2 * gap - head_w, 0.0
-            fit_height(ids.title, head_w)
-            fit_height(ids.summary, head_w)
-        else:
-            body_w = inner
-            head_h = fit_height(ids.title, inner) + gap + fit_height(ids.summary, inner) + gap
+        body_w, head_h = self.fit_head()
         box, pager = ids.rows, ids.pager
         body = box.parent.children  # rows, pager, then what stays on every page (nav ...)
         room = style.screen_height - 2 * pad - head_h - gap * (len(body) - 1) \
@@ -104,6 +96,25 @@ class KioskScreen(Screen):
         for row in rows[starts[self.page]:end]:
             box.add_widget(row)
         ids.summary.text = self.summary()
+
+    def fit_head(self) -> tuple[float, float]:
+        """Measure the title and summary (``ids.head``) for this screen and profile: (the
+        body's width, the height the head takes above it). Beside the body on a short,
+        wide screen, the head takes 40 % of the width, or up to 60 % when its text is
+        too tall for the screen at 40 %."""
+        ids, style = self.ids, self.ctx.style
+        pad, gap = style.screen_padding, style.screen_spacing
+        inner = self.ctx.area_width - 2 * pad
+        if not style.two_columns:
+            ids.head.size_hint_x = ids.body.size_hint_x = 1
+            return inner, fit_height(ids.title, inner) + gap + fit_height(ids.summary, inner) + gap
+        room = style.screen_height - 2 * pad
+        for share in (0.4, 0.5, 0.6):
+            head_w = (inner - 2 * gap) * share
+            if fit_height(ids.title, head_w) + gap + fit_height(ids.summary, head_w) <= room:
+                break
+        ids.head.size_hint_x, ids.body.size_hint_x = share, 1 - share
+        return inner - 2 * gap - head_w, 0.0
 
     def columns(self) -> int:
         """Two columns of choices, one where the profile reads in a line or the text is

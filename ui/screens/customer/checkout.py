@@ -38,6 +38,7 @@ class CheckoutScreen(KioskScreen):
             methods.add_widget(self.button(label, variant="primary", payload=("pay", None),
                                            disabled=self.saving))
         fill_navbar(self, self.ids.nav, back=not self.saving)
+        self.fit_head()
 
     @staticmethod
     def _t(key: str, lang: str) -> str:

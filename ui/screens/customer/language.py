@@ -20,6 +20,7 @@ class LanguageScreen(KioskScreen):
             b = self.button(f"lang.{lang}", payload=("lang", lang), selected=(lang == ctx.lang), role="radio")
             self.ids.choices.add_widget(b)
         fill_navbar(self, self.ids.nav, back=True)
+        self.fit_head()
 
     # Before a language is chosen, say it in every language the shop offers.
     def title(self) -> str:
