@@ -264,8 +264,9 @@ class KioskApp(App):
         self._chrome()
         bar.font_size = self.px_per_mm * 10 * self.text_scale
         bar.color = self.theme["fg"]
-        bar.height = bar.font_size * 1.35  # one line of text
         area = getattr(self, "area", None)
+        bar.height = bar.font_size * 1.35 * self._time_left_lines(
+            area.width if area is not None else self.kiosk.display.resolution[0])
         bar_share = bar.height / area.height if area is not None and area.height > 1 else 0.0
         bar.pos_hint = {"x": 0, "y": y_min / height}
         self.sm.size_hint_y = max(0.1, (y_max - y_min) / height - bar_share)
@@ -275,6 +276,16 @@ class KioskApp(App):
         width = area.width if area is not None else self.kiosk.display.resolution[0]
         self.two_columns = band_px < 0.7 * width
         self.items_per_page = self._items_that_fit(self.screen_height if area is not None else 0)
+
+    def _time_left_lines(self, width_px: float) -> int:
+        """Lines the remaining time takes at this width and size (two on a narrow screen
+        in a large profile): the bar grows instead of clipping it."""
+        from kivy.core.text import Label as CoreLabel
+
+        core = CoreLabel(font_size=self.time_left.font_size, font_name=self.time_left.font_name)
+        widest = max(core.get_extents(t("time_left", lang, time="10:00"))[0]
+                     for lang in self.kiosk.languages)
+        return 1 if widest <= width_px else 2
 
     def _items_that_fit(self, height_px: float) -> int:
         """The profile's items per page, fewer where their rows (two lines of text each,
