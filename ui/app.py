@@ -253,7 +253,10 @@ class KioskApp(App):
         # Text and padding of one line: grows with the profile like the text does, so the
         # low-vision profile's smallest control stays twice the standard's (검증기준 3-8).
         self.control_height = mm * 17 * self.target_scale
-        self.title_font = mm * (11 if small else 13) * self.text_scale
+        # A title above body text, except where the profile's text is large already: there
+        # a larger title only pushes the choices off the screen.
+        large = self.text_scale >= 1.5 * self.type_scale
+        self.title_font = mm * (10 if large else 11 if small else 13) * self.text_scale
 
     def _place_screens(self) -> None:
         """Keep every screen inside the reachable band (400 to 1,200 mm above the floor,

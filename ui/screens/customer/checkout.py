@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from untact.shop.cart import won
 
+from ...widgets import FitGrid
 from ..base import KioskScreen
 from .navbar import fill_navbar
 
@@ -23,9 +24,7 @@ class CheckoutScreen(KioskScreen):
     def refresh(self) -> None:
         ctx = self.ctx
         self.ids.title.text = self.title()
-        self.ids.summary.text = self.summary()
-        methods = self.ids.methods
-        methods.clear_widgets()
+        methods = FitGrid(max_cols=1)
         if self.saving and ctx.checkout.card_payment:
             methods.add_widget(self.button("checkout.cancel_payment", variant="primary",
                                            payload=("cancel_payment", None)))
@@ -38,7 +37,7 @@ class CheckoutScreen(KioskScreen):
             methods.add_widget(self.button(label, variant="primary", payload=("pay", None),
                                            disabled=self.saving))
         fill_navbar(self, self.ids.nav, back=not self.saving)
-        self.fit_head()
+        self.lay_out_rows([methods])
 
     @staticmethod
     def _t(key: str, lang: str) -> str:
