@@ -154,32 +154,6 @@ class FitStack(BoxLayout):
         return float(self.height)
 
 
-class FitRow(BoxLayout):
-    """Its children side by side in the shares of the width their size_hint_x give, as
-    high as the tallest text among them and never lower than ``min_row_height``."""
-
-    min_row_height = NumericProperty(0)
-
-    def __init__(self, **kw):
-        kw.setdefault("size_hint_y", None)
-        super().__init__(**kw)
-
-    def fit(self, width: float) -> float:
-        self.width = width
-        kids = self.children[::-1]
-        share = sum(k.size_hint_x or 1 for k in kids)
-        free = width - self.spacing * (len(kids) - 1)
-        tallest = self.min_row_height
-        for k in kids:
-            k.width = free * (k.size_hint_x or 1) / share
-            k.texture_update()
-            tallest = max(tallest, k.texture_size[1])
-        for k in kids:
-            k.size_hint_y = 1
-        self.height = tallest
-        return float(tallest)
-
-
 class FocusRing(Widget):
     """A thick ring around the focused widget, drawn above the screen so no screen has
     to remember to draw it (WCAG 2.4.7 / 2.4.13)."""

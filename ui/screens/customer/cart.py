@@ -6,7 +6,7 @@ from kivy.factory import Factory
 from untact.shop.cart import won
 from untact.ui.strings import t
 
-from ...widgets import FitRow
+from ...widgets import FitGrid, FitStack
 from ..base import KioskScreen
 from .navbar import fill_navbar
 
@@ -19,15 +19,19 @@ class CartScreen(KioskScreen):
         self.ids.title.text = self.title()
         rows = []
         for i, line in enumerate(cart.lines):
-            row = FitRow()
+            # The line above its two buttons: beside them, a narrow screen squeezed the
+            # buttons under 12 mm or the line into a letter a line.
+            row = FitStack()
             text = t("cart.line", ctx.lang, name=line.describe(kiosk, ctx.lang), qty=line.quantity,
                      price=won(line.total(kiosk), ctx.lang))
-            row.add_widget(Factory.ScreenSummary(text=text, halign="left", size_hint_x=0.56))
+            row.add_widget(Factory.ScreenSummary(text=text, halign="left"))
             names = {lang: line.describe(kiosk, lang) for lang in kiosk.languages}
-            row.add_widget(self.button({lang: t("cart.less", lang, name=names[lang]) for lang in names},
-                                       payload=("less", i), size_hint_x=0.22, text="-"))
-            row.add_widget(self.button({lang: t("cart.more", lang, name=names[lang]) for lang in names},
-                                       payload=("more", i), size_hint_x=0.22, text="+"))
+            buttons = FitGrid(max_cols=2)
+            buttons.add_widget(self.button({lang: t("cart.less", lang, name=names[lang]) for lang in names},
+                                           payload=("less", i), text="-"))
+            buttons.add_widget(self.button({lang: t("cart.more", lang, name=names[lang]) for lang in names},
+                                           payload=("more", i), text="+"))
+            row.add_widget(buttons)
             rows.append(row)
         actions = self.ids.actions
         actions.clear_widgets()
