@@ -37,7 +37,7 @@ class KioskScreen(Screen):
     #: where BACK goes; None means the screen handles BACK itself or ignores it
     back_to: str | None = None
     page: int = 0  # of a screen whose rows page (lay_out_rows)
-    pages: int = 1
+    page_count: int = 1
 
     def __init__(self, ctx: ScreenContext, **kw) -> None:
         super().__init__(**kw)
@@ -69,7 +69,7 @@ class KioskScreen(Screen):
         ``ids.summary`` is set last, with the page it says (see page_note)."""
         ids, style = self.ids, self.ctx.style
         pad, gap = style.screen_padding, style.screen_spacing
-        self.pages = max(2, self.pages)  # measured with its page note: the longer summary
+        self.page_count = max(2, self.page_count)  # measured with its page note: the longer summary
         ids.summary.text = self.summary()
         body_w, head_h = self.fit_head()
         box, pager = ids.rows, ids.pager
@@ -83,15 +83,15 @@ class KioskScreen(Screen):
             pager.add_widget(self.button("nav.prev_page", variant="nav", payload=("page", -1)))
             pager.add_widget(self.button("nav.next_page", variant="nav", payload=("page", +1)))
             starts = page_starts(heights, room - fit_height(pager, body_w), gap, most)
-        self.pages = len(starts)
-        self.page = max(0, min(self.page, self.pages - 1))
-        if self.pages > 1:
+        self.page_count = len(starts)
+        self.page = max(0, min(self.page, self.page_count - 1))
+        if self.page_count > 1:
             pager.children[1].disabled = self.page == 0
-            pager.children[0].disabled = self.page == self.pages - 1
+            pager.children[0].disabled = self.page == self.page_count - 1
         else:
             pager.clear_widgets()
             pager.height = 0
-        end = starts[self.page + 1] if self.page + 1 < self.pages else len(rows)
+        end = starts[self.page + 1] if self.page + 1 < self.page_count else len(rows)
         box.clear_widgets()
         for row in rows[starts[self.page]:end]:
             box.add_widget(row)
@@ -135,8 +135,8 @@ class KioskScreen(Screen):
 
     def page_note(self) -> str:
         """" Page 2 of 3" for the summary (said and shown) while the rows page."""
-        return " " + self.t("page.position", page=self.page + 1, pages=self.pages) \
-            if self.pages > 1 else ""
+        return " " + self.t("page.position", page=self.page + 1, pages=self.page_count) \
+            if self.page_count > 1 else ""
 
     def turn_page(self, step: int) -> None:
         self.page += step

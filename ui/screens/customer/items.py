@@ -43,7 +43,7 @@ class ItemsScreen(KioskScreen):
         return cat.name[self.ctx.lang]
 
     def summary(self) -> str:
-        return self.t("items.summary", count=len(self._items()), page=self.page + 1, pages=self.pages)
+        return self.t("items.summary", count=len(self._items()), page=self.page + 1, pages=self.page_count)
 
     def on_activate(self, widget) -> None:
         kind, value = widget.payload
