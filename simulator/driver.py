@@ -9,6 +9,8 @@ condition and look at what the customer would see and hear.
 
 from __future__ import annotations
 
+import functools
+import operator
 import os
 import time
 from collections.abc import Callable
@@ -275,9 +277,21 @@ class KioskDriver:
         raise AssertionError(f"no focusable widget matching {what or predicate} on {self.screen!r}")
 
     def choose(self, text_contains: str) -> None:
-        """Move focus to the widget whose label contains the text, then SELECT it."""
+        """Move focus to the widget whose label contains the text, then SELECT it; on a
+        screen that pages, turn the pages with its "next page" button first, as a
+        customer on the keypad would."""
         from untact.accessibility.intents import Kind
 
+        def page_button(step: int) -> KioskButton | None:
+            if any(text_contains in w.text for w in self.app.targets()):
+                return None
+            return next((w for w in self.app.targets() if w.payload == ("page", step) and w.enabled),
+                        None)
+
+        for step in (-1, +1):  # back to the first page, then forward page by page
+            while (button := page_button(step)) is not None:
+                self.focus_on(functools.partial(operator.is_, button), what="a page button")
+                self.send(Kind.SELECT)
         self.focus_on(lambda w: text_contains in w.text, what=repr(text_contains))
         self.send(Kind.SELECT)
 

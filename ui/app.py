@@ -88,6 +88,14 @@ class KioskApp(App):
     items_per_page = NumericProperty(8)
     linear_order = BooleanProperty(False)
     profile_name = StringProperty("standard")
+    # Compact chrome, from the display (ui/screens/style.kv uses them; px): a small screen
+    # cannot spend 8 mm on each edge and 24 mm on every bar.
+    screen_padding = NumericProperty(0)  # round each screen's content
+    screen_spacing = NumericProperty(0)  # between a screen's parts and between controls
+    control_height = NumericProperty(0)  # a one-line control; rows grow with their text
+    title_font = NumericProperty(0)  # the screens' titles
+    two_columns = BooleanProperty(False)  # a short, wide screen: title and summary beside
+    screen_height = NumericProperty(0)  # what the screens get of the reachable band
 
     #: how long the order number stays before the kiosk is ready for the next customer
     DONE_SCREEN_S = 20.0
@@ -233,22 +241,54 @@ class KioskApp(App):
         if getattr(self, "sm", None) and self.sm.current:
             self.rebuild(keep_focus=True)
 
+    def _chrome(self) -> None:
+        """Paddings, gaps, the one-line control's height and the title's size for this
+        display and profile: the 21.5 in screens keep the roomy design, the small ones
+        (11 in or less) get the 2.5 mm the criteria ask between controls and no more.
+        A screen less high than 0.7 of its width puts its title beside its content."""
+        mm = self.px_per_mm
+        small = self.kiosk.display.size_class() == "small"
+        self.screen_padding = mm * (2.5 if small else 8)
+        self.screen_spacing = mm * (2.5 if small else 4)  # MIN_SPACING_MM on a small screen
+        # Text and padding of one line: grows with the profile like the text does, so the
+        # low-vision profile's smallest control stays twice the standard's (검증기준 3-8).
+        self.control_height = mm * 17 * self.target_scale
+        # A title above body text, except where the profile's text is large already: there
+        # a larger title only pushes the choices off the screen.
+        large = self.text_scale >= 1.5 * self.type_scale
+        self.title_font = mm * (10 if large else 11 if small else 13) * self.text_scale
+
     def _place_screens(self) -> None:
         """Keep every screen inside the reachable band (400 to 1,200 mm above the floor,
         in every profile), with the remaining time under it."""
         y_min, y_max = self.frame.style.reach_band_kivy
         height = self.kiosk.display.resolution[1]
         bar = self.time_left
+        self._chrome()
         bar.font_size = self.px_per_mm * 10 * self.text_scale
         bar.color = self.theme["fg"]
-        bar.height = bar.font_size * 1.5
         area = getattr(self, "area", None)
+        bar.height = bar.font_size * 1.35 * self._time_left_lines(
+            area.width if area is not None else self.kiosk.display.resolution[0])
         bar_share = bar.height / area.height if area is not None and area.height > 1 else 0.0
         bar.pos_hint = {"x": 0, "y": y_min / height}
         self.sm.size_hint_y = max(0.1, (y_max - y_min) / height - bar_share)
         self.sm.pos_hint = {"x": 0, "y": y_min / height + bar_share}
-        self.items_per_page = self._items_that_fit((y_max - y_min) / height * self.area.height
-                                                   - bar.height if area is not None else 0)
+        band_px = (y_max - y_min) / height * (area.height if area is not None else height)
+        self.screen_height = max(1.0, band_px - bar.height)
+        width = area.width if area is not None else self.kiosk.display.resolution[0]
+        self.two_columns = band_px < 0.7 * width
+        self.items_per_page = self._items_that_fit(self.screen_height if area is not None else 0)
+
+    def _time_left_lines(self, width_px: float) -> int:
+        """Lines the remaining time takes at this width and size (two on a narrow screen
+        in a large profile): the bar grows instead of clipping it."""
+        from kivy.core.text import Label as CoreLabel
+
+        core = CoreLabel(font_size=self.time_left.font_size, font_name=self.time_left.font_name)
+        widest = max(core.get_extents(t("time_left", lang, time="10:00"))[0]
+                     for lang in self.kiosk.languages)
+        return 1 if widest <= width_px else 2
 
     def _items_that_fit(self, height_px: float) -> int:
         """The profile's items per page, fewer where their rows (two lines of text each,

@@ -131,6 +131,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav.cart": {"ko": "장바구니 {count}개 · {total}", "en": "Cart {count} · {total}"},
     "nav.prev_page": {"ko": "이전 쪽", "en": "Previous page"},
     "nav.next_page": {"ko": "다음 쪽", "en": "Next page"},
+    "page.position": {"ko": "{page}/{pages}쪽", "en": "Page {page} of {pages}."},
     "nav.how": {"ko": "다음, 이전으로 움직이고 선택으로 고르세요",
                 "en": "Move with next and previous, choose with select"},
     "help.title": {"ko": "도움말", "en": "Help"},

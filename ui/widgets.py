@@ -3,9 +3,14 @@ focused, and the focus ring and hover cursor drawn above every screen."""
 
 from __future__ import annotations
 
+import math
+
+from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Ellipse, Line
 from kivy.properties import BooleanProperty, DictProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
@@ -64,6 +69,89 @@ class KioskButton(ButtonBehavior, Label):
 
     def accessible_name(self, lang: str) -> str:
         return self.labels.get(lang) or self.text
+
+
+def widest_word_px(label: Label) -> float:
+    """The widest word of ``label`` in its own font: a column narrower than this breaks
+    words inside (a letter a line), which no one can read."""
+    core = CoreLabel(font_size=label.font_size, font_name=label.font_name, bold=label.bold)
+    return max((core.get_extents(word)[0] for word in label.text.split()), default=0.0)
+
+
+def fit_height(widget: Widget, width: float) -> float:
+    """The height ``widget`` takes at ``width``, now, before Kivy lays it out: a FitGrid
+    or a row fits its children; a label whose height follows its text (KV) renders it."""
+    fit = getattr(widget, "fit", None)
+    if fit is not None:
+        return float(fit(width))
+    widget.width = width
+    if isinstance(widget, Label):
+        widget.texture_update()  # its KV height rule follows the new texture at once
+    return float(widget.height)
+
+
+class FitGrid(GridLayout):
+    """Controls in as many equal columns as their longest words allow (at most
+    ``max_cols``), every row as tall as its tallest text and never lower than
+    ``min_row_height``: a narrow screen or a large profile gets more and taller rows
+    instead of words broken letter by letter or text squeezed out of its button."""
+
+    max_cols = NumericProperty(4)
+    min_row_height = NumericProperty(0)
+
+    def __init__(self, **kw):
+        kw.setdefault("cols", 1)
+        kw.setdefault("size_hint_y", None)
+        super().__init__(**kw)
+        self.bind(width=self._refit, children=self._refit, max_cols=self._refit,
+                  min_row_height=self._refit)
+
+    def _refit(self, *_):
+        if self.width > 1:
+            self.fit(self.width)
+
+    def fit(self, width: float) -> float:
+        """Choose the columns and the rows' heights for ``width``; the grid's height."""
+        kids = self.children[::-1]
+        if not kids:
+            self.height = 0
+            return 0.0
+        gap_x, gap_y = self.spacing[0], self.spacing[-1]
+        need = max(widest_word_px(k) + k.padding[0] + k.padding[2] + 2 for k in kids)  # +2: rounding
+        cols = max(1, min(len(kids), int(self.max_cols), int((width + gap_x) // (need + gap_x))))
+        rows = math.ceil(len(kids) / cols)
+        cols = math.ceil(len(kids) / rows)  # as even as the rows allow: 2 + 2, not 3 + 1
+        col_w = (width - (cols - 1) * gap_x) / cols
+        for k in kids:
+            k.size_hint_y = None
+            k.width = col_w  # the label's text_size follows its width (KV)
+            k.texture_update()
+        row_heights = []
+        for r in range(rows):
+            row = kids[r * cols:(r + 1) * cols]
+            h = max(self.min_row_height, *(k.texture_size[1] for k in row))
+            for k in row:
+                k.height = h  # a row's controls alike: no text in the air beside a tall one
+            row_heights.append(h)
+        self.cols = cols
+        self.height = sum(row_heights) + gap_y * (rows - 1)
+        return float(self.height)
+
+
+class FitStack(BoxLayout):
+    """Its children one above the other, each as high as its text (a heading above its
+    choices): one row of a page."""
+
+    def __init__(self, **kw):
+        kw.setdefault("orientation", "vertical")
+        kw.setdefault("size_hint_y", None)
+        super().__init__(**kw)
+
+    def fit(self, width: float) -> float:
+        self.width = width
+        kids = self.children[::-1]
+        self.height = sum(fit_height(k, width) for k in kids) + self.spacing * (len(kids) - 1)
+        return float(self.height)
 
 
 class FocusRing(Widget):

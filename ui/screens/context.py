@@ -37,6 +37,12 @@ class StyleView(Protocol):
     items_per_page: int
     linear_order: bool
     profile_name: str
+    type_scale: float
+    screen_padding: float  # compact chrome on a small display (px; KioskApp._chrome)
+    screen_spacing: float
+    control_height: float
+    two_columns: bool
+    screen_height: float
 
 
 class CameraPreview(Protocol):

@@ -20,34 +20,35 @@ class AccessScreen(KioskScreen):
     def refresh(self) -> None:
         ctx = self.ctx
         self.ids.title.text = self.title()
-        self.ids.summary.text = self.summary()
-        grid = self.ids.profiles
-        grid.clear_widgets()
+        profiles = []
         for name, profile in PROFILES.items():
             labels = {lang: profile.labels.get(lang, name) for lang in ctx.kiosk.languages}
             selected = name == ctx.style.profile_name
-            grid.add_widget(self.button(labels, variant="choice", payload=("profile", name), role="radio",
+            profiles.append(self.button(labels, variant="choice", payload=("profile", name), role="radio",
                                         selected=selected,
                                         text=("● " if selected else "○ ") + labels[ctx.lang]))
-        sound = self.ids.sound
-        sound.clear_widgets()
-        for key, kind in (("access.volume_down", Kind.VOLUME_DOWN), ("access.volume_up", Kind.VOLUME_UP),
-                          ("access.rate_down", Kind.RATE_DOWN), ("access.rate_up", Kind.RATE_UP)):
-            sound.add_widget(self.button(key, payload=("sound", kind), size_hint_y=None,
-                                         height=ctx.style.px_per_mm * 20 * ctx.style.target_scale))
+        sound = [self.button(key, payload=("sound", kind))
+                 for key, kind in (("access.volume_down", Kind.VOLUME_DOWN),
+                                   ("access.volume_up", Kind.VOLUME_UP),
+                                   ("access.rate_down", Kind.RATE_DOWN),
+                                   ("access.rate_up", Kind.RATE_UP))]
         fill_navbar(self, self.ids.nav, back=True, access=False)
+        # Louder and softer side by side, whatever the profile: a pair reads as one.
+        self.lay_out_rows(self.button_rows(profiles) + self.button_rows(sound, 2))
 
     def title(self) -> str:
         return self.t("access.title")
 
     def summary(self) -> str:
-        return self.t("access.summary")
+        return self.t("access.summary") + self.page_note()
 
     def on_activate(self, widget) -> None:
         kind, value = widget.payload
         if kind == "profile":
             self.ctx.set_profile(value)
             self.ctx.rebuild(keep_focus=True)
+        elif kind == "page":
+            self.turn_page(value)
         elif kind == "sound":
             # Through the bus, exactly as the keypad's volume keys arrive.
             self.ctx.post(simple(value, source="screen"))

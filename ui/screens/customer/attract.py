@@ -45,6 +45,7 @@ class AttractScreen(KioskScreen):
         self.ids.access.clear_widgets()
         self.ids.access.add_widget(self.button(access, variant="nav", payload=("access", None),
                                                text=" / ".join(access.values())))
+        self.fit_head()
 
     def title(self) -> str:
         return self.t("attract.welcome", shop=self.ctx.kiosk.shop_name[self.ctx.lang])

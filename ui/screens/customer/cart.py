@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.label import Label
+from kivy.factory import Factory
 from untact.shop.cart import won
 from untact.ui.strings import t
 
+from ...widgets import FitGrid, FitStack
 from ..base import KioskScreen
 from .navbar import fill_navbar
 
@@ -15,28 +15,24 @@ class CartScreen(KioskScreen):
     back_to = "categories"
 
     def refresh(self) -> None:
-        ctx, kiosk, cart, style = self.ctx, self.ctx.kiosk, self.ctx.cart, self.ctx.style
+        ctx, kiosk, cart = self.ctx, self.ctx.kiosk, self.ctx.cart
         self.ids.title.text = self.title()
-        self.ids.summary.text = self.summary()
-        lines = self.ids.lines
-        lines.clear_widgets()
-        for i, line in enumerate(cart.lines[: style.items_per_page]):
-            row = BoxLayout(spacing=style.px_per_mm * 3, size_hint_y=None,
-                            height=style.px_per_mm * 22 * style.target_scale)
+        rows = []
+        for i, line in enumerate(cart.lines):
+            # The line above its two buttons: beside them, a narrow screen squeezed the
+            # buttons under 12 mm or the line into a letter a line.
+            row = FitStack()
             text = t("cart.line", ctx.lang, name=line.describe(kiosk, ctx.lang), qty=line.quantity,
                      price=won(line.total(kiosk), ctx.lang))
-            label = Label(text=text, color=style.theme["fg"],
-                          font_size=style.px_per_mm * 10 * style.text_scale,
-                          halign="left", valign="middle", size_hint_x=0.56)
-            label.bind(size=lambda w, s: setattr(w, "text_size", s))
-            row.add_widget(label)
+            row.add_widget(Factory.ScreenSummary(text=text, halign="left"))
             names = {lang: line.describe(kiosk, lang) for lang in kiosk.languages}
-            row.add_widget(self.button({lang: t("cart.less", lang, name=names[lang]) for lang in names},
-                                       payload=("less", i), size_hint_x=0.22, text="-"))
-            row.add_widget(self.button({lang: t("cart.more", lang, name=names[lang]) for lang in names},
-                                       payload=("more", i), size_hint_x=0.22, text="+"))
-            lines.add_widget(row)
-        lines.add_widget(Label(size_hint_y=1))
+            buttons = FitGrid(max_cols=2)
+            buttons.add_widget(self.button({lang: t("cart.less", lang, name=names[lang]) for lang in names},
+                                           payload=("less", i), text="-"))
+            buttons.add_widget(self.button({lang: t("cart.more", lang, name=names[lang]) for lang in names},
+                                           payload=("more", i), text="+"))
+            row.add_widget(buttons)
+            rows.append(row)
         actions = self.ids.actions
         actions.clear_widgets()
         actions.add_widget(self.button("cart.order_more", payload=("more_items", None)))
@@ -44,6 +40,7 @@ class CartScreen(KioskScreen):
                                        disabled=cart.count() == 0))
         fill_navbar(self, self.ids.nav, back=True)
         self.ids.nav.add_widget(self.button("cart.cancel", variant="nav", payload=("cancel", None)))
+        self.lay_out_rows(rows)
 
     def orderable_by_voice(self):
         return None  # any item of the menu
@@ -55,7 +52,8 @@ class CartScreen(KioskScreen):
         cart = self.ctx.cart
         if not cart.count():
             return self.t("cart.empty")
-        return self.t("cart.summary", count=cart.count(), total=won(cart.total(), self.ctx.lang))
+        return self.t("cart.summary", count=cart.count(), total=won(cart.total(), self.ctx.lang)) \
+            + self.page_note()
 
     def on_activate(self, widget) -> None:
         kind, value = widget.payload
@@ -65,6 +63,8 @@ class CartScreen(KioskScreen):
             cart.set_quantity(line, line.quantity + (1 if kind == "more" else -1))
             self.ctx.cart_changed()
             self.ctx.rebuild(keep_focus=True)
+        elif kind == "page":
+            self.turn_page(value)
         elif kind == "more_items":
             self.ctx.go("categories")
         elif kind == "checkout":

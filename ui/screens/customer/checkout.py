@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from untact.shop.cart import won
 
+from ...widgets import FitGrid
 from ..base import KioskScreen
 from .navbar import fill_navbar
 
@@ -23,14 +24,10 @@ class CheckoutScreen(KioskScreen):
     def refresh(self) -> None:
         ctx = self.ctx
         self.ids.title.text = self.title()
-        self.ids.summary.text = self.summary()
-        methods = self.ids.methods
-        methods.clear_widgets()
-        height = ctx.style.px_per_mm * 30 * ctx.style.target_scale
+        methods = FitGrid(max_cols=1)
         if self.saving and ctx.checkout.card_payment:
             methods.add_widget(self.button("checkout.cancel_payment", variant="primary",
-                                           payload=("cancel_payment", None), size_hint_y=None,
-                                           height=height))
+                                           payload=("cancel_payment", None)))
         else:
             key = "checkout.card" if ctx.checkout.card_payment else "checkout.counter"
             label: str | dict[str, str] = key
@@ -38,9 +35,9 @@ class CheckoutScreen(KioskScreen):
                 label = {lang: f"{self._t(key, lang)} · {self._t('checkout.try_again', lang)}"
                          for lang in ctx.kiosk.languages}
             methods.add_widget(self.button(label, variant="primary", payload=("pay", None),
-                                           disabled=self.saving, size_hint_y=None,
-                                           height=height))
+                                           disabled=self.saving))
         fill_navbar(self, self.ids.nav, back=not self.saving)
+        self.lay_out_rows([methods])
 
     @staticmethod
     def _t(key: str, lang: str) -> str:

@@ -16,6 +16,7 @@ class DoneScreen(KioskScreen):
         self.ids.actions.clear_widgets()
         self.ids.actions.add_widget(self.button("done.finish", variant="primary", payload=("finish", None)))
         self.ids.actions.add_widget(self.button("nav.access", variant="nav", payload=("access", None)))
+        self.fit_head()
 
     def title(self) -> str:
         return self.t("done.title")

@@ -14,38 +14,26 @@ from .navbar import fill_navbar
 class ItemsScreen(KioskScreen):
     back_to = "categories"
     category: str = ""
-    page: int = 0
 
     def _items(self):
         return self.ctx.kiosk.items_in(self.category)
 
-    def _pages(self) -> int:
-        return max(1, math.ceil(len(self._items()) / self.ctx.style.items_per_page))
-
     def refresh(self) -> None:
         ctx = self.ctx
-        self.page = max(0, min(self.page, self._pages() - 1))
         self.ids.title.text = self.title()
-        self.ids.summary.text = self.summary()
-        grid = self.ids.grid
-        grid.clear_widgets()
-        per = ctx.style.items_per_page
-        for item in self._items()[self.page * per:(self.page + 1) * per]:
+        buttons = []
+        for item in self._items():
             labels = {lang: item.name[lang] for lang in ctx.kiosk.languages}
             values = {lang: t("item.sold_out", lang) if item.sold_out else won(item.price, lang)
                       for lang in ctx.kiosk.languages}
             b = self.button(labels, payload=("item", item.id), spoken_value=values[ctx.lang],
                             disabled=item.sold_out)
             b.text = f"{item.name[ctx.lang]}\n{values[ctx.lang]}"
-            grid.add_widget(b)
-        pager = self.ids.pager
-        pager.clear_widgets()
-        if self._pages() > 1:
-            pager.add_widget(self.button("nav.prev_page", variant="nav", payload=("page", -1),
-                                         disabled=self.page == 0))
-            pager.add_widget(self.button("nav.next_page", variant="nav", payload=("page", +1),
-                                         disabled=self.page >= self._pages() - 1))
+            buttons.append(b)
         fill_navbar(self, self.ids.nav, back=True, cart=True)
+        cols = self.columns()
+        self.lay_out_rows(self.button_rows(buttons, cols),
+                          most=max(1, math.ceil(ctx.style.items_per_page / cols)))
 
     def orderable_by_voice(self):
         return tuple(i.id for i in self._items() if not i.sold_out)
@@ -55,14 +43,13 @@ class ItemsScreen(KioskScreen):
         return cat.name[self.ctx.lang]
 
     def summary(self) -> str:
-        return self.t("items.summary", count=len(self._items()), page=self.page + 1, pages=self._pages())
+        return self.t("items.summary", count=len(self._items()), page=self.page + 1, pages=self.page_count)
 
     def on_activate(self, widget) -> None:
         kind, value = widget.payload
         if kind == "item":
             self.ctx.go("options", item=value)
         elif kind == "page":
-            self.page += value
-            self.ctx.rebuild()
+            self.turn_page(value)
         else:
             self.ctx.nav_action(kind, self)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.label import Label
+from kivy.factory import Factory
 from kivy.uix.widget import Widget
 from untact.shop.cart import CartLine, won
 from untact.ui.strings import t
 
+from ...widgets import FitGrid, FitStack
 from ..base import KioskScreen
 from .navbar import fill_navbar
 
@@ -23,26 +23,21 @@ class OptionsScreen(KioskScreen):
         item = self.ctx.kiosk.item(self.item)
         self.choices = {g: self.ctx.kiosk.options[g].default for g in item.options}
         self.quantity = 1
+        self.page = 0
 
     def _line(self) -> CartLine:
         return CartLine(self.ctx.kiosk.item(self.item), dict(self.choices), self.quantity)
 
     def refresh(self) -> None:
-        ctx, kiosk, style = self.ctx, self.ctx.kiosk, self.ctx.style
+        ctx, kiosk = self.ctx, self.ctx.kiosk
         item = kiosk.item(self.item)
         self.ids.title.text = self.title()
-        self.ids.summary.text = self.summary()
-        groups = self.ids.groups
-        groups.clear_widgets()
+        rows: list[Widget] = []
         for gid in item.options:
             group = kiosk.options[gid]
-            row = BoxLayout(spacing=style.px_per_mm * 3, size_hint_y=None,
-                            height=style.px_per_mm * 24 * style.target_scale)
-            heading = Label(text=group.name[ctx.lang], color=style.theme["fg"],
-                            font_size=style.px_per_mm * 10 * style.text_scale, size_hint_x=0.3,
-                            halign="left", valign="middle")
-            heading.bind(size=lambda w, s: setattr(w, "text_size", s))
-            row.add_widget(heading)
+            block = FitStack()
+            block.add_widget(Factory.ScreenSummary(text=group.name[ctx.lang], halign="left"))
+            choices = []
             for choice in group.choices:
                 labels = {}
                 for lang in kiosk.languages:
@@ -50,25 +45,24 @@ class OptionsScreen(KioskScreen):
                     labels[lang] = f"{choice.name[lang]}{extra}"
                 selected = self.choices[gid] == choice.id
                 # The state is shown by a mark as well as by colour (WCAG 1.4.1).
-                row.add_widget(self.button(labels, variant="choice", payload=("choice", (gid, choice.id)),
+                choices.append(self.button(labels, variant="choice", payload=("choice", (gid, choice.id)),
                                            selected=selected, role="radio",
-                                           size_hint_x=0.7 / len(group.choices),
                                            text=("● " if selected else "○ ") + labels[ctx.lang]))
-            groups.add_widget(row)
-        groups.add_widget(Widget())
-        q = self.ids.quantity
-        q.clear_widgets()
-        q.add_widget(self.button("options.less", payload=("qty", -1), disabled=self.quantity <= 1))
-        qty_label = Label(text=self.t("options.quantity", n=self.quantity), color=style.theme["fg"],
-                          font_size=style.px_per_mm * 10 * style.text_scale)
-        q.add_widget(qty_label)
-        q.add_widget(self.button("options.more", payload=("qty", +1)))
-        add = self.ids.add
-        add.clear_widgets()
+            grid = FitGrid(max_cols=1 if ctx.style.linear_order else len(choices))
+            for b in choices:
+                grid.add_widget(b)
+            block.add_widget(grid)
+            rows.append(block)
+        quantity = FitGrid(max_cols=3)
+        quantity.add_widget(self.button("options.less", payload=("qty", -1), disabled=self.quantity <= 1))
+        quantity.add_widget(Factory.ScreenSummary(text=self.t("options.quantity", n=self.quantity)))
+        quantity.add_widget(self.button("options.more", payload=("qty", +1)))
         total = self._line().total(kiosk)
+        add = FitGrid(max_cols=1)
         add.add_widget(self.button({lang: t("options.add", lang, price=won(total, lang))
                                     for lang in kiosk.languages}, variant="primary", payload=("add", None)))
         fill_navbar(self, self.ids.nav, back=True, cart=False)
+        self.lay_out_rows([*rows, quantity, add])
 
     def orderable_by_voice(self):
         return (self.item,)
@@ -77,7 +71,7 @@ class OptionsScreen(KioskScreen):
         return self.t("options.title", item=self.ctx.kiosk.item(self.item).name[self.ctx.lang])
 
     def summary(self) -> str:
-        return self.t("options.summary")
+        return self.t("options.summary") + self.page_note()
 
     def on_activate(self, widget) -> None:
         kind, value = widget.payload
@@ -88,6 +82,8 @@ class OptionsScreen(KioskScreen):
         elif kind == "qty":
             self.quantity = max(1, min(20, self.quantity + value))
             self.ctx.rebuild(keep_focus=True)
+        elif kind == "page":
+            self.turn_page(value)
         elif kind == "add":
             self.ctx.add_to_cart(self.item, self.choices, self.quantity)
         else:
