@@ -138,9 +138,13 @@ class KioskScreen(Screen):
         return " " + self.t("page.position", page=self.page + 1, pages=self.page_count) \
             if self.page_count > 1 else ""
 
-    def turn_page(self, step: int) -> None:
+    def turn_page(self, step: int) -> bool:
+        """Previous / next page of the rows; False at either end (nothing changes)."""
+        if not 0 <= self.page + step < self.page_count:
+            return False
         self.page += step
         self.ctx.rebuild()
+        return True
 
     # -- what a screen provides ---------------------------------------------------------
     def refresh(self) -> None:
