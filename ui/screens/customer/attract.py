@@ -38,6 +38,12 @@ class AttractScreen(KioskScreen):
         self.ids.title.text = self.title()
         self.ids.summary.text = self.summary()
         self.ids.actions.clear_widgets()
+        style = self.ctx.style
+        if self.ctx.kiosk.display.size_class() != "small":
+            # The way in is a large target for a hand held over it (hover-and-hold),
+            # 40 mm x the profile's target scale where the screen has room for it.
+            self.ids.actions.min_row_height = max(style.control_height,
+                                                  style.px_per_mm * 40 * style.target_scale)
         labels = {lang: t("attract.start", lang) for lang in self.ctx.kiosk.languages}
         self.ids.actions.add_widget(self.button(labels, variant="primary", payload=("start", None),
                                                 text=" / ".join(labels.values())))
