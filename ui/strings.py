@@ -68,7 +68,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "admin.exit.short": {"ko": "끝내기", "en": "Exit"},
     "staff.prev_page": {"ko": "이전", "en": "Prev"},
     "staff.next_page": {"ko": "다음", "en": "Next"},
-    "staff.page": {"ko": "{page}/{pages}쪽", "en": "Page {page} of {pages}"},
     "staff.part": {"ko": "{page}/{pages}쪽, {part}/{parts}부분", "en": "Page {page} of {pages}, part {part} of {parts}"},
     "admin.home": {"ko": "관리자 처음", "en": "Admin home"},
     "admin.title": {"ko": "관리자 모드", "en": "Admin"},

@@ -344,7 +344,7 @@ class StaffScreen(KioskScreen):
 
     def announce_page(self) -> None:
         page, pages = self.page_position()
-        self.ctx.announce(self.t("staff.page", page=page, pages=pages))
+        self.ctx.announce(self.t("page.position", page=page, pages=pages))
 
 
 def chunks(seq: Sequence, size: int) -> list[Sequence]:

@@ -223,7 +223,7 @@ class _Paged(AdminScreen):
     def announce_page(self) -> None:
         pages = self.pages(self.count())
         if self.flow_pages == 1:
-            self.ctx.announce(self.t("staff.page", page=self.page + 1, pages=pages))
+            self.ctx.announce(self.t("page.position", page=self.page + 1, pages=pages))
         else:
             self.ctx.announce(self.t("staff.part", page=self.page + 1, pages=pages,
                                      part=self.flow_page + 1, parts=self.flow_pages))
